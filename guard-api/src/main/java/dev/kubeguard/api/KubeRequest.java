@@ -1,0 +1,134 @@
+package dev.kubeguard.api;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An HTTP request to the Kubernetes API as the Guard sees it: method, request target as sent on
+ * the wire (origin form, still percent-encoded: {@code /api/v1/namespaces/x/pods?watch=1}),
+ * headers and the whole body.
+ *
+ * <p>Credentials never enter this type: {@code Authorization}, {@code Proxy-Authorization} and
+ * {@code Cookie} are dropped by the constructor, so nothing downstream (policy input, audit
+ * events, logs) can leak them. Header names compare case-insensitively.
+ *
+ * <p>The body is the complete body (adapters deny a request whose body exceeds the Guard's bound
+ * rather than pass a truncated one) and is copied in and out, so instances are immutable and
+ * thread-safe. {@link #toString()} never prints the body.
+ *
+ * @param method the HTTP method, upper case
+ * @param uri the request target in origin form, percent-encoded as sent
+ * @param headers request headers, credentials removed
+ * @param body the request body, empty when there is none
+ */
+public record KubeRequest(String method, String uri, Map<String, List<String>> headers, byte[] body) {
+
+  /** Headers that carry credentials and are never kept. */
+  public static final Set<String> CREDENTIAL_HEADERS =
+      Set.of("authorization", "proxy-authorization", "cookie");
+
+  public KubeRequest {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(uri, "uri");
+    method = method.toUpperCase(Locale.ROOT);
+    TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (headers != null) {
+      headers.forEach(
+          (k, v) -> {
+            if (k != null && !CREDENTIAL_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+              h.merge(k, List.copyOf(v), (a, b) -> concat(a, b));
+            }
+          });
+    }
+    headers = java.util.Collections.unmodifiableMap(h);
+    body = body == null ? new byte[0] : body.clone();
+  }
+
+  /** A bodiless request. */
+  public static KubeRequest of(String method, String uri) {
+    return new KubeRequest(method, uri, Map.of(), null);
+  }
+
+  /** A request with headers and a body. */
+  public static KubeRequest of(String method, String uri, Map<String, List<String>> headers, byte[] body) {
+    return new KubeRequest(method, uri, headers, body);
+  }
+
+  /** A copy of the body. */
+  @Override
+  public byte[] body() {
+    return body.clone();
+  }
+
+  /** The body's length without copying it. */
+  public int bodyLength() {
+    return body.length;
+  }
+
+  /** The first value of a header, or {@code null}. */
+  public String header(String name) {
+    List<String> v = headers.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** All values of a header, possibly empty. */
+  public List<String> headerValues(String name) {
+    return headers.getOrDefault(name, List.of());
+  }
+
+  /** The path part of {@link #uri()}, still percent-encoded. */
+  public String rawPath() {
+    int q = uri.indexOf('?');
+    return q < 0 ? uri : uri.substring(0, q);
+  }
+
+  /** The query part of {@link #uri()} without {@code ?}, or {@code ""}. */
+  public String rawQuery() {
+    int q = uri.indexOf('?');
+    return q < 0 ? "" : uri.substring(q + 1);
+  }
+
+  /** Whether this is a protocol upgrade (WebSocket or SPDY), as exec, attach and port-forward use. */
+  public boolean isUpgrade() {
+    String upgrade = header("Upgrade");
+    if (upgrade != null && !upgrade.isBlank()) {
+      return true;
+    }
+    for (String connection : headerValues("Connection")) {
+      for (String token : connection.split(",")) {
+        if (token.trim().equalsIgnoreCase("upgrade")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KubeRequest r
+        && method.equals(r.method)
+        && uri.equals(r.uri)
+        && headers.equals(r.headers)
+        && Arrays.equals(body, r.body);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(method, uri, headers, Arrays.hashCode(body));
+  }
+
+  @Override
+  public String toString() {
+    return "KubeRequest[" + method + " " + uri + ", body=" + body.length + " bytes]";
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.kubeguard.api.spi;
+
+/**
+ * Masks sensitive values in response bodies as they stream.
+ *
+ * <p>Push-based so it fits both a pull-based OkHttp body (read upstream, write into the stream,
+ * drain the sink) and a push-based fabric8 consumer (chunks arrive, forwarded to the sink).
+ *
+ * <p><b>Threading:</b> {@link #open} is called concurrently and must be thread-safe; each
+ * returned {@link MaskingStream} serves one body. <b>Failure:</b> {@code open} throws
+ * {@link MaskingException} for a body it cannot read (protobuf, CBOR, an unknown content type
+ * under a profile that masks): the adapter then withholds the body and answers an error Status.
+ */
+@FunctionalInterface
+public interface Masker {
+
+  /** Starts masking one body whose masked bytes go to {@code downstream}. */
+  MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException;
+}
