@@ -1,0 +1,462 @@
+package dev.kubeguard.core;
+
+import dev.kubeguard.api.AccessRequest;
+import dev.kubeguard.api.Attributes;
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
+import dev.kubeguard.api.CallContext;
+import dev.kubeguard.api.Decision;
+import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.KubeRequest;
+import dev.kubeguard.api.RequestInfo;
+import dev.kubeguard.api.spi.Approver;
+import dev.kubeguard.api.spi.ChunkSink;
+import dev.kubeguard.api.spi.Masker;
+import dev.kubeguard.api.spi.MaskingContext;
+import dev.kubeguard.api.spi.MaskingException;
+import dev.kubeguard.api.spi.MaskingStream;
+import dev.kubeguard.api.spi.PolicyEngine;
+import dev.kubeguard.api.spi.Recorder;
+import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.core.internal.engine.ApprovalLedger;
+import dev.kubeguard.core.internal.engine.EventFactory;
+import dev.kubeguard.core.internal.engine.RequestDigest;
+import dev.kubeguard.core.internal.engine.ResponseStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine every adapter calls: classify a request exactly as kube-apiserver does, ask the
+ * policy every question it raises, hold it for approval when the policy says so, record the
+ * outcome, and mask and record the response.
+ *
+ * <p><b>Threading:</b> immutable once built and safe to share; call it from any thread.
+ * <b>Blocking:</b> {@link #check} blocks only for a policy engine that calls out (bounded by the
+ * engine) and for approvals in blocking mode (bounded by {@link Builder#approvalTimeout}).
+ * <b>Failure:</b> {@link #check} never throws for a bad request or a failing part: every
+ * exception in classification, policy, approval or (by default) recording becomes a denied
+ * {@link Verdict} carrying a Kubernetes {@code 403 Status}. Response bodies the masker cannot
+ * vouch for fail with a {@link MaskingException}; adapters then withhold them.
+ */
+public final class Guard {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+  private static final Identity NOBODY = Identity.of("system:anonymous", "system:unauthenticated");
+
+  private final PolicyEngine policy;
+  private final RequestClassifier classifier;
+  private final Masker masker;
+  private final Recorder recorder;
+  private final ApprovalLedger ledger;
+  private final Clock clock;
+  private final int maxRequestBodyBytes;
+  private final int auditBodyLimit;
+  private final boolean recordingFailureAllows;
+
+  private Guard(Builder b) {
+    this.policy = b.policy;
+    this.classifier = b.classifier;
+    this.masker = b.masker;
+    this.recorder = b.recorder;
+    this.clock = b.clock;
+    this.ledger = new ApprovalLedger(b.approver, b.approvalTimeout, b.clock, b.maxPendingApprovals);
+    this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+    this.auditBodyLimit = b.auditBodyLimit;
+    this.recordingFailureAllows = b.recordingFailureAllows;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Judges one HTTP request made on behalf of {@code identity} ({@code null} when none is bound:
+   * always a denial). Records the decision before returning; forward only if
+   * {@link Verdict#allowed()}.
+   */
+  public Verdict check(Identity identity, KubeRequest request, CallContext context) {
+    Objects.requireNonNull(request, "request");
+    CallContext ctx = context == null ? CallContext.now() : context;
+    Instant received = clock.instant();
+    String auditId = UUID.randomUUID().toString();
+    Attributes fallback = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
+    if (identity == null) {
+      return denied(null, NOBODY, request, fallback, Decision.deny("no identity is bound to this call"), auditId, "", received);
+    }
+    if (request.bodyLength() > maxRequestBodyBytes) {
+      return denied(null, identity, request, fallback,
+          Decision.deny("request body of " + request.bodyLength() + " bytes exceeds the guard's limit of " + maxRequestBodyBytes),
+          auditId, "", received);
+    }
+    Evaluation evaluation;
+    try {
+      evaluation = evaluate(identity, request, ctx);
+    } catch (ClassificationException e) {
+      return denied(null, identity, request, fallback, Decision.deny("request rejected: " + e.getMessage()), auditId, "", received);
+    } catch (RuntimeException e) {
+      LOG.warn("kubeguard: classification failed for {} {}", request.method(), request.rawPath(), e);
+      return denied(null, identity, request, fallback, Decision.deny("request could not be classified"), auditId, "", received);
+    }
+    return conclude(evaluation, auditId, received);
+  }
+
+  /**
+   * Judges a question asked from attributes alone (no HTTP request, as a SubjectAccessReview).
+   * Approval cannot be given without a request to bind it to, so a decision requiring one is a
+   * denial here.
+   */
+  public Verdict check(AccessRequest question) {
+    Objects.requireNonNull(question, "question");
+    return conclude(decideAll(List.of(question)), UUID.randomUUID().toString(), clock.instant());
+  }
+
+  /**
+   * Classifies {@code request} and asks the policy every question it raises, without approval or
+   * recording: what the policy alone says (the CLI's {@code check}, dry runs).
+   *
+   * @throws ClassificationException when kube-apiserver would reject the request itself
+   */
+  public Evaluation evaluate(Identity identity, KubeRequest request, CallContext context)
+      throws ClassificationException {
+    RequestInfo info = classifier.classify(request.method(), request.uri());
+    boolean dryRun = classifier.isDryRun(request.uri());
+    List<AccessRequest> checks = new ArrayList<>();
+    for (Attributes question : classifier.authorizationChecks(info, request)) {
+      checks.add(new AccessRequest(identity, request, info, question, dryRun, context));
+    }
+    return decideAll(checks);
+  }
+
+  /** Asks the policy each question; the strongest answer wins (deny > approval > allow). */
+  public Evaluation decideAll(List<AccessRequest> checks) {
+    Decision best = null;
+    AccessRequest decisive = null;
+    AuditLevel level = AuditLevel.NONE;
+    for (AccessRequest q : checks) {
+      Decision d = decideOne(q);
+      if (d.obligations().auditLevel().compareTo(level) > 0) {
+        level = d.obligations().auditLevel();
+      }
+      if (best == null || d.effect().rank() > best.effect().rank()) {
+        best = d;
+        decisive = q;
+      }
+      if (d.effect() == Decision.Effect.DENY) {
+        break;
+      }
+    }
+    // The response's masking follows the decisive rule; the audit keeps the most any rule asked.
+    return new Evaluation(checks, best.withObligations(best.obligations().withAuditLevel(level)), decisive);
+  }
+
+  private Decision decideOne(AccessRequest q) {
+    try {
+      Decision d = policy.decide(q);
+      return d != null ? d : Decision.deny("policy engine returned no decision");
+    } catch (Exception | StackOverflowError e) {
+      LOG.warn("kubeguard: policy engine failed; denying", e);
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return Decision.deny("policy engine failed: " + why);
+    }
+  }
+
+  private Verdict conclude(Evaluation ev, String auditId, Instant received) {
+    Decision d = ev.decision();
+    AccessRequest primary = ev.primary();
+    KubeRequest http = primary.request();
+    switch (d.effect()) {
+      case ALLOW:
+        return allowed(ev.primary(), d, auditId, "", received, List.of());
+      case DENY:
+        return denied(primary, primary.identity(), http, ev.decisive().attributes(), d, auditId, "", received);
+      default:
+        break;
+    }
+    if (http == null) {
+      return denied(primary, primary.identity(), null, ev.decisive().attributes(),
+          Decision.deny(d.ruleId(), "approval required, and a check without a request cannot be approved"),
+          auditId, "", received);
+    }
+    ApprovalLedger.Result r;
+    try {
+      r = ledger.approve(primary, d, RequestDigest.of(primary.identity(), http));
+    } catch (RuntimeException e) {
+      LOG.warn("kubeguard: approval failed; denying", e);
+      r = new ApprovalLedger.Result(ApprovalLedger.Result.Status.DENIED, "", "approval failed", null);
+    }
+    if (r.status() == ApprovalLedger.Result.Status.APPROVED) {
+      Decision approved = new Decision(Decision.Effect.ALLOW, d.reason() + "; " + r.message(), d.ruleId(), d.obligations(), d.annotations());
+      return allowed(primary, approved, auditId, r.approvalId(), received, r.outcome().approvers());
+    }
+    String why = "approval required by rule " + KubeStatus.quote(d.ruleId()) + " (" + d.reason() + "): " + r.message();
+    return denied(primary, primary.identity(), http, ev.decisive().attributes(),
+        new Decision(Decision.Effect.REQUIRE_APPROVAL, why, d.ruleId(), d.obligations(), d.annotations()),
+        auditId, r.approvalId(), received);
+  }
+
+  private Verdict allowed(AccessRequest q, Decision d, String auditId, String approvalId, Instant received, List<Identity> approvers) {
+    Verdict v = new Verdict(true, d, q, auditId, approvalId, 0, "", null);
+    if (d.obligations().auditLevel() == AuditLevel.NONE) {
+      return v;
+    }
+    KubeRequest http = q.request();
+    String requestObject = http != null && d.obligations().auditLevel().includesRequest() ? maskedRequestBody(v) : null;
+    try {
+      recorder.record(EventFactory.event(v, facts(q.identity(), http, q.attributes().verb(), AuditEvent.Stage.RequestReceived,
+          null, requestObject, null, 0, approvers, received)));
+      return v;
+    } catch (RecordingException | RuntimeException e) {
+      if (recordingFailureAllows) {
+        LOG.warn("kubeguard: audit recorder failed; forwarding anyway as configured (auditID {})", auditId, e);
+        return v;
+      }
+      LOG.warn("kubeguard: audit recorder failed; denying (auditID {})", auditId, e);
+      String why = "the audit trail cannot record this request";
+      return new Verdict(false, Decision.deny(d.ruleId(), why), q, auditId, approvalId, 403, why,
+          KubeStatus.forbidden(q.identity().user(), q.attributes(), "kubeguard: " + why));
+    }
+  }
+
+  private Verdict denied(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d,
+      String auditId, String approvalId, Instant received) {
+    String reason = denialReason(d);
+    byte[] body = KubeStatus.forbidden(who.user(), about, reason);
+    String message = KubeStatus.forbiddenMessage(who.user(), about, reason);
+    Verdict v = new Verdict(false, d, q, auditId, approvalId, 403, message, body);
+    if (d.obligations().auditLevel() != AuditLevel.NONE) {
+      AuditEvent.ResponseStatus status = new AuditEvent.ResponseStatus(403, "Failure", "Forbidden", message);
+      try {
+        recorder.record(EventFactory.event(v, facts(who, http, about.verb(), AuditEvent.Stage.ResponseComplete,
+            status, null, null, 0, List.of(), received)));
+      } catch (RecordingException | RuntimeException e) {
+        LOG.warn("kubeguard: audit recorder failed to record a denial (auditID {})", auditId, e);
+      }
+    }
+    return v;
+  }
+
+  private static String denialReason(Decision d) {
+    if (d.effect() == Decision.Effect.REQUIRE_APPROVAL) {
+      return "kubeguard: " + d.reason();
+    }
+    return d.ruleId().isEmpty()
+        ? "kubeguard: " + d.reason()
+        : "kubeguard: denied by rule " + KubeStatus.quote(d.ruleId()) + ": " + d.reason();
+  }
+
+  /**
+   * Starts the response of an allowed request: the returned stream masks the body into
+   * {@code downstream} under the verdict's profile and records the response event when finished
+   * or failed.
+   *
+   * @throws MaskingException when the body cannot be masked (an encoding or content type the
+   *     masker cannot read): withhold it and answer {@link KubeStatus#internalError}
+   */
+  public MaskingStream openResponse(Verdict v, int code, String contentType, String contentEncoding, ChunkSink downstream)
+      throws MaskingException {
+    if (!v.allowed()) {
+      throw new IllegalStateException("a denied request has no response to open");
+    }
+    Instant received = clock.instant();
+    AccessRequest q = v.request();
+    AuditLevel level = v.obligations().auditLevel();
+    ResponseStream.Completion completion = new ResponseStream.Completion() {
+      @Override
+      public void completed(byte[] capture, boolean truncated, int masked) {
+        String body = capture == null ? null : truncated ? truncationMarker(capture.length) : new String(capture, StandardCharsets.UTF_8);
+        recordResponse(v, code, body, masked, received, null);
+      }
+
+      @Override
+      public void failed(String why) {
+        recordResponse(v, code, null, 0, received, why);
+      }
+    };
+    boolean encoded = contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.equalsIgnoreCase("identity");
+    int capture = level.includesResponse() ? auditBodyLimit : -1;
+    return ResponseStream.open(sink -> {
+      if (!v.masksResponse()) {
+        return ResponseStream.passthrough(sink);
+      }
+      if (encoded) {
+        throw new MaskingException("response content encoding '" + contentEncoding + "' cannot be masked");
+      }
+      return masker.open(new MaskingContext(v.maskingProfile(), contentType, q), sink);
+    }, downstream, capture, completion);
+  }
+
+  /** Records that an allowed request failed before a response (connection error, timeout). */
+  public void recordFailure(Verdict v, Throwable cause) {
+    recordResponse(v, 0, null, 0, clock.instant(), "request failed: " + cause.getClass().getSimpleName());
+  }
+
+  private void recordResponse(Verdict v, int code, String body, int masked, Instant received, String failure) {
+    if (v.obligations().auditLevel() == AuditLevel.NONE) {
+      return;
+    }
+    AccessRequest q = v.request();
+    AuditEvent.ResponseStatus status = failure != null
+        ? new AuditEvent.ResponseStatus(code == 0 ? 500 : code, "Failure", "InternalError", failure)
+        : new AuditEvent.ResponseStatus(code, code >= 400 ? "Failure" : "", "", "");
+    try {
+      recorder.record(EventFactory.event(v, facts(q.identity(), q.request(), q.attributes().verb(),
+          AuditEvent.Stage.ResponseComplete, status, null, body, masked, List.of(), received)));
+    } catch (RecordingException | RuntimeException e) {
+      LOG.warn("kubeguard: audit recorder failed to record a response (auditID {})", v.auditId(), e);
+    }
+  }
+
+  private EventFactory.Facts facts(Identity who, KubeRequest http, String verb, AuditEvent.Stage stage,
+      AuditEvent.ResponseStatus status, String requestObject, String responseObject, int masked,
+      List<Identity> approvers, Instant received) {
+    return new EventFactory.Facts(who, http == null ? "" : http.uri(), verb,
+        http == null ? "" : Objects.requireNonNullElse(http.header("User-Agent"), ""), stage, status,
+        requestObject, responseObject, masked, approvers, received, clock.instant());
+  }
+
+  // Request bodies can carry secrets too (creating a Secret): record them only once masked.
+  private String maskedRequestBody(Verdict v) {
+    KubeRequest http = v.request().request();
+    if (http.bodyLength() == 0) {
+      return null;
+    }
+    if (http.bodyLength() > auditBodyLimit) {
+      return truncationMarker(http.bodyLength());
+    }
+    StringBuilder out = new StringBuilder();
+    try {
+      MaskingStream s = masker.open(
+          new MaskingContext(v.maskingProfile().equals("none") ? "default" : v.maskingProfile(),
+              Objects.requireNonNullElse(http.header("Content-Type"), "application/json"), v.request()),
+          chunk -> out.append(StandardCharsets.UTF_8.decode(chunk)));
+      s.write(ByteBuffer.wrap(http.body()));
+      s.finish();
+      return out.toString();
+    } catch (MaskingException | RuntimeException e) {
+      return "{\"kubeguard.dev/withheld\":\"request body could not be masked\"}";
+    }
+  }
+
+  private static String truncationMarker(int size) {
+    return "{\"kubeguard.dev/truncated\":" + size + "}";
+  }
+
+  /**
+   * Configures a {@link Guard}. Not thread-safe; {@link #build()} validates everything and fails
+   * with a message that says what to fix.
+   */
+  public static final class Builder {
+    private PolicyEngine policy;
+    private Approver approver;
+    private Masker masker = FailClosedMasker.INSTANCE;
+    private Recorder recorder = event -> {};
+    private RequestClassifier classifier = RequestClassifier.standard();
+    private Clock clock = Clock.systemUTC();
+    private Duration approvalTimeout = Duration.ofMinutes(5);
+    private int maxRequestBodyBytes = 3 * 1024 * 1024;
+    private int auditBodyLimit = 64 * 1024;
+    private int maxPendingApprovals = 10_000;
+    private boolean recordingFailureAllows;
+
+    private Builder() {}
+
+    /** The policy engine deciding every question (required). */
+    public Builder policy(PolicyEngine engine) {
+      this.policy = engine;
+      return this;
+    }
+
+    /** Who approves requests a policy holds; without one, such requests are denied. */
+    public Builder approver(Approver a) {
+      this.approver = a;
+      return this;
+    }
+
+    /** The masker for responses (and recorded request bodies). */
+    public Builder masker(Masker m) {
+      this.masker = m;
+      return this;
+    }
+
+    /** Where audit events go; none by default. */
+    public Builder recorder(Recorder r) {
+      this.recorder = r;
+      return this;
+    }
+
+    /** How long a blocking approval may hold the caller (default 5 minutes). */
+    public Builder approvalTimeout(Duration d) {
+      this.approvalTimeout = d;
+      return this;
+    }
+
+    /** The largest request body the guard reads; larger requests are denied (default 3 MiB, the API server's own limit). */
+    public Builder maxRequestBodyBytes(int bytes) {
+      this.maxRequestBodyBytes = bytes;
+      return this;
+    }
+
+    /** The most bytes of a (masked) body an audit event keeps (default 64 KiB). */
+    public Builder auditBodyLimit(int bytes) {
+      this.auditBodyLimit = bytes;
+      return this;
+    }
+
+    /** Bound on approvals outstanding at once (default 10,000). */
+    public Builder maxPendingApprovals(int n) {
+      this.maxPendingApprovals = n;
+      return this;
+    }
+
+    /**
+     * Forward requests even when the recorder cannot accept their event, logging a warning.
+     * Off by default: an unrecorded request is denied.
+     */
+    public Builder recordingFailureAllows(boolean allow) {
+      this.recordingFailureAllows = allow;
+      return this;
+    }
+
+    /** The clock for timestamps and approval expiry (tests). */
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    public Guard build() {
+      List<String> problems = new ArrayList<>();
+      if (policy == null) problems.add("no policy engine: call policy(...) with a GuardPolicyEngine, an OpaPolicyEngine or your own");
+      if (masker == null) problems.add("masker must not be null");
+      if (recorder == null) problems.add("recorder must not be null (leave it unset to record nothing)");
+      if (clock == null) problems.add("clock must not be null");
+      if (approvalTimeout == null || approvalTimeout.isNegative() || approvalTimeout.isZero()) problems.add("approvalTimeout must be positive");
+      if (maxRequestBodyBytes <= 0) problems.add("maxRequestBodyBytes must be positive");
+      if (auditBodyLimit < 0) problems.add("auditBodyLimit must not be negative");
+      if (maxPendingApprovals <= 0) problems.add("maxPendingApprovals must be positive");
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException("invalid Guard configuration: " + String.join("; ", problems));
+      }
+      return new Guard(this);
+    }
+  }
+
+  /** Until a masker is configured, refuses to pass any body that should be masked. */
+  private enum FailClosedMasker implements Masker {
+    INSTANCE;
+
+    @Override
+    public MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException {
+      throw new MaskingException("no masker is configured for profile '" + context.profile() + "'");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.kubeguard.core.internal.engine;
+
+import dev.kubeguard.api.spi.ChunkSink;
+import dev.kubeguard.api.spi.MaskingException;
+import dev.kubeguard.api.spi.MaskingStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * The stream an adapter writes a response body into: masks through the profile's stream, keeps a
+ * capped copy of the masked bytes for the audit event, and reports completion or failure exactly
+ * once. Not thread-safe (one body, one writer at a time), like any {@link MaskingStream}.
+ */
+public final class ResponseStream implements MaskingStream {
+
+  /** Receives the end of the body: the masked capture (or null) and the masked count, or a failure. */
+  public interface Completion {
+    void completed(byte[] maskedCapture, boolean truncated, int maskedCount);
+
+    void failed(String why);
+  }
+
+  private final MaskingStream inner;
+  private final Capture capture;
+  private final Completion completion;
+  private boolean done;
+
+  private ResponseStream(MaskingStream inner, Capture capture, Completion completion) {
+    this.inner = inner;
+    this.capture = capture;
+    this.completion = completion;
+  }
+
+  /**
+   * Opens {@code opener} over a sink that captures up to {@code captureLimit} masked bytes
+   * (none when negative) before passing them to {@code downstream}.
+   */
+  public static ResponseStream open(Opener opener, ChunkSink downstream, int captureLimit, Completion completion)
+      throws MaskingException {
+    Capture capture = captureLimit < 0 ? null : new Capture(captureLimit);
+    ChunkSink sink = capture == null ? downstream : chunk -> {
+      capture.take(chunk.duplicate());
+      downstream.accept(chunk);
+    };
+    try {
+      return new ResponseStream(opener.open(sink), capture, completion);
+    } catch (MaskingException | RuntimeException e) {
+      completion.failed(e.getMessage());
+      throw e instanceof MaskingException me ? me : new MaskingException("masker failed to open", e);
+    }
+  }
+
+  /** Opens the underlying masking stream over a sink. */
+  @FunctionalInterface
+  public interface Opener {
+    MaskingStream open(ChunkSink sink) throws MaskingException;
+  }
+
+  @Override
+  public void write(ByteBuffer chunk) throws MaskingException {
+    if (done) {
+      throw new MaskingException("response stream already ended");
+    }
+    try {
+      inner.write(chunk);
+    } catch (MaskingException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  @Override
+  public void finish() throws MaskingException {
+    if (done) {
+      return;
+    }
+    try {
+      inner.finish();
+    } catch (MaskingException | RuntimeException e) {
+      fail(e);
+    }
+    done = true;
+    completion.completed(
+        capture == null ? null : capture.bytes(), capture != null && capture.truncated, inner.maskedCount());
+  }
+
+  /** Ends the body early (client gave up, connection lost): recorded as a failure. */
+  public void abort(String why) {
+    if (!done) {
+      done = true;
+      completion.failed(why);
+    }
+  }
+
+  @Override
+  public int maskedCount() {
+    return inner.maskedCount();
+  }
+
+  private void fail(Exception e) throws MaskingException {
+    done = true;
+    completion.failed("masking failed: " + e.getMessage());
+    throw e instanceof MaskingException me ? me : new MaskingException("masking failed", e);
+  }
+
+  /** A passthrough for the {@code none} profile. */
+  public static MaskingStream passthrough(ChunkSink sink) {
+    return new MaskingStream() {
+      @Override
+      public void write(ByteBuffer chunk) throws MaskingException {
+        try {
+          sink.accept(chunk);
+        } catch (MaskingException e) {
+          throw e;
+        } catch (java.io.IOException e) {
+          throw new MaskingException("downstream failed", e);
+        }
+      }
+
+      @Override
+      public void finish() {}
+
+      @Override
+      public int maskedCount() {
+        return 0;
+      }
+    };
+  }
+
+  private static final class Capture {
+    final int limit;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean truncated;
+
+    Capture(int limit) {
+      this.limit = limit;
+    }
+
+    void take(ByteBuffer b) {
+      int room = limit - out.size();
+      int n = Math.min(room, b.remaining());
+      if (n < b.remaining()) {
+        truncated = true;
+      }
+      if (n > 0) {
+        byte[] bytes = new byte[n];
+        b.get(bytes);
+        out.write(bytes, 0, n);
+      }
+    }
+
+    byte[] bytes() {
+      return out.toByteArray();
+    }
+  }
+
+}
