@@ -24,22 +24,10 @@ final class LabelSelector {
   private LabelSelector() {}
 
   static boolean isValid(String selector) {
-    return new Parser(scan(selector)).parse();
+    return new Parser(new Lexer(selector)).parse();
   }
 
   // ---- lexer -------------------------------------------------------------------------------
-
-  private static List<Item> scan(String s) {
-    Lexer l = new Lexer(s);
-    List<Item> items = new ArrayList<>();
-    while (true) {
-      Item it = l.lex();
-      items.add(it);
-      if (it.tok == Tok.EOS) {
-        return items;
-      }
-    }
-  }
 
   private static final class Lexer {
     private final String s;
@@ -162,25 +150,35 @@ final class LabelSelector {
 
   // ---- parser ------------------------------------------------------------------------------
 
+  /**
+   * Go scans every token before parsing; lexing on demand yields the same tokens (the lexer does
+   * not depend on the parser, and lexing past the end keeps yielding end-of-string) and stops at
+   * the first error instead of tokenizing megabytes. The parser only ever looks at the current
+   * token, so only that one is kept.
+   */
   private static final class Parser {
-    private final List<Item> items;
-    private int position;
+    private final Lexer lexer;
+    private Item current;
 
-    Parser(List<Item> items) {
-      this.items = items;
+    Parser(Lexer lexer) {
+      this.lexer = lexer;
     }
 
-    private Item at(int i) {
-      return i < items.size() ? items.get(i) : items.get(items.size() - 1);
+    private Item peek() {
+      if (current == null) {
+        current = lexer.lex();
+      }
+      return current;
     }
 
     /** In a values context the keywords {@code in}/{@code notin} are plain identifiers. */
     private Tok lookahead(boolean values) {
-      return adjust(at(position).tok, values);
+      return adjust(peek().tok, values);
     }
 
     private Item consume(boolean values) {
-      Item it = at(position++);
+      Item it = peek();
+      current = null;
       Tok t = adjust(it.tok, values);
       return t == it.tok ? it : new Item(t, it.lit);
     }
