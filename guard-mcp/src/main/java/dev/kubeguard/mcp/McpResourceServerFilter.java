@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ public final class McpResourceServerFilter implements Filter {
    */
   public static final String SCOPES_EXTRA = "oauth.kubeguard.dev/scope";
 
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Logger LOG = LoggerFactory.getLogger(McpResourceServerFilter.class);
 
   private final Authenticator authenticator;
@@ -223,7 +225,7 @@ public final class McpResourceServerFilter implements Filter {
   private static Set<String> scopesOf(Identity identity) {
     Set<String> scopes = new LinkedHashSet<>();
     for (String value : identity.extra().getOrDefault(SCOPES_EXTRA, List.of())) {
-      for (String s : value.trim().split("\\s+")) {
+      for (String s : WHITESPACE.split(value.trim())) {
         if (!s.isEmpty()) {
           scopes.add(s);
         }

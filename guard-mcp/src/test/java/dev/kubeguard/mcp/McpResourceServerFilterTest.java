@@ -91,10 +91,8 @@ class McpResourceServerFilterTest {
             .serverInfo("kubeguard-test", "1.0")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
             .toolCall(
-                McpSchema.Tool.builder()
-                    .name("whoami")
+                McpSchema.Tool.builder("whoami", Map.of("type", "object"))
                     .description("returns the caller")
-                    .inputSchema(Map.of("type", "object"))
                     .build(),
                 (exchange, request) -> {
                   Identity who = McpIdentity.from(exchange);
@@ -103,10 +101,8 @@ class McpResourceServerFilterTest {
                       .build();
                 })
             .toolCall(
-                McpSchema.Tool.builder()
-                    .name("session")
+                McpSchema.Tool.builder("session", Map.of("type", "object"))
                     .description("returns the call context's session id")
-                    .inputSchema(Map.of("type", "object"))
                     .build(),
                 (exchange, request) ->
                     McpSchema.CallToolResult.builder()
@@ -159,11 +155,15 @@ class McpResourceServerFilterTest {
     HttpClientStreamableHttpTransport transport =
         HttpClientStreamableHttpTransport.builder(base)
             .endpoint("/mcp")
-            .httpRequestCustomizer(
+            .addHttpRequestCustomizer(
                 (builder, method, uri, body, context) ->
                     builder.header("Authorization", "Bearer " + token))
             .build();
     return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  private static McpSchema.CallToolRequest call(String tool) {
+    return McpSchema.CallToolRequest.builder(tool).arguments(Map.of()).build();
   }
 
   private static HttpResponse<String> post(String path, String authorization, String body)
@@ -199,7 +199,7 @@ class McpResourceServerFilterTest {
     try (McpSyncClient client = client(validToken())) {
       client.initialize();
       McpSchema.CallToolResult result =
-          client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+          client.callTool(call("whoami"));
 
       String text = ((McpSchema.TextContent) result.content().get(0)).text();
       assertThat(text).isEqualTo("oidc:alice|dev," + Identity.AUTHENTICATED);
@@ -211,7 +211,7 @@ class McpResourceServerFilterTest {
     try (McpSyncClient client = client(validToken())) {
       client.initialize();
       McpSchema.CallToolResult result =
-          client.callTool(new McpSchema.CallToolRequest("session", Map.of()));
+          client.callTool(call("session"));
 
       assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isNotBlank();
     }
@@ -221,7 +221,7 @@ class McpResourceServerFilterTest {
   void neverHandsTheClientTokenToTheMcpLayer() {
     try (McpSyncClient client = client(validToken())) {
       client.initialize();
-      client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+      client.callTool(call("whoami"));
     }
 
     assertThat(headerSeenByTool.get()).isEqualTo("null");

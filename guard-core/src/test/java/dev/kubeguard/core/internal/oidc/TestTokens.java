@@ -9,7 +9,6 @@ import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -100,10 +99,5 @@ public final class TestTokens {
       }
       return jwt.serialize();
     }
-  }
-
-  /** Convenience for tests that need a URI-typed header value. */
-  public static URI uri(String s) {
-    return URI.create(s);
   }
 }
