@@ -40,6 +40,8 @@ public record AuditVerificationResult(
     CHECKPOINT_MISMATCH,
     /** The chain ends before the signed checkpoint: the tail was cut off. */
     TRUNCATED_BEFORE_CHECKPOINT,
+    /** A closed chain goes on after its closing checkpoint: lines were appended. */
+    EXTENDED_AFTER_CHECKPOINT,
     /** A file could not be read. */
     UNREADABLE
   }

@@ -22,7 +22,8 @@ import java.util.List;
  * {@code REORDERED}, or {@code GAP_BETWEEN_FILES} at the start of a file); its {@code prev-hash}
  * is the previous line's hash (else {@code CHAIN_BROKEN}). The first file must start the chain
  * (seq 1, genesis hash). With a checkpoint, its signature must verify, the line at its seq must
- * carry its head hash, and the chain must reach it (else {@code TRUNCATED_BEFORE_CHECKPOINT}).
+ * carry its head hash, and the chain must reach it (else {@code TRUNCATED_BEFORE_CHECKPOINT});
+ * for a closed chain it must also end there (else {@code EXTENDED_AFTER_CHECKPOINT}).
  *
  * <p>What it cannot detect: lines cut off after the last checkpoint (or any tail without
  * checkpoints), and a rewrite of the chain from some line onwards by someone who recomputes every
@@ -36,16 +37,39 @@ public final class AuditVerifier {
    * @param tolerateIncompleteLastLine report an unterminated last line but still say ok
    * @param checkpointFile a checkpoint sidecar to check, or null
    * @param checkpointVerifier verifies the checkpoint's signature; required with a checkpoint file
+   * @param requireCheckpointAtHead the chain was closed (close() signs its head): a line after the
+   *     checkpoint is then an addition, reported as {@code EXTENDED_AFTER_CHECKPOINT}
    */
-  public record Options(boolean tolerateIncompleteLastLine, Path checkpointFile, JWSVerifier checkpointVerifier) {
+  public record Options(
+      boolean tolerateIncompleteLastLine, Path checkpointFile, JWSVerifier checkpointVerifier,
+      boolean requireCheckpointAtHead) {
     public Options {
       if (checkpointFile != null && checkpointVerifier == null) {
         throw new IllegalArgumentException("a checkpoint file needs a JWSVerifier with the signer's public key");
       }
+      if (requireCheckpointAtHead && checkpointFile == null) {
+        throw new IllegalArgumentException("requireCheckpointAtHead needs a checkpoint file");
+      }
     }
 
+    /** No checkpoint, no tolerance. */
     public static Options strict() {
-      return new Options(false, null, null);
+      return new Options(false, null, null, false);
+    }
+
+    /** With a checkpoint file and the verifier of its signature. */
+    public static Options withCheckpoint(Path checkpointFile, JWSVerifier verifier) {
+      return new Options(false, checkpointFile, verifier, false);
+    }
+
+    /** The same options, tolerating an incomplete last line. */
+    public Options toleratingIncompleteLastLine() {
+      return new Options(true, checkpointFile, checkpointVerifier, requireCheckpointAtHead);
+    }
+
+    /** The same options, for a closed chain whose head must be the checkpoint. */
+    public Options closedChain() {
+      return new Options(tolerateIncompleteLastLine, checkpointFile, checkpointVerifier, true);
     }
   }
 
@@ -132,6 +156,11 @@ public final class AuditVerifier {
         return fail(seq, AuditVerificationResult.Problem.TRUNCATED_BEFORE_CHECKPOINT, file, line,
             "chain ends at seq " + seq + " but a signed checkpoint vouches for seq " + checkpoint.seq()
                 + ": the tail was cut off");
+      }
+      if (options.requireCheckpointAtHead() && checkpoint.seq() != seq) {
+        return fail(seq, AuditVerificationResult.Problem.EXTENDED_AFTER_CHECKPOINT, file, line,
+            "chain goes on to seq " + seq + " after the closing checkpoint at seq " + checkpoint.seq()
+                + ": lines were added");
       }
       return AuditVerificationResult.ok(seq, checkpointSeen ? checkpoint.seq() : 0);
     }

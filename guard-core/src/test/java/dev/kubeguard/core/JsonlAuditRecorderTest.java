@@ -243,7 +243,7 @@ class JsonlAuditRecorderTest {
       }
     }
     AuditVerifier.Options withKey =
-        new AuditVerifier.Options(false, dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK()));
+        AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK()));
     assertThat(AuditVerifier.verify(List.of(file), withKey).summary())
         .isEqualTo("OK 5 events (checkpoint at seq 5 verified)");
 
@@ -258,7 +258,7 @@ class JsonlAuditRecorderTest {
     AuditVerificationResult wrongKey =
         AuditVerifier.verify(
             List.of(file),
-            new AuditVerifier.Options(false, dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(other.toPublicJWK())));
+            AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(other.toPublicJWK())));
     assertThat(wrongKey.problem()).isEqualTo(AuditVerificationResult.Problem.BAD_CHECKPOINT_SIGNATURE);
   }
 
@@ -273,7 +273,7 @@ class JsonlAuditRecorderTest {
       AuditVerificationResult mid =
           AuditVerifier.verify(
               List.of(dir.resolve("audit.jsonl")),
-              new AuditVerifier.Options(false, dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK())));
+              AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK())));
       assertThat(mid.checkpointSeq()).isEqualTo(3);
       assertThat(mid.ok()).isTrue();
     }
