@@ -134,7 +134,7 @@ public final class JsonlAuditRecorder implements Recorder {
    */
   public void sync() throws RecordingException {
     ensureUsable();
-    await(barrier(false), "audit sync not done within " + ackTimeout);
+    await(barrier(false, offerTimeout), "audit sync not done within " + ackTimeout);
   }
 
   /** Writes and fsyncs what was accepted, signs a final checkpoint if configured, and stops. */
@@ -144,7 +144,8 @@ public final class JsonlAuditRecorder implements Recorder {
       return;
     }
     closed = true;
-    await(barrier(true), "audit recorder did not close within " + ackTimeout);
+    // The close barrier may wait as long as an fsync may take: the queue drains meanwhile.
+    await(barrier(true, ackTimeout), "audit recorder did not close within " + ackTimeout);
     try {
       writer.join(ackTimeout);
     } catch (InterruptedException e) {
@@ -160,11 +161,11 @@ public final class JsonlAuditRecorder implements Recorder {
     return writer.durableSeq();
   }
 
-  private CompletableFuture<Void> barrier(boolean close) throws RecordingException {
+  private CompletableFuture<Void> barrier(boolean close, Duration wait) throws RecordingException {
     try {
-      CompletableFuture<Void> f = writer.barrier(close, offerTimeout);
+      CompletableFuture<Void> f = writer.barrier(close, wait);
       if (f == null) {
-        throw new RecordingException("audit queue full for " + offerTimeout);
+        throw new RecordingException("audit queue full for " + wait);
       }
       return f;
     } catch (InterruptedException e) {

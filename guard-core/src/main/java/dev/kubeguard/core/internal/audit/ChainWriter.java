@@ -92,9 +92,9 @@ public final class ChainWriter {
   }
 
   /**
-   * Queues an event, waiting up to {@code timeout} for room. Returns a future completed once the
-   * event's line is fsynced when {@code awaitDurable}, else {@code null}; returns false-y
-   * {@link Offer#accepted()} when the queue stayed full.
+   * Queues an event, waiting up to {@code timeout} for room. {@link Offer#accepted()} is false
+   * when the queue stayed full; {@link Offer#durable()} completes once the event's line is
+   * fsynced when {@code awaitDurable}, and is {@code null} otherwise.
    */
   public Offer submit(EventJsonWriter.OpenEvent event, boolean awaitDurable, Duration timeout)
       throws InterruptedException {
