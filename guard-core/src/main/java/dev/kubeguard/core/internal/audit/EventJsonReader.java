@@ -10,7 +10,6 @@ import dev.kubeguard.api.Identity;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +91,7 @@ public final class EventJsonReader {
     }
     Map<String, List<String>> extra = new LinkedHashMap<>();
     JsonNode x = u.path("extra");
-    for (Iterator<Map.Entry<String, JsonNode>> it = x.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : x.properties()) {
       extra.put(e.getKey(), strings(e.getValue()));
     }
     return new Identity(name, u.path("uid").asText(""), strings(u.path("groups")), extra, "");
@@ -146,7 +144,7 @@ public final class EventJsonReader {
   private static Map<String, String> annotations(JsonNode a) {
     Map<String, String> out = new LinkedHashMap<>();
     if (a != null && a.isObject()) {
-      a.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      a.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     }
     return out;
   }

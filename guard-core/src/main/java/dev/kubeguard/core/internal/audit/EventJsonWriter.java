@@ -68,9 +68,8 @@ public final class EventJsonWriter {
   public static OpenEvent writeOpen(AuditEvent event) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     boolean any = false;
-    try {
-      JsonGenerator g = FACTORY.createGenerator(out);
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+    // With AUTO_CLOSE_JSON_CONTENT off, close() flushes without writing the two closing braces.
+    try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
       writeHead(g, event);
       g.writeObjectFieldStart("annotations");
       for (Map.Entry<String, String> e : new TreeMap<>(event.annotations()).entrySet()) {
@@ -79,8 +78,6 @@ public final class EventJsonWriter {
           any = true;
         }
       }
-      // flush, not close: closing would write the two closing braces.
-      g.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
