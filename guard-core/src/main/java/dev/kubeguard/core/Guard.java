@@ -19,7 +19,6 @@ import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.core.internal.engine.ApprovalLedger;
-import dev.kubeguard.core.internal.engine.EventFactory;
 import dev.kubeguard.core.internal.engine.RequestDigest;
 import dev.kubeguard.core.internal.engine.ResponseStream;
 import java.nio.ByteBuffer;
@@ -212,8 +211,8 @@ public final class Guard {
     KubeRequest http = q.request();
     String requestObject = http != null && d.obligations().auditLevel().includesRequest() ? maskedRequestBody(v) : null;
     try {
-      recorder.record(EventFactory.event(v, facts(q.identity(), http, q.attributes().verb(), AuditEvent.Stage.RequestReceived,
-          null, requestObject, null, 0, approvers, received)));
+      record(event(v, q, received).stage(AuditEvent.Stage.RequestReceived).requestBody(requestObject)
+          .approval(approvalId, approvers.stream().map(Identity::user).toList()));
       return v;
     } catch (RecordingException | RuntimeException e) {
       if (recordingFailureAllows) {
@@ -233,14 +232,16 @@ public final class Guard {
     byte[] body = KubeStatus.forbidden(who.user(), about, reason);
     String message = KubeStatus.forbiddenMessage(who.user(), about, reason);
     Verdict v = new Verdict(false, d, q, auditId, approvalId, 403, message, body);
-    if (d.obligations().auditLevel() != AuditLevel.NONE) {
-      AuditEvent.ResponseStatus status = new AuditEvent.ResponseStatus(403, "Failure", "Forbidden", message);
-      try {
-        recorder.record(EventFactory.event(v, facts(who, http, about.verb(), AuditEvent.Stage.ResponseComplete,
-            status, null, null, 0, List.of(), received)));
-      } catch (RecordingException | RuntimeException e) {
-        LOG.warn("kubeguard: audit recorder failed to record a denial (auditID {})", auditId, e);
-      }
+    // A request denied before it could be classified is recorded as the non-resource request it
+    // looked like, so its URI and user agent still reach the audit trail.
+    AccessRequest subject = q != null ? q
+        : http != null
+            ? new AccessRequest(who, http, RequestInfo.nonResource(http.rawPath(), about.verb()), about, false, CallContext.now())
+            : AccessRequest.forAttributes(who, about, CallContext.now());
+    try {
+      record(event(v, subject, received).responseStatus(403, "Failure", "Forbidden", message).approval(approvalId, List.of()));
+    } catch (RecordingException | RuntimeException e) {
+      LOG.warn("kubeguard: audit recorder failed to record a denial (auditID {})", auditId, e);
     }
     return v;
   }
@@ -272,8 +273,9 @@ public final class Guard {
     AuditLevel level = v.obligations().auditLevel();
     ResponseStream.Completion completion = new ResponseStream.Completion() {
       @Override
-      public void completed(byte[] capture, boolean truncated, int masked) {
-        String body = capture == null ? null : truncated ? truncationMarker(capture.length) : new String(capture, StandardCharsets.UTF_8);
+      public void completed(byte[] capture, long totalBytes, int masked) {
+        String body = capture == null ? null
+            : totalBytes > capture.length ? truncationMarker(totalBytes) : new String(capture, StandardCharsets.UTF_8);
         recordResponse(v, code, body, masked, received, null);
       }
 
@@ -304,24 +306,30 @@ public final class Guard {
     if (v.obligations().auditLevel() == AuditLevel.NONE) {
       return;
     }
-    AccessRequest q = v.request();
-    AuditEvent.ResponseStatus status = failure != null
-        ? new AuditEvent.ResponseStatus(code == 0 ? 500 : code, "Failure", "InternalError", failure)
-        : new AuditEvent.ResponseStatus(code, code >= 400 ? "Failure" : "", "", "");
+    AuditEvents.Builder e = event(v, v.request(), received).responseBody(body).maskedFields(masked)
+        .approval(v.approvalId(), List.of());
+    if (failure != null) {
+      e.responseStatus(code == 0 ? 500 : code, "Failure", "InternalError", failure);
+    } else {
+      e.responseStatus(code, code >= 400 ? "Failure" : "Success", "", "");
+    }
     try {
-      recorder.record(EventFactory.event(v, facts(q.identity(), q.request(), q.attributes().verb(),
-          AuditEvent.Stage.ResponseComplete, status, null, body, masked, List.of(), received)));
-    } catch (RecordingException | RuntimeException e) {
-      LOG.warn("kubeguard: audit recorder failed to record a response (auditID {})", v.auditId(), e);
+      record(e);
+    } catch (RecordingException | RuntimeException ex) {
+      LOG.warn("kubeguard: audit recorder failed to record a response (auditID {})", v.auditId(), ex);
     }
   }
 
-  private EventFactory.Facts facts(Identity who, KubeRequest http, String verb, AuditEvent.Stage stage,
-      AuditEvent.ResponseStatus status, String requestObject, String responseObject, int masked,
-      List<Identity> approvers, Instant received) {
-    return new EventFactory.Facts(who, http == null ? "" : http.uri(), verb,
-        http == null ? "" : Objects.requireNonNullElse(http.header("User-Agent"), ""), stage, status,
-        requestObject, responseObject, masked, approvers, received, clock.instant());
+  private AuditEvents.Builder event(Verdict v, AccessRequest about, Instant received) {
+    return AuditEvents.forRequest(about, v.decision()).auditId(v.auditId()).maxBodyBytes(auditBodyLimit)
+        .requestReceived(received).stageTimestamp(clock.instant());
+  }
+
+  private void record(AuditEvents.Builder event) throws RecordingException {
+    java.util.Optional<AuditEvent> e = event.build();
+    if (e.isPresent()) {
+      recorder.record(e.get());
+    }
   }
 
   // Request bodies can carry secrets too (creating a Secret): record them only once masked.
@@ -347,8 +355,8 @@ public final class Guard {
     }
   }
 
-  private static String truncationMarker(int size) {
-    return "{\"kubeguard.dev/truncated\":" + size + "}";
+  private static String truncationMarker(long size) {
+    return "{\"" + AuditEvents.TRUNCATED + "\":" + size + "}";
   }
 
   /**
@@ -441,7 +449,7 @@ public final class Guard {
       if (clock == null) problems.add("clock must not be null");
       if (approvalTimeout == null || approvalTimeout.isNegative() || approvalTimeout.isZero()) problems.add("approvalTimeout must be positive");
       if (maxRequestBodyBytes <= 0) problems.add("maxRequestBodyBytes must be positive");
-      if (auditBodyLimit < 0) problems.add("auditBodyLimit must not be negative");
+      if (auditBodyLimit < 64) problems.add("auditBodyLimit must be at least 64 bytes");
       if (maxPendingApprovals <= 0) problems.add("maxPendingApprovals must be positive");
       if (!problems.isEmpty()) {
         throw new IllegalStateException("invalid Guard configuration: " + String.join("; ", problems));

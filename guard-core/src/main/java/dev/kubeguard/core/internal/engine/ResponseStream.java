@@ -15,7 +15,8 @@ public final class ResponseStream implements MaskingStream {
 
   /** Receives the end of the body: the masked capture (or null) and the masked count, or a failure. */
   public interface Completion {
-    void completed(byte[] maskedCapture, boolean truncated, int maskedCount);
+    /** {@code maskedCapture} is null when not capturing; {@code totalBytes} counts every masked byte emitted. */
+    void completed(byte[] maskedCapture, long totalBytes, int maskedCount);
 
     void failed(String why);
   }
@@ -79,8 +80,7 @@ public final class ResponseStream implements MaskingStream {
       fail(e);
     }
     done = true;
-    completion.completed(
-        capture == null ? null : capture.bytes(), capture != null && capture.truncated, inner.maskedCount());
+    completion.completed(capture == null ? null : capture.bytes(), capture == null ? 0 : capture.total, inner.maskedCount());
   }
 
   /** Ends the body early (client gave up, connection lost): recorded as a failure. */
@@ -129,18 +129,15 @@ public final class ResponseStream implements MaskingStream {
   private static final class Capture {
     final int limit;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    boolean truncated;
+    long total;
 
     Capture(int limit) {
       this.limit = limit;
     }
 
     void take(ByteBuffer b) {
-      int room = limit - out.size();
-      int n = Math.min(room, b.remaining());
-      if (n < b.remaining()) {
-        truncated = true;
-      }
+      total += b.remaining();
+      int n = Math.min(limit - out.size(), b.remaining());
       if (n > 0) {
         byte[] bytes = new byte[n];
         b.get(bytes);
