@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Splits a policy source into documents: multi-document YAML ({@code ---}), or JSON (one or more
@@ -25,10 +26,19 @@ import java.util.Map;
 public final class DocumentReader {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final YAMLFactory YAML = YAMLFactory.builder().build();
+  /** Above SnakeYAML's 3 MB default: a cluster's full RBAC dump with managedFields is larger. */
+  private static final int MAX_YAML_CHARS = 64 * 1024 * 1024;
+
+  private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private DocumentReader() {}
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions o = new LoaderOptions();
+    o.setCodePointLimit(MAX_YAML_CHARS);
+    return o;
+  }
 
   /** The non-empty documents of {@code text}, in order. */
   public static List<PolicyDocument> read(String source, String text) throws PolicyLoadException {
