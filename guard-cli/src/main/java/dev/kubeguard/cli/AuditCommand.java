@@ -12,6 +12,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.AuditEvents;
 import dev.kubeguard.core.AuditReplay;
+import dev.kubeguard.core.PolicyLoadException;
+import dev.kubeguard.core.PolicyLoader;
 import dev.kubeguard.core.AuditVerificationResult;
 import dev.kubeguard.core.AuditVerifier;
 import dev.kubeguard.core.ReplayEntry;
@@ -23,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * {@code kubeguard audit verify|replay}: checks a chained audit trail, or replays its recorded
@@ -37,15 +38,9 @@ import java.util.function.Function;
  *       recorded decision (recorded and replayed effect), then a JSON summary line (exit 0).
  * </ul>
  *
- * Usage errors exit 2. Stateless apart from {@link #policyLoader}.
+ * Usage errors exit 2. Stateless.
  */
 final class AuditCommand implements Command {
-
-  /** Builds the policy engine from {@code --policy} files; replaced where a policy loader exists. */
-  static volatile Function<List<Path>, PolicyEngine> policyLoader =
-      files -> {
-        throw new UnsupportedOperationException("policy loading not available in this build");
-      };
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -169,8 +164,8 @@ final class AuditCommand implements Command {
     }
     PolicyEngine engine;
     try {
-      engine = policyLoader.apply(policies);
-    } catch (RuntimeException e) {
+      engine = PolicyLoader.load(policies);
+    } catch (PolicyLoadException e) {
       err.println("kubeguard audit replay: cannot load policy: " + e.getMessage());
       return 2;
     }

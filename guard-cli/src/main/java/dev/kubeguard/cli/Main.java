@@ -10,6 +10,7 @@ public final class Main {
   static List<Command> commands() {
     return List.of(
         new ClassifyCommand(),
+        new CheckCommand(),
         new AuditCommand()
     );
   }

@@ -11,9 +11,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.AuditLevel;
-import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
-import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.AuditCheckpoints;
 import dev.kubeguard.core.JsonlAuditRecorder;
 import java.io.ByteArrayInputStream;
@@ -26,8 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,13 +32,6 @@ class AuditCommandTest {
   @TempDir Path dir;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final Function<List<Path>, PolicyEngine> originalLoader = AuditCommand.policyLoader;
-
-  @AfterEach
-  void restoreLoader() {
-    AuditCommand.policyLoader = originalLoader;
-  }
-
   private int run(String... args) throws Exception {
     return new AuditCommand()
         .run(List.of(args), new ByteArrayInputStream(new byte[0]),
@@ -114,18 +103,24 @@ class AuditCommandTest {
   void replaySaysWhatTheNewPolicyDecidesAndSummarizesTheChanges() throws Exception {
     Path file = record(JsonlAuditRecorder.builder());
     Path policy = dir.resolve("policy.yaml");
-    Files.writeString(policy, "rules: []");
-    List<List<Path>> loaded = new ArrayList<>();
-    AuditCommand.policyLoader = files -> {
-      loaded.add(files);
-      return req -> req.attributes().resource().equals("secrets")
-          ? Decision.deny("no-secrets", "secrets are off limits")
-          : Decision.allow("pods", "ok");
-    };
+    Files.writeString(policy, """
+        apiVersion: kubeguard.dev/v1
+        kind: GuardPolicy
+        metadata: {name: replay}
+        spec:
+          rules:
+          - name: no-secrets
+            subjects: {users: ["*"]}
+            effect: deny
+            match: {verbs: ["*"], apiGroups: ["*"], resources: [secrets]}
+          - name: pods
+            subjects: {users: ["*"]}
+            effect: allow
+            match: {verbs: ["*"], apiGroups: ["*"], resources: ["*"]}
+        """);
 
     assertThat(run("replay", "--policy", policy.toString(), file.toString())).isZero();
 
-    assertThat(loaded).containsExactly(List.of(policy));
     String[] lines = stdout().split("\n");
     assertThat(lines).hasSize(4);
     ObjectMapper json = new ObjectMapper();
@@ -140,11 +135,13 @@ class AuditCommandTest {
   }
 
   @Test
-  void replayWithoutAPolicyLoaderSaysSo() throws Exception {
+  void replayWithABrokenPolicySaysWhereItIsBroken() throws Exception {
     Path file = record(JsonlAuditRecorder.builder());
+    Path policy = dir.resolve("p.yaml");
+    Files.writeString(policy, "apiVersion: kubeguard.dev/v1\nkind: GuardPolicy\nmetadata: {name: p}\nspec: {rules: [{name: r}]}\n");
 
-    assertThat(run("replay", "--policy", "p.yaml", file.toString())).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("policy loading not available");
+    assertThat(run("replay", "--policy", policy.toString(), file.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot load policy").contains("p.yaml");
   }
 
   @Test
