@@ -214,6 +214,18 @@ class GuardTest {
   }
 
   @Test
+  void approvalWorksForRequestsWithJsonBodiesLikeFabric8Deletes() {
+    ManualApprover approver = new ManualApprover();
+    Guard g = guard(approvalFor(ApprovalRequirement.of("sre-leads"))).approver(approver).build();
+    KubeRequest delete = KubeRequest.of("DELETE", "/api/v1/namespaces/prod/pods/web-1", Map.of(),
+        "{\"apiVersion\":\"v1\",\"kind\":\"DeleteOptions\",\"propagationPolicy\":\"Background\"}".getBytes(StandardCharsets.UTF_8));
+    Verdict first = g.check(BOB, delete, CallContext.now());
+    assertThat(first.message()).contains("pending");
+    approver.approve(first.approvalId(), ALICE, "ok");
+    assertThat(g.check(BOB, delete, CallContext.now()).allowed()).isTrue();
+  }
+
+  @Test
   void anApprovalNeverCoversADifferentRequest() {
     Approver instant = r -> CompletableFuture.completedFuture(ApprovalOutcome.approved(r.id(), List.of(ALICE), ""));
     Guard g = guard(approvalFor(ApprovalRequirement.of("sre-leads"))).approver(new Approver() {

@@ -1,6 +1,5 @@
 package dev.kubeguard.core.internal.engine;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +36,6 @@ public final class RequestDigest {
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final JsonFactory FACTORY = new JsonFactory();
 
   /** Lower-case hex SHA-256 of the request as seen by {@code identity}. */
   public static String of(Identity identity, KubeRequest request) {
@@ -85,7 +83,7 @@ public final class RequestDigest {
         return body;
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
-      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      try (JsonGenerator g = JSON.createGenerator(out)) {
         writeSorted(g, tree);
       }
       return out.toByteArray();
