@@ -110,6 +110,18 @@ public final class Guard {
   }
 
   /**
+   * Denies a request the adapter itself cannot put before the policy (a body it cannot read
+   * without breaking the call, an identity source that failed), recording the refusal like any
+   * other denial. {@code identity} may be {@code null}.
+   */
+  public Verdict refuse(Identity identity, KubeRequest request, CallContext context, String reason) {
+    Objects.requireNonNull(request, "request");
+    Attributes seen = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
+    return denied(null, identity == null ? NOBODY : identity, request, seen, Decision.deny(reason),
+        UUID.randomUUID().toString(), "", clock.instant());
+  }
+
+  /**
    * Judges a question asked from attributes alone (no HTTP request, as a SubjectAccessReview).
    * Approval cannot be given without a request to bind it to, so a decision requiring one is a
    * denial here.
@@ -284,10 +296,14 @@ public final class Guard {
         recordResponse(v, code, null, 0, received, why);
       }
     };
+    // A 101 (upgrade), 204, 304 or HEAD answer has no body; an upgraded stream's frames are not
+    // HTTP bodies and cannot be masked here (documented in the adapters).
+    boolean bodiless = code == 204 || code == 304 || (code >= 100 && code < 200)
+        || (q.request() != null && q.request().method().equals("HEAD"));
     boolean encoded = contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.equalsIgnoreCase("identity");
     int capture = level.includesResponse() ? auditBodyLimit : -1;
     return ResponseStream.open(sink -> {
-      if (!v.masksResponse()) {
+      if (!v.masksResponse() || bodiless) {
         return ResponseStream.passthrough(sink);
       }
       if (encoded) {

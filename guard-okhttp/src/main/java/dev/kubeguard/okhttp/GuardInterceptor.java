@@ -102,11 +102,11 @@ public final class GuardInterceptor implements Interceptor {
       identity = identityFor(request);
     } catch (Exception e) {
       LOG.warn("kubeguard: identity source failed; denying {} {}", request.method(), request.url().encodedPath(), e);
-      return SyntheticResponses.refused(request, null, "the identity of this call could not be resolved");
+      return refuse(request, null, "the identity of this call could not be resolved");
     }
     BufferedRequestBody body = BufferedRequestBody.read(request.body(), maxRequestBodyBytes);
     if (body.refusal() != null) {
-      return SyntheticResponses.refused(request, identity, body.refusal());
+      return refuse(request, identity, body.refusal());
     }
     Verdict verdict;
     try {
@@ -114,7 +114,7 @@ public final class GuardInterceptor implements Interceptor {
       verdict = guard.check(identity, kube, contextFor(request));
     } catch (RuntimeException e) {
       LOG.warn("kubeguard: guard failed; denying {} {}", request.method(), request.url().encodedPath(), e);
-      return SyntheticResponses.refused(request, identity, "the request could not be judged");
+      return refuse(request, identity, "the request could not be judged");
     }
     if (!verdict.allowed()) {
       return SyntheticResponses.denied(request, verdict);
@@ -137,6 +137,17 @@ public final class GuardInterceptor implements Interceptor {
     Identity bound = fixedIdentity != null ? fixedIdentity
         : identitySource != null ? identitySource.identityFor(request) : null;
     return bound != null ? bound : serviceIdentity;
+  }
+
+  // Refusals made before the policy could judge are still recorded by the Guard; only if the
+  // Guard itself fails is the 403 built here, unrecorded (and logged by the caller).
+  private Response refuse(Request request, Identity identity, String reason) {
+    try {
+      return SyntheticResponses.denied(request, guard.refuse(identity, KubeRequests.withoutBody(request), contextFor(request), reason));
+    } catch (RuntimeException e) {
+      LOG.warn("kubeguard: could not record a refusal of {} {}", request.method(), request.url().encodedPath(), e);
+      return SyntheticResponses.refused(request, identity, reason);
+    }
   }
 
   private CallContext contextFor(Request request) {

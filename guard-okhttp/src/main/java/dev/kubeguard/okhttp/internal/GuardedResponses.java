@@ -35,13 +35,11 @@ public final class GuardedResponses {
         .build();
   }
 
-  // A 101 (WebSocket), 204, 304 or HEAD answer has no body to mask; its stream (a WebSocket's
-  // frames) must be left untouched. Recorded as complete without asking the masker.
+  // A 101 (WebSocket), 204, 304 or HEAD answer has no body: the Guard records it as complete
+  // without a masker, and a WebSocket's frames are left untouched.
   private static Response bodiless(Guard guard, Verdict verdict, Response response) throws IOException {
-    Verdict unmasked = new Verdict(true, verdict.decision().withObligations(verdict.obligations().withMaskingProfile("none")),
-        verdict.request(), verdict.auditId(), verdict.approvalId(), 0, "", null);
     try {
-      guard.openResponse(unmasked, response.code(), response.header("Content-Type"), null, chunk -> {}).finish();
+      guard.openResponse(verdict, response.code(), response.header("Content-Type"), null, chunk -> {}).finish();
     } catch (MaskingException e) {
       response.close();
       return SyntheticResponses.withheld(response, e.getMessage());

@@ -17,9 +17,6 @@ public final class KubeRequests {
    * content type when only the body carries it, and the complete body.
    */
   public static KubeRequest of(Request request, BufferedRequestBody body) {
-    HttpUrl url = request.url();
-    String query = url.encodedQuery();
-    String target = query == null ? url.encodedPath() : url.encodedPath() + "?" + query;
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.putAll(request.headers().toMultimap());
     if (body.contentType() != null && !headers.containsKey("Content-Type")) {
@@ -27,7 +24,17 @@ public final class KubeRequests {
       // (a patch's type decides how it applies).
       headers.put("Content-Type", List.of(body.contentType().toString()));
     }
-    return new KubeRequest(request.method(), target, headers, body.raw());
+    return new KubeRequest(request.method(), target(request.url()), headers, body.raw());
+  }
+
+  /** The request without its body, for refusals made because the body could not be read. */
+  public static KubeRequest withoutBody(Request request) {
+    return new KubeRequest(request.method(), target(request.url()), request.headers().toMultimap(), null);
+  }
+
+  private static String target(HttpUrl url) {
+    String query = url.encodedQuery();
+    return query == null ? url.encodedPath() : url.encodedPath() + "?" + query;
   }
 
   private KubeRequests() {}

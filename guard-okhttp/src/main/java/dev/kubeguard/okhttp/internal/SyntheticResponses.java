@@ -27,9 +27,8 @@ public final class SyntheticResponses {
   }
 
   /**
-   * A denial the interceptor makes before the Guard can judge the request (a body it cannot
-   * read, an identity source that failed). Logged by the caller of this method, not recorded by
-   * the Guard, which never saw the request.
+   * A denial built without the Guard, for when the Guard could not even record a refusal.
+   * Logged by the caller of this method; nothing records it.
    */
   public static Response refused(Request request, Identity identity, String reason) {
     String user = identity == null ? "system:anonymous" : identity.user();
