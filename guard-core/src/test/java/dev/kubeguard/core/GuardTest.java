@@ -204,9 +204,13 @@ class GuardTest {
     assertThat(retry.allowed()).isTrue();
     assertThat(retry.approvalId()).isEqualTo(first.approvalId());
 
+    // The approval is spent: the next identical request asks afresh, and the approver's old
+    // answer (for the first approval id) does not count for the new one.
     Verdict again = g.check(BOB, DELETE_POD, CallContext.now());
     assertThat(again.allowed()).isFalse();
     assertThat(again.approvalId()).isNotEqualTo(first.approvalId());
+    assertThat(again.message()).contains("outcome for " + first.approvalId());
+    assertThat(asked).hasSize(2);
   }
 
   @Test

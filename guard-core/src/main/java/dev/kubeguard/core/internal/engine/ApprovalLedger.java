@@ -75,6 +75,11 @@ public final class ApprovalLedger {
     ApprovalRequirement requirement = decision.obligations().approval();
     Instant now = clock.instant();
     Entry entry = entries.get(digest);
+    if (entry != null && !entry.future.isDone() && !now.isBefore(entry.expiresAt)) {
+      // Tell the retry its approval expired; only the next one asks afresh.
+      entries.remove(digest, entry);
+      return denied(entry.id, "approval " + entry.id + " expired before anyone answered");
+    }
     if (entry == null || entry.deadAt(now)) {
       if (entry != null) {
         entries.remove(digest, entry);
@@ -138,6 +143,9 @@ public final class ApprovalLedger {
       String status = outcome == null ? "no answer" : outcome.status().name().toLowerCase(java.util.Locale.ROOT);
       String why = outcome == null || outcome.reason().isEmpty() ? "" : ": " + outcome.reason();
       return denied(e.id, "approval " + e.id + " " + status + why);
+    }
+    if (!e.id.equals(outcome.approvalId())) {
+      return denied(e.id, "approval " + e.id + " was answered with an outcome for " + outcome.approvalId());
     }
     String unmet = unmet(outcome, requester, req);
     if (unmet != null) {

@@ -1,0 +1,142 @@
+package dev.kubeguard.opa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kubeguard.api.Decision;
+import dev.kubeguard.api.Decision.Effect;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.SourceDSL;
+
+/**
+ * Whatever OPA answers, the engine decides without throwing, and allows only what an explicit
+ * allow says.
+ */
+class OpaResultPropertyTest {
+
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** The member names the engine reads, so random objects hit them often. */
+  private static final List<String> KEYS = List.of(
+      "allow", "deny", "reasons", "require_approval", "audit_level", "masking_profile", "approver_groups",
+      "count", "ttl", "mode", "kind", "status", "allowed", "denied", "reason", "x");
+  private static final List<String> STRINGS = List.of(
+      "", "SubjectAccessReview", "15m", "1h30m", "-5s", "blocking", "request_then_retry", "Metadata",
+      "RequestResponse", "loud", "strict", "nope");
+
+  @Test
+  void neverThrowsAndAllowsOnlyOnAnExplicitAllow() {
+    AtomicReference<byte[]> answer = new AtomicReference<>();
+    OpaPolicyEngine engine = OpaPolicyEngine.builder()
+        .url(URI.create("http://opa.test/v1/data/kubeguard/decision"))
+        .transport(req -> new OpaResponse(200, answer.get()))
+        .build();
+
+    java.util.Map<Effect, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    qt().withExamples(400).forAll(json(3)).checkAssert(result -> {
+      ObjectNode root = F.objectNode();
+      root.set("result", result);
+      answer.set(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+      Decision d = engine.decide(Requests.createDeployment());
+
+      assertThat(d).isNotNull();
+      seen.merge(d.effect(), 1, Integer::sum);
+      if (d.effect() == Effect.ALLOW) {
+        assertThat(explicitlyAllows(result)).as("allowed %s", result).isTrue();
+      }
+      if (d.effect() == Effect.REQUIRE_APPROVAL) {
+        assertThat(d.obligations().approval()).isNotNull();
+        assertThat(result.path("deny").asBoolean(false)).isFalse();
+      }
+    });
+    // A generator that never produced an allow or an approval would make the property vacuous.
+    assertThat(seen).containsKeys(Effect.ALLOW, Effect.DENY, Effect.REQUIRE_APPROVAL);
+  }
+
+  @Test
+  void neverThrowsOnArbitraryBytes() {
+    AtomicReference<byte[]> answer = new AtomicReference<>();
+    OpaPolicyEngine engine = OpaPolicyEngine.builder()
+        .url(URI.create("http://opa.test/v1/data/kubeguard/decision"))
+        .transport(req -> new OpaResponse(200, answer.get()))
+        .build();
+
+    qt().withExamples(200)
+        .forAll(SourceDSL.strings().allPossible().ofLengthBetween(0, 40))
+        .checkAssert(text -> {
+          answer.set(("{\"result\": " + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          Decision d = engine.decide(Requests.createDeployment());
+          assertThat(d.effect()).isIn(Effect.DENY, Effect.ALLOW, Effect.REQUIRE_APPROVAL);
+          if (d.effect() == Effect.ALLOW) {
+            assertThat(text).startsWith("true}");
+          }
+        });
+  }
+
+  /** {@code true}; a decision object with allow true and no deny; or an allowing SubjectAccessReview. */
+  private static boolean explicitlyAllows(JsonNode r) {
+    if (r.isBoolean()) {
+      return r.booleanValue();
+    }
+    if (!r.isObject()) {
+      return false;
+    }
+    if ("SubjectAccessReview".equals(r.path("kind").asText(null)) && r.has("status")) {
+      JsonNode s = r.get("status");
+      return s.path("allowed").isBoolean() && s.get("allowed").booleanValue()
+          && !(s.path("denied").isBoolean() && s.get("denied").booleanValue());
+    }
+    JsonNode deny = r.path("deny");
+    boolean noDeny = deny.isMissingNode() || deny.isNull()
+        || (deny.isBoolean() && !deny.booleanValue()) || (deny.isArray() && deny.isEmpty());
+    return r.path("allow").isBoolean() && r.get("allow").booleanValue() && noDeny;
+  }
+
+  private static Gen<JsonNode> json(int depth) {
+    Gen<JsonNode> leaf = SourceDSL.integers().between(0, 5).zip(
+        SourceDSL.integers().between(-3, 200), SourceDSL.integers().between(0, STRINGS.size() - 1),
+        (kind, n, s) -> switch (kind) {
+          case 0 -> F.booleanNode(true);
+          case 1 -> F.booleanNode(false);
+          case 2 -> F.numberNode(n);
+          case 3 -> F.textNode(STRINGS.get(s));
+          case 4 -> F.nullNode();
+          default -> F.numberNode(n / 7.0);
+        });
+    if (depth == 0) {
+      return leaf;
+    }
+    Gen<JsonNode> child = json(depth - 1);
+    Gen<List<JsonNode>> children = SourceDSL.lists().of(child).ofSizeBetween(0, 4);
+    Gen<List<Integer>> keys = SourceDSL.lists().of(SourceDSL.integers().between(0, KEYS.size() - 1)).ofSizeBetween(4, 4);
+    return SourceDSL.integers().between(0, 3).zip(leaf, children, keys, (kind, l, kids, ks) -> {
+      switch (kind) {
+        case 0:
+          return l;
+        case 1: {
+          ArrayNode a = F.arrayNode();
+          kids.forEach(a::add);
+          return a;
+        }
+        default: {
+          ObjectNode o = F.objectNode();
+          for (int i = 0; i < kids.size(); i++) {
+            o.set(KEYS.get(ks.get(i)), kids.get(i));
+          }
+          if (kind == 3) {
+            o.put("allow", true);
+          }
+          return o;
+        }
+      }
+    });
+  }
+}
