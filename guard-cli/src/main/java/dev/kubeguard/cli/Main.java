@@ -9,7 +9,8 @@ public final class Main {
   // One line per command, in the order --help lists them.
   static List<Command> commands() {
     return List.of(
-        new ClassifyCommand()
+        new ClassifyCommand(),
+        new AuditCommand()
     );
   }
 

@@ -1,0 +1,164 @@
+package dev.kubeguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
+import dev.kubeguard.api.Decision;
+import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.spi.PolicyEngine;
+import dev.kubeguard.core.AuditCheckpoints;
+import dev.kubeguard.core.JsonlAuditRecorder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditCommandTest {
+
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final Function<List<Path>, PolicyEngine> originalLoader = AuditCommand.policyLoader;
+
+  @AfterEach
+  void restoreLoader() {
+    AuditCommand.policyLoader = originalLoader;
+  }
+
+  private int run(String... args) throws Exception {
+    return new AuditCommand()
+        .run(List.of(args), new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static AuditEvent event(int i, String resource, String decision) {
+    Instant t = Instant.parse("2024-01-01T00:00:00Z");
+    return new AuditEvent(
+        AuditLevel.METADATA, "id-" + i, AuditEvent.Stage.ResponseComplete,
+        "/api/v1/namespaces/a/" + resource + "/x" + i, "get", Identity.of("alice", "dev"), null, null, null,
+        new AuditEvent.ObjectReference(resource, "a", "x" + i, "", "", "v1", "", ""), null, null, null, t, t,
+        Map.of("kubeguard.dev/decision", decision));
+  }
+
+  private Path record(JsonlAuditRecorder.Builder builder) throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    try (JsonlAuditRecorder r = builder.path(file).build()) {
+      r.record(event(1, "secrets", "allow"));
+      r.record(event(2, "pods", "allow"));
+      r.record(event(3, "pods", "deny"));
+    }
+    return file;
+  }
+
+  @Test
+  void verifyPrintsTheEventCountForAnIntactTrail() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder());
+
+    assertThat(run("verify", file.toString())).isZero();
+    assertThat(stdout()).isEqualTo("OK 3 events\n");
+  }
+
+  @Test
+  void verifyNamesTheFirstBrokenLineAndFails() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder());
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    lines.set(1, lines.get(1).replace("\"pods\"", "\"podz\""));
+    Files.write(file, lines);
+
+    assertThat(run("verify", file.toString())).isEqualTo(1);
+    assertThat(stdout()).isEqualTo("BROKEN " + file + ":2: line edited (hash mismatch)\n");
+  }
+
+  @Test
+  void verifyChecksASignedCheckpointWithThePublicKey() throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+    Path file = record(JsonlAuditRecorder.builder()
+        .checkpoints(AuditCheckpoints.every(new ECDSASigner(key), JWSAlgorithm.ES256, "k1", 0)));
+    Path jwk = dir.resolve("audit-key.json");
+    Files.writeString(jwk, key.toPublicJWK().toJSONString());
+    String checkpoint = dir.resolve("audit.jsonl.checkpoint").toString();
+
+    assertThat(run("verify", "--checkpoint", checkpoint, "--key", jwk.toString(), "--closed", file.toString())).isZero();
+    assertThat(stdout()).startsWith("OK 3 events (checkpoint at seq 3");
+
+    List<String> lines = Files.readAllLines(file);
+    Files.write(file, lines.subList(0, 2));
+    out.reset();
+    assertThat(run("verify", "--checkpoint", checkpoint, "--key", jwk.toString(), file.toString())).isEqualTo(1);
+    assertThat(stdout()).contains("BROKEN").contains("tail was cut off");
+  }
+
+  @Test
+  void replaySaysWhatTheNewPolicyDecidesAndSummarizesTheChanges() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder());
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "rules: []");
+    List<List<Path>> loaded = new ArrayList<>();
+    AuditCommand.policyLoader = files -> {
+      loaded.add(files);
+      return req -> req.attributes().resource().equals("secrets")
+          ? Decision.deny("no-secrets", "secrets are off limits")
+          : Decision.allow("pods", "ok");
+    };
+
+    assertThat(run("replay", "--policy", policy.toString(), file.toString())).isZero();
+
+    assertThat(loaded).containsExactly(List.of(policy));
+    String[] lines = stdout().split("\n");
+    assertThat(lines).hasSize(4);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode first = json.readTree(lines[0]);
+    assertThat(first.get("auditID").asText()).isEqualTo("id-1");
+    assertThat(first.get("recorded").asText()).isEqualTo("allow");
+    assertThat(first.get("replayed").asText()).isEqualTo("deny");
+    assertThat(first.get("rule").asText()).isEqualTo("no-secrets");
+    assertThat(first.get("changed").asBoolean()).isTrue();
+    assertThat(json.readTree(lines[3]).get("summary").toString())
+        .isEqualTo("{\"replayed\":3,\"unchanged\":1,\"allowedToDenied\":1,\"deniedToAllowed\":1,\"otherChanges\":0,\"skipped\":0}");
+  }
+
+  @Test
+  void replayWithoutAPolicyLoaderSaysSo() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder());
+
+    assertThat(run("replay", "--policy", "p.yaml", file.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("policy loading not available");
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() throws Exception {
+    assertThat(run()).isEqualTo(2);
+    assertThat(run("verify")).isEqualTo(2);
+    assertThat(run("replay", "audit.jsonl")).isEqualTo(2);
+    assertThat(run("verify", "--key", "k.json", "audit.jsonl")).isEqualTo(2);
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown subcommand 'frobnicate'");
+  }
+
+  @Test
+  void isRegisteredAsTheAuditCommand() {
+    assertThat(Main.commands()).anyMatch(c -> c.name().equals("audit"));
+  }
+}

@@ -1,0 +1,231 @@
+package dev.kubeguard.okhttp;
+
+import dev.kubeguard.api.CallContext;
+import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.KubeRequest;
+import dev.kubeguard.core.AcceptHeaders;
+import dev.kubeguard.core.Guard;
+import dev.kubeguard.core.Verdict;
+import dev.kubeguard.okhttp.internal.BufferedRequestBody;
+import dev.kubeguard.okhttp.internal.GuardedResponses;
+import dev.kubeguard.okhttp.internal.KubeRequests;
+import dev.kubeguard.okhttp.internal.SyntheticResponses;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OkHttp application interceptor that runs the {@link Guard} on every request: the official
+ * Kubernetes Java client, fabric8's OkHttp backend and any OkHttp-based Kubernetes client.
+ *
+ * <pre>{@code
+ * OkHttpClient guarded = base.newBuilder()
+ *     .addInterceptor(GuardInterceptor.builder(guard).identity(bob).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>For every call it reads the request body (bounded), asks the Guard, and then:
+ * <ul>
+ *   <li><b>denied:</b> answers the Guard's {@code 403} Kubernetes {@code Status} as a synthetic
+ *       response; nothing is sent to the server;
+ *   <li><b>allowed:</b> forwards the request with an {@code Audit-ID} header (the audit event's
+ *       id, which kube-apiserver adopts as its own); when the response must be masked, asks for
+ *       JSON only and drops a caller-set {@code Accept-Encoding} so OkHttp negotiates and decodes
+ *       gzip itself; then streams the response body through the masker as the caller reads it
+ *       (never buffered whole; {@code Content-Length} is dropped since masking changes it).
+ * </ul>
+ *
+ * <p><b>Identity</b>, first match wins: the request's {@code Identity} tag
+ * ({@code new Request.Builder().tag(Identity.class, who)}), the fixed {@link Builder#identity} or
+ * the {@link Builder#identitySource}, the {@link Builder#serviceIdentity}. With none the call is
+ * denied. {@link GuardedOkHttp#forIdentity} derives one client per identity.
+ *
+ * <p><b>Request bodies:</b> the Guard judges the complete body, and exactly the judged bytes are
+ * sent (a body written twice could differ the second time). One-shot bodies are read once and
+ * replaced by their bytes. A duplex body (HTTP/2 full duplex) cannot be read before sending and is
+ * denied, as is a body larger than {@link Builder#maxRequestBodyBytes} or one that fails to write.
+ *
+ * <p><b>WebSockets</b> ({@code exec}, {@code attach}, {@code portforward}): OkHttp runs
+ * application interceptors on the handshake, which carries {@code Upgrade: websocket}, so the
+ * Guard judges it as {@code create} on the subresource; a denied handshake never connects. Frames
+ * after the handshake do not pass through interceptors: command output is <em>not masked</em> and
+ * stdin is not judged.
+ *
+ * <p><b>Failure:</b> every path fails closed and OkHttp sees only responses or
+ * {@link IOException}s: errors resolving the identity or judging the request become a {@code 403};
+ * a response body the masker cannot read (protobuf, an unknown content encoding) is withheld and
+ * answered with a {@code 500} InternalError {@code Status}; a masking failure mid-body fails the
+ * body's read with an {@code IOException} after only masked bytes were delivered; a failed call
+ * or an abandoned body is recorded as a failed response.
+ *
+ * <p><b>Threading:</b> immutable and thread-safe; one instance serves any number of concurrent
+ * calls. Register it as an <em>application</em> interceptor ({@code addInterceptor}): as a network
+ * interceptor it would run once per redirect and after OkHttp's own gzip handling.
+ */
+public final class GuardInterceptor implements Interceptor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GuardInterceptor.class);
+
+  private final Guard guard;
+  private final Identity fixedIdentity;
+  private final IdentitySource identitySource;
+  private final Identity serviceIdentity;
+  private final Supplier<CallContext> callContext;
+  private final int maxRequestBodyBytes;
+
+  private GuardInterceptor(Builder b) {
+    this.guard = b.guard;
+    this.fixedIdentity = b.identity;
+    this.identitySource = b.identitySource;
+    this.serviceIdentity = b.serviceIdentity;
+    this.callContext = b.callContext;
+    this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+  }
+
+  /** Starts configuring an interceptor for {@code guard}. */
+  public static Builder builder(Guard guard) {
+    return new Builder(guard);
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    Identity identity;
+    try {
+      identity = identityFor(request);
+    } catch (Exception e) {
+      LOG.warn("kubeguard: identity source failed; denying {} {}", request.method(), request.url().encodedPath(), e);
+      return SyntheticResponses.refused(request, null, "the identity of this call could not be resolved");
+    }
+    BufferedRequestBody body = BufferedRequestBody.read(request.body(), maxRequestBodyBytes);
+    if (body.refusal() != null) {
+      return SyntheticResponses.refused(request, identity, body.refusal());
+    }
+    Verdict verdict;
+    try {
+      KubeRequest kube = KubeRequests.of(request, body);
+      verdict = guard.check(identity, kube, contextFor(request));
+    } catch (RuntimeException e) {
+      LOG.warn("kubeguard: guard failed; denying {} {}", request.method(), request.url().encodedPath(), e);
+      return SyntheticResponses.refused(request, identity, "the request could not be judged");
+    }
+    if (!verdict.allowed()) {
+      return SyntheticResponses.denied(request, verdict);
+    }
+    Response response;
+    try {
+      response = chain.proceed(forwarded(request, verdict, body));
+    } catch (IOException | RuntimeException e) {
+      guard.recordFailure(verdict, e);
+      throw e;
+    }
+    return GuardedResponses.guard(guard, verdict, response);
+  }
+
+  private Identity identityFor(Request request) throws Exception {
+    Identity tagged = request.tag(Identity.class);
+    if (tagged != null) {
+      return tagged;
+    }
+    Identity bound = fixedIdentity != null ? fixedIdentity
+        : identitySource != null ? identitySource.identityFor(request) : null;
+    return bound != null ? bound : serviceIdentity;
+  }
+
+  private CallContext contextFor(Request request) {
+    CallContext tagged = request.tag(CallContext.class);
+    if (tagged != null) {
+      return tagged;
+    }
+    CallContext supplied = callContext == null ? null : callContext.get();
+    return supplied != null ? supplied : CallContext.now();
+  }
+
+  private static Request forwarded(Request request, Verdict verdict, BufferedRequestBody body) {
+    Request.Builder out = request.newBuilder().header("Audit-ID", verdict.auditId());
+    if (verdict.masksResponse()) {
+      List<String> accepts = request.headers("Accept");
+      out.header("Accept", AcceptHeaders.forMasking(accepts.isEmpty() ? null : String.join(",", accepts)));
+      // OkHttp decodes gzip below us only when it asked for it itself.
+      out.removeHeader("Accept-Encoding");
+    }
+    if (request.body() != null) {
+      out.method(request.method(), body.forwardable());
+    }
+    return out.build();
+  }
+
+  /**
+   * Configures a {@link GuardInterceptor}. Not thread-safe; {@link #build()} validates and fails
+   * with a message saying what to fix.
+   */
+  public static final class Builder {
+    private final Guard guard;
+    private Identity identity;
+    private IdentitySource identitySource;
+    private Identity serviceIdentity;
+    private Supplier<CallContext> callContext;
+    private int maxRequestBodyBytes = 3 * 1024 * 1024;
+
+    private Builder(Guard guard) {
+      this.guard = guard;
+    }
+
+    /** Every call through this interceptor is made by {@code who} (unless a request tag says otherwise). */
+    public Builder identity(Identity who) {
+      this.identity = who;
+      return this;
+    }
+
+    /** Finds each call's identity (unless a request tag gives it). Exclusive with {@link #identity}. */
+    public Builder identitySource(IdentitySource source) {
+      this.identitySource = source;
+      return this;
+    }
+
+    /**
+     * The identity used when nothing else binds one: the service's own. Without it, such calls
+     * are denied.
+     */
+    public Builder serviceIdentity(Identity service) {
+      this.serviceIdentity = service;
+      return this;
+    }
+
+    /** Supplies the tool and session each call is made for (a {@code CallContext} request tag wins). */
+    public Builder callContext(Supplier<CallContext> supplier) {
+      this.callContext = supplier;
+      return this;
+    }
+
+    /**
+     * The largest request body read for the Guard (default 3 MiB, the Guard's default); larger
+     * bodies are denied. Keep it no larger than the Guard's own limit.
+     */
+    public Builder maxRequestBodyBytes(int bytes) {
+      this.maxRequestBodyBytes = bytes;
+      return this;
+    }
+
+    public GuardInterceptor build() {
+      List<String> problems = new ArrayList<>();
+      if (guard == null) problems.add("no guard: pass the Guard to GuardInterceptor.builder(guard)");
+      if (identity != null && identitySource != null) {
+        problems.add("both identity(...) and identitySource(...) are set: choose one");
+      }
+      if (maxRequestBodyBytes <= 0) problems.add("maxRequestBodyBytes must be positive");
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException("invalid GuardInterceptor configuration: " + String.join("; ", problems));
+      }
+      Objects.requireNonNull(guard);
+      return new GuardInterceptor(this);
+    }
+  }
+}
