@@ -30,6 +30,16 @@ final class Denials {
     return failure(request, status(body, 403, reason));
   }
 
+  /**
+   * The exception a caller gets for a response body KubeGuard withheld: fabric8's error for a
+   * {@code 500 InternalError} Status, as the API server itself would send.
+   */
+  static KubernetesClientException withheld(String why) {
+    String message = "kubeguard: response withheld: " + why;
+    Status status = status(KubeStatus.internalError(message), 500, message);
+    return new KubernetesClientException(message, 500, status);
+  }
+
   private static KubernetesClientException failure(HttpRequest request, Status status) {
     // Same wording as fabric8's OperationSupport.requestFailure for a server-sent Status.
     String message = "Failure executing: " + request.method() + " at: " + request.uri() + ". Message: " + status.getMessage() + ".";

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.http.WebSocket;
 import io.fabric8.kubernetes.client.http.WebSocketUpgradeResponse;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +49,12 @@ public final class GuardInterceptor implements Interceptor {
   private final int maxRequestBodyBytes;
   /** Verdicts between {@code before} and {@code consumer}, by the Audit-ID sent. */
   private final Map<String, Verdict> handoff = new ConcurrentHashMap<>();
-  /** Verdicts of requests in flight, by the identity of their URI (fabric8 keeps it across copies). */
-  private final Map<UriKey, Verdict> inFlight = new ConcurrentHashMap<>();
+  /**
+   * Verdicts of requests in flight, by the identity of their URI (fabric8 keeps one URI instance
+   * across a request's copies). Weakly held: fabric8 reports a connection failure only when it will
+   * retry, so the last attempt's entry is never removed explicitly.
+   */
+  private final InFlight inFlight = new InFlight();
 
   /**
    * @param serviceIdentity who requests of unbound clients are made for, or {@code null} to deny them
@@ -106,7 +109,7 @@ public final class GuardInterceptor implements Interceptor {
       builder.setHeader("Accept", AcceptHeaders.forMasking(request.header("Accept")));
     }
     handoff.put(v.auditId(), v);
-    inFlight.put(new UriKey(request.uri()), v);
+    inFlight.put(request.uri(), v);
   }
 
   @Override
@@ -122,7 +125,7 @@ public final class GuardInterceptor implements Interceptor {
   @Override
   public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
     if (request != null) {
-      inFlight.remove(new UriKey(request.uri()));
+      inFlight.remove(request.uri());
     }
     if (response instanceof WebSocketUpgradeResponse || consumer == null) {
       return;
@@ -135,7 +138,7 @@ public final class GuardInterceptor implements Interceptor {
 
   @Override
   public void afterConnectionFailure(HttpRequest request, Throwable failure) {
-    Verdict v = request == null ? null : inFlight.remove(new UriKey(request.uri()));
+    Verdict v = request == null ? null : inFlight.remove(request.uri());
     if (v != null) {
       guard.recordFailure(v, failure);
     }
@@ -143,24 +146,5 @@ public final class GuardInterceptor implements Interceptor {
 
   private static boolean isSessionHandshake(Attributes a) {
     return a.isResourceRequest() && a.resource().equals("pods") && STREAM_SUBRESOURCES.contains(a.subresource());
-  }
-
-  /** Keys by object identity: fabric8 carries one URI instance through a request's copies. */
-  private static final class UriKey {
-    private final URI uri;
-
-    UriKey(URI uri) {
-      this.uri = uri;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof UriKey k && k.uri == uri;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(uri);
-    }
   }
 }

@@ -81,10 +81,9 @@ public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer
           });
     } catch (MaskingException | RuntimeException e) {
       withheld = true;
-      LOG.warn("kubeguard: withholding the response body of {} (auditID {}): {}", response.request().uri().getRawPath(),
-          verdict.auditId(), e.getMessage());
+      LOG.warn("kubeguard: withholding the response body of auditID {}: {}", verdict.auditId(), e.getMessage());
       if (response.body() instanceof AsyncBody body) {
-        body.cancel();
+        withhold(body, e.getMessage());
       }
       return;
     }
@@ -100,8 +99,7 @@ public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer
       try {
         deliver(mask(pending), earlyBody);
       } catch (Exception e) {
-        withheld = true;
-        earlyBody.cancel();
+        withhold(earlyBody, e.getMessage());
       }
     }
   }
@@ -126,7 +124,24 @@ public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer
       }
       return; // onResponse masks and delivers these, which also asks the backend for more
     }
-    deliver(mask(value), body);
+    List<ByteBuffer> masked;
+    try {
+      masked = mask(value);
+    } catch (MaskingException e) {
+      withhold(body, e.getMessage());
+      throw e;
+    }
+    deliver(masked, body);
+  }
+
+  /**
+   * Fails the body with a Kubernetes-shaped 500 before the backend can report it its own way (a
+   * stream reset, a cancellation), then stops the transfer.
+   */
+  private void withhold(AsyncBody body, String why) {
+    withheld = true;
+    body.done().completeExceptionally(Denials.withheld(why));
+    body.cancel();
   }
 
   private List<ByteBuffer> mask(List<ByteBuffer> value) throws MaskingException {
