@@ -77,15 +77,10 @@ public final class GuardInterceptor implements Interceptor {
     try {
       kube = RequestReader.read(request, builder, webSocket, maxRequestBodyBytes);
     } catch (RequestReader.UnreadableBodyException e) {
-      // Judge what can be seen, then refuse: a body the Guard cannot read is never sent.
-      Verdict v = guard.check(bound == null ? null : bound.identity(),
+      // A body the Guard cannot read is never sent; the refusal is recorded like any denial.
+      throw Denials.forbidden(request, guard.refuse(bound == null ? null : bound.identity(),
           new KubeRequest(request.method(), RequestReader.target(request.uri()), request.headers(), null),
-          bound == null ? null : bound.contextNow());
-      if (!v.allowed()) {
-        throw Denials.forbidden(request, v);
-      }
-      guard.recordFailure(v, e);
-      throw Denials.forbidden(request, v, "kubeguard: " + e.getMessage());
+          bound == null ? null : bound.contextNow(), e.getMessage()));
     }
     Verdict v = guard.check(bound == null ? null : bound.identity(), kube, bound == null ? null : bound.contextNow());
     if (!v.allowed()) {
