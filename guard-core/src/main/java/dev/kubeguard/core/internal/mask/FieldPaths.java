@@ -63,8 +63,12 @@ public final class FieldPaths {
       char c = path.charAt(i);
       if (c == '[') {
         int close = path.indexOf(']', i);
-        if (close < 0 || cur.length() > 0) {
-          throw new IllegalArgumentException("field path '" + path + "': a bracketed segment must stand alone and be closed");
+        if (close < 0) {
+          throw new IllegalArgumentException("field path '" + path + "': '[' is never closed with ']'");
+        }
+        if (cur.length() > 0) {
+          out.add(cur.toString());
+          cur.setLength(0);
         }
         String seg = path.substring(i + 1, close);
         if (seg.isEmpty()) {
