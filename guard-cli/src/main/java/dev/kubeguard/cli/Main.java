@@ -9,6 +9,7 @@ public final class Main {
   // One line per command, in the order --help lists them.
   static List<Command> commands() {
     return List.of(
+        new MaskCommand()
     );
   }
 
