@@ -97,6 +97,7 @@ final class JsonMaskEngine {
   private final int embedLevel;
   private final boolean newlineAfterRoot;
   final int[] masked = new int[1];
+  private final SensitiveNames.Memo names;
 
   private Frame[] stack = new Frame[32];
   private int depth;
@@ -131,6 +132,7 @@ final class JsonMaskEngine {
     this.limits = limits;
     this.embedLevel = embedLevel;
     this.newlineAfterRoot = newlineAfterRoot;
+    this.names = profile.names.memo();
   }
 
   int maskedCount() {
@@ -342,7 +344,7 @@ final class JsonMaskEngine {
         return;
       }
       case CONFIGMAP_DATA -> {
-        if (profile.names.isSensitive(n)) {
+        if (names.isSensitive(n)) {
           mask(f.base64);
         }
         return;
@@ -353,7 +355,7 @@ final class JsonMaskEngine {
           return;
         }
         if (n.equals("value")) {
-          if (!f.envNameSeen || profile.names.isSensitive(f.envName)) {
+          if (!f.envNameSeen || names.isSensitive(f.envName)) {
             mask(false);
           }
           return;
@@ -451,9 +453,10 @@ final class JsonMaskEngine {
         char[] c = p.getTextCharacters();
         int off = p.getTextOffset();
         int len = p.getTextLength();
-        if (profile.detectors.mustScan(c, off, len)) {
+        int which = profile.detectors.triggers(c, off, len);
+        if (which != 0) {
           String s = new String(c, off, len);
-          String m = profile.detectors.mask(s, tokens, masked);
+          String m = profile.detectors.mask(s, tokens, masked, which);
           gen.writeString(m != null ? m : s);
         } else {
           gen.writeString(c, off, len);
@@ -501,7 +504,7 @@ final class JsonMaskEngine {
   private void writePendingEnvValue(Frame f) throws IOException {
     f.hasPendingValue = false;
     gen.writeFieldName("value");
-    if (!f.envNameSeen || profile.names.isSensitive(f.envName)) {
+    if (!f.envNameSeen || names.isSensitive(f.envName)) {
       writeMasked(f.pendingToken, f.pendingText, false);
     } else {
       writeDetectText(f.pendingToken, f.pendingText);

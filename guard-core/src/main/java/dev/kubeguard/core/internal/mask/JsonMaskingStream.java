@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.async.ByteBufferFeeder;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
@@ -22,7 +22,8 @@ import java.nio.ByteBuffer;
 public final class JsonMaskingStream implements MaskingStream {
 
   private final JsonParser parser;
-  private final ByteBufferFeeder feeder;
+  private final ByteArrayFeeder feeder;
+  private byte[] copy = new byte[0];
   private final ChunkOutput out;
   private final JsonGenerator gen;
   private final JsonMaskEngine engine;
@@ -34,8 +35,10 @@ public final class JsonMaskingStream implements MaskingStream {
       CompiledProfile profile, MaskTokens tokens, JsonFactory factory, MaskLimits limits, ChunkSink sink)
       throws MaskingException {
     try {
-      this.parser = factory.createNonBlockingByteBufferParser();
-      this.feeder = (ByteBufferFeeder) parser.getNonBlockingInputFeeder();
+      // the byte-array flavour parses markedly faster than the ByteBuffer one; heap chunks are
+      // fed without a copy
+      this.parser = factory.createNonBlockingByteArrayParser();
+      this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
       this.out = new ChunkOutput(sink);
       this.gen = factory.createGenerator(out);
       gen.setRootValueSeparator(null);
@@ -51,11 +54,20 @@ public final class JsonMaskingStream implements MaskingStream {
     if (!chunk.hasRemaining()) {
       return;
     }
-    ByteBuffer in = chunk.duplicate();
-    fed += in.remaining();
-    chunk.position(chunk.limit());
+    int n = chunk.remaining();
+    fed += n;
     try {
-      feeder.feedInput(in);
+      if (chunk.hasArray()) {
+        int start = chunk.arrayOffset() + chunk.position();
+        feeder.feedInput(chunk.array(), start, start + n);
+      } else {
+        if (copy.length < n) {
+          copy = new byte[Math.max(n, 8192)];
+        }
+        chunk.duplicate().get(copy, 0, n);
+        feeder.feedInput(copy, 0, n);
+      }
+      chunk.position(chunk.limit());
       drain();
       gen.flush();
       out.emit();

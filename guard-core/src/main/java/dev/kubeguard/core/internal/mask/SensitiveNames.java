@@ -25,6 +25,30 @@ public final class SensitiveNames {
     this.extra = extra;
   }
 
+  /**
+   * Per-stream memo of decisions: the same few env var names recur in every pod of a list. Names
+   * are not secrets. Bounded; not thread-safe, one per stream.
+   */
+  public final class Memo {
+    private final java.util.HashMap<String, Boolean> seen = new java.util.HashMap<>();
+
+    public boolean isSensitive(String name) {
+      Boolean b = seen.get(name);
+      if (b == null) {
+        if (seen.size() >= 512) {
+          seen.clear();
+        }
+        b = SensitiveNames.this.isSensitive(name);
+        seen.put(name, b);
+      }
+      return b;
+    }
+  }
+
+  public Memo memo() {
+    return new Memo();
+  }
+
   public boolean isSensitive(String name) {
     if (builtIn && builtInMatch(name)) {
       return true;

@@ -128,8 +128,9 @@ public final class TextMaskingStream implements MaskingStream {
     }
     if (detectors.active()) {
       char[] c = s.toCharArray();
-      if (detectors.mustScan(c, 0, c.length)) {
-        String m = detectors.mask(s, tokens, masked);
+      int which = detectors.triggers(c, 0, c.length);
+      if (which != 0) {
+        String m = detectors.mask(s, tokens, masked, which);
         if (m != null) {
           s = m;
         }

@@ -59,21 +59,39 @@ public final class ValueDetectors {
     return builtIn || !extra.isEmpty();
   }
 
-  /** Whether the regexes must run on these characters (always, when user detectors exist). */
-  public boolean mustScan(char[] c, int off, int len) {
-    return !extra.isEmpty() || (builtIn && mightContain(c, off, len));
+  /**
+   * Which detectors must run on these characters: a bit per built-in detector that a cheap scan
+   * flagged, or {@link #ALL} when user detectors exist (they have no filter). 0: none.
+   */
+  public int triggers(char[] c, int off, int len) {
+    if (!extra.isEmpty()) {
+      return ALL;
+    }
+    return builtIn ? mightContain(c, off, len) : 0;
+  }
+
+  /** Every detector. */
+  public static final int ALL = -1;
+
+  /** {@link #mask(String, MaskTokens, int[], int)} with every detector. */
+  public String mask(String s, MaskTokens tokens, int[] counter) {
+    return mask(s, tokens, counter, ALL);
   }
 
   /**
    * The string with every detected secret replaced by its token, or {@code null} when nothing
-   * was found. {@code counter[0]} grows by the number of replacements.
+   * was found. Runs the built-in detectors whose bit is set in {@code which} and every user
+   * detector. {@code counter[0]} grows by the number of replacements.
    */
-  public String mask(String s, MaskTokens tokens, int[] counter) {
+  public String mask(String s, MaskTokens tokens, int[] counter, int which) {
     String cur = s;
     boolean changed = false;
     if (builtIn) {
-      for (Detector d : BUILT_IN) {
-        String next = apply(d, cur, tokens, counter);
+      for (int i = 0; i < BUILT_IN.size(); i++) {
+        if ((which & (1 << i)) == 0) {
+          continue;
+        }
+        String next = apply(BUILT_IN.get(i), cur, tokens, counter);
         if (next != null) {
           cur = next;
           changed = true;
@@ -117,38 +135,63 @@ public final class ValueDetectors {
     return sb.toString();
   }
 
-  /** One pass: could any built-in detector match here? False positives only cost a regex run. */
-  static boolean mightContain(char[] c, int off, int len) {
+  // bit positions: the order of BUILT_IN
+  private static final int PEM = 1;
+  private static final int JWT = 1 << 1;
+  private static final int AWS = 1 << 2;
+  private static final int GCP = 1 << 3;
+  private static final int GITHUB = 1 << 4;
+  private static final int GITLAB = 1 << 5;
+  private static final int SLACK = 1 << 6;
+  private static final int STRIPE = 1 << 7;
+  private static final int URL = 1 << 8;
+  private static final int PAIR = 1 << 9;
+
+  /**
+   * One pass: which built-in detectors could match here? A bit per detector; false positives
+   * only cost that detector's regex run.
+   */
+  static int mightContain(char[] c, int off, int len) {
     int end = off + len;
+    int bits = 0;
     for (int i = off; i < end; i++) {
       switch (c[i]) {
         case 'e' -> {
-          if (i + 2 < end && c[i + 1] == 'y' && c[i + 2] == 'J') return true;
+          if (i + 2 < end && c[i + 1] == 'y' && c[i + 2] == 'J') bits |= JWT;
         }
         case '-' -> {
-          if (at(c, i, end, "-----BEGIN")) return true;
+          if (at(c, i, end, "-----BEGIN")) bits |= PEM;
         }
         case 'A' -> {
-          if (at(c, i, end, "AKIA") || at(c, i, end, "ASIA") || at(c, i, end, "AIza")) return true;
+          if (at(c, i, end, "AKIA") || at(c, i, end, "ASIA")) bits |= AWS;
+          if (at(c, i, end, "AIza")) bits |= GCP;
         }
         case 'g' -> {
-          if ((i + 3 < end && c[i + 1] == 'h' && c[i + 3] == '_')
-              || at(c, i, end, "github_pat_")
-              || at(c, i, end, "glpat-")) return true;
+          if ((i + 3 < end && c[i + 1] == 'h' && c[i + 3] == '_') || at(c, i, end, "github_pat_")) bits |= GITHUB;
+          if (at(c, i, end, "glpat-")) bits |= GITLAB;
         }
         case 'x' -> {
-          if (at(c, i, end, "xox")) return true;
+          if (at(c, i, end, "xox")) bits |= SLACK;
         }
         case 'k' -> {
-          if (i > off && (c[i - 1] == 's' || c[i - 1] == 'r') && i + 1 < end && c[i + 1] == '_') return true;
+          if (i > off && (c[i - 1] == 's' || c[i - 1] == 'r') && i + 1 < end && c[i + 1] == '_') bits |= STRIPE;
         }
         case '/' -> {
-          if (i > off && c[i - 1] == ':' && i + 1 < end && c[i + 1] == '/') return true;
+          if (i > off && c[i - 1] == ':' && i + 1 < end && c[i + 1] == '/' && has(c, i, end, '@')) bits |= URL;
         }
         case '=', ':' -> {
-          if (keyBefore(c, off, i)) return true;
+          if (keyBefore(c, off, i)) bits |= PAIR;
         }
         default -> {}
+      }
+    }
+    return bits;
+  }
+
+  private static boolean has(char[] c, int from, int end, char ch) {
+    for (int i = from; i < end; i++) {
+      if (c[i] == ch) {
+        return true;
       }
     }
     return false;
