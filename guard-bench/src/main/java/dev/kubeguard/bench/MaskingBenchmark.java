@@ -16,6 +16,7 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.core.DefaultMasker;
+import dev.kubeguard.core.MaskingProfile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,6 +66,13 @@ public class MaskingBenchmark {
   @Param({"32"})
   public int megabytes;
 
+  /**
+   * {@code default} is the full default profile (the target); {@code structural} is the same
+   * without value detectors, to show what scanning every string costs.
+   */
+  @Param({"default"})
+  public String profile;
+
   private byte[] bytes;
   private DefaultMasker masker;
   private MaskingContext context;
@@ -75,10 +83,18 @@ public class MaskingBenchmark {
   public void setUp() {
     long target = megabytes * 1024L * 1024L;
     bytes = body.equals("SecretList") ? BenchBodies.secretList(target) : BenchBodies.podList(target);
-    masker = DefaultMasker.builder().randomKey().build();
+    masker =
+        DefaultMasker.builder()
+            .randomKey()
+            .profile(
+                MaskingProfile.builder("structural")
+                    .basedOn(MaskingProfile.DEFAULT)
+                    .withoutRule(MaskingProfile.Rule.VALUE_DETECTORS)
+                    .build())
+            .build();
     context =
         new MaskingContext(
-            "default",
+            profile,
             "application/json",
             AccessRequest.forAttributes(
                 Identity.of("bench"),

@@ -56,6 +56,8 @@ final class JsonMaskEngine {
     String kind;
     String inheritedKind;
     FieldPaths.Node node;
+    FieldPaths.Node kindTrie;
+    boolean kindTrieKnown;
     String field;
     String envName;
     boolean envNameSeen;
@@ -72,6 +74,8 @@ final class JsonMaskEngine {
       this.inheritedKind = inheritedKind;
       this.base64 = base64;
       kind = null;
+      kindTrie = null;
+      kindTrieKnown = false;
       field = null;
       envName = null;
       envNameSeen = false;
@@ -246,6 +250,7 @@ final class JsonMaskEngine {
         writeDetect(t, p);
         if (t == JsonToken.VALUE_STRING) {
           f.kind = p.getText();
+          f.kindTrieKnown = false;
           if (f.deferred != null) {
             replayDeferred(f);
           }
@@ -309,7 +314,16 @@ final class JsonMaskEngine {
       return;
     }
     String n = f.field;
-    FieldPaths.Node node = f.role == RESOURCE ? profile.trieFor(f.effectiveKind()) : f.node;
+    FieldPaths.Node node;
+    if (f.role == RESOURCE) {
+      if (!f.kindTrieKnown) {
+        f.kindTrie = profile.trieFor(f.effectiveKind());
+        f.kindTrieKnown = true;
+      }
+      node = f.kindTrie;
+    } else {
+      node = f.node;
+    }
     FieldPaths.Node child = node == null ? null : node.child(n);
     if (child != null && child.terminal()) {
       slotRole = MASK_ALL;
@@ -449,6 +463,17 @@ final class JsonMaskEngine {
 
   private void writeDetect(JsonToken t, JsonParser p) throws IOException {
     switch (t) {
+      case VALUE_NUMBER_INT -> {
+        // ints are exact as parsed; other numbers keep their text as written
+        JsonParser.NumberType nt = p.getNumberType();
+        if (nt == JsonParser.NumberType.INT) {
+          gen.writeNumber(p.getIntValue());
+        } else if (nt == JsonParser.NumberType.LONG) {
+          gen.writeNumber(p.getLongValue());
+        } else {
+          gen.writeNumber(p.getText());
+        }
+      }
       case VALUE_STRING -> {
         char[] c = p.getTextCharacters();
         int off = p.getTextOffset();
@@ -462,7 +487,7 @@ final class JsonMaskEngine {
           gen.writeString(c, off, len);
         }
       }
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(p.getText());
+      case VALUE_NUMBER_FLOAT -> gen.writeNumber(p.getText());
       case VALUE_TRUE -> gen.writeBoolean(true);
       case VALUE_FALSE -> gen.writeBoolean(false);
       case VALUE_NULL -> gen.writeNull();

@@ -152,8 +152,13 @@ public final class ValueDetectors {
    * only cost that detector's regex run.
    */
   static int mightContain(char[] c, int off, int len) {
+    if (len < 5) {
+      return 0; // the shortest thing a detector matches is a pair like "pwd=x"
+    }
     int end = off + len;
     int bits = 0;
+    boolean scheme = false;
+    boolean at = false;
     for (int i = off; i < end; i++) {
       switch (c[i]) {
         case 'e' -> {
@@ -177,24 +182,16 @@ public final class ValueDetectors {
           if (i > off && (c[i - 1] == 's' || c[i - 1] == 'r') && i + 1 < end && c[i + 1] == '_') bits |= STRIPE;
         }
         case '/' -> {
-          if (i > off && c[i - 1] == ':' && i + 1 < end && c[i + 1] == '/' && has(c, i, end, '@')) bits |= URL;
+          if (i > off && c[i - 1] == ':' && i + 1 < end && c[i + 1] == '/') scheme = true;
         }
+        case '@' -> at = true;
         case '=', ':' -> {
           if (keyBefore(c, off, i)) bits |= PAIR;
         }
         default -> {}
       }
     }
-    return bits;
-  }
-
-  private static boolean has(char[] c, int from, int end, char ch) {
-    for (int i = from; i < end; i++) {
-      if (c[i] == ch) {
-        return true;
-      }
-    }
-    return false;
+    return scheme && at ? bits | URL : bits;
   }
 
   private static boolean at(char[] c, int i, int end, String s) {
@@ -217,6 +214,13 @@ public final class ValueDetectors {
     }
     if (j < off + 2) {
       return false;
+    }
+    // every key word ends in one of these: most separators (timestamps, ports, images) fail here
+    switch (c[j] | 0x20) {
+      case 'd', 'e', 't', 's', 'n', 'y', 'l' -> {}
+      default -> {
+        return false;
+      }
     }
     for (String k : PAIR_KEYS) {
       int n = k.length();
