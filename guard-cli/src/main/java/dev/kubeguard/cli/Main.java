@@ -11,6 +11,7 @@ public final class Main {
     return List.of(
         new ClassifyCommand(),
         new CheckCommand(),
+        new MaskCommand(),
         new AuditCommand()
     );
   }

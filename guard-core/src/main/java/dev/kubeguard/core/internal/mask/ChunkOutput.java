@@ -1,0 +1,66 @@
+package dev.kubeguard.core.internal.mask;
+
+import dev.kubeguard.api.spi.ChunkSink;
+import dev.kubeguard.api.spi.MaskingException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A reusable output buffer between a generator and a {@link ChunkSink}: bytes collect here and
+ * go downstream on {@link #emit()}. Capacity grows only to the largest single emit, which the
+ * streams keep near {@link #FLUSH_AT}. Not thread-safe.
+ */
+final class ChunkOutput extends OutputStream {
+
+  /** Emit once this much is waiting, so output memory stays bounded whatever the input chunk. */
+  static final int FLUSH_AT = 64 * 1024;
+
+  private final ChunkSink sink;
+  private byte[] buf = new byte[8 * 1024];
+  private int count;
+
+  ChunkOutput(ChunkSink sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    buf[count++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, count, len);
+    count += len;
+  }
+
+  int size() {
+    return count;
+  }
+
+  /** Hands what is waiting to the sink. */
+  void emit() throws MaskingException {
+    if (count == 0) {
+      return;
+    }
+    try {
+      sink.accept(ByteBuffer.wrap(buf, 0, count));
+    } catch (MaskingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new MaskingException("downstream refused masked bytes: " + e.getMessage(), e);
+    } finally {
+      count = 0;
+    }
+  }
+
+  private void ensure(int n) {
+    if (count + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+    }
+  }
+}
