@@ -6,7 +6,6 @@ import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.internal.policy.CompiledRule;
-import dev.kubeguard.core.internal.policy.ForbiddenMessage;
 import dev.kubeguard.core.internal.policy.RuleIndex;
 import java.util.List;
 
@@ -40,6 +39,8 @@ public final class GuardPolicyEngine implements PolicyEngine {
     this.index = RuleIndex.build(List.copyOf(rules));
   }
 
+  private static final Decision NO_RULE = Decision.deny("no rule allows it");
+
   @Override
   public Decision decide(AccessRequest request) {
     return decide(request.identity(), request.attributes());
@@ -49,7 +50,7 @@ public final class GuardPolicyEngine implements PolicyEngine {
   public Decision decide(Identity identity, Attributes attributes) {
     CompiledRule winner = index.winner(identity, attributes);
     if (winner == null) {
-      return Decision.deny(ForbiddenMessage.of(identity, attributes) + ": no rule allows it");
+      return NO_RULE;
     }
     return winner.decisionFor(identity, attributes);
   }

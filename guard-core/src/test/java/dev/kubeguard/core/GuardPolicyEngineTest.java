@@ -60,20 +60,14 @@ class GuardPolicyEngineTest {
   }
 
   @Test
-  void nothingMatchedIsADenialWordedAsKubernetesWordsIt() throws Exception {
+  void nothingMatchedIsADenialWithoutARule() throws Exception {
     GuardPolicyEngine e = load(ALLOW_ALL_PODS);
 
     Decision d = e.decide(Identity.of("bob"), Attributes.resource("get", "", "v1", "secrets", "", "shop", "db"));
     assertThat(d.effect()).isEqualTo(Decision.Effect.DENY);
     assertThat(d.ruleId()).isEmpty();
-    assertThat(d.reason()).isEqualTo(
-        "User \"bob\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\": no rule allows it");
-    assertThat(e.decide(Identity.of("bob"), Attributes.resource("list", "", "v1", "nodes", "", "", "")).reason())
-        .isEqualTo("User \"bob\" cannot list resource \"nodes\" in API group \"\" at the cluster scope: no rule allows it");
-    assertThat(e.decide(Identity.of("bob"), Attributes.resource("get", "apps", "v1", "deployments", "scale", "shop", "w")).reason())
-        .startsWith("User \"bob\" cannot get resource \"deployments/scale\" in API group \"apps\" in the namespace \"shop\"");
-    assertThat(e.decide(Identity.of("bob"), Attributes.nonResource("get", "/metrics")).reason())
-        .isEqualTo("User \"bob\" cannot get path \"/metrics\": no rule allows it");
+    assertThat(d.reason()).isEqualTo("no rule allows it");
+    assertThat(e.decide(Identity.of("bob"), Attributes.nonResource("get", "/metrics")).effect()).isEqualTo(Decision.Effect.DENY);
   }
 
   @Test

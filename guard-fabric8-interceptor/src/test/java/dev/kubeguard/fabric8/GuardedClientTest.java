@@ -146,7 +146,7 @@ class GuardedClientTest {
           assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
           assertThat(e.getStatus().getDetails().getKind()).isEqualTo("secrets");
           assertThat(e.getStatus().getMessage()).contains("User \"bob\" cannot get resource \"secrets\"")
-              .contains("denied by rule \"no-secrets\"");
+              .contains("secrets are off limits (rule \"no-secrets\")");
         });
     assertThat(server.getRequestCount()).isEqualTo(before);
   }

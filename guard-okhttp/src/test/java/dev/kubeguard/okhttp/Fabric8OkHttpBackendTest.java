@@ -99,7 +99,7 @@ class Fabric8OkHttpBackendTest {
 
       assertThat(e.getCode()).isEqualTo(403);
       assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
-      assertThat(e.getStatus().getMessage()).contains("denied by rule \"no-secrets\"");
+      assertThat(e.getStatus().getMessage()).contains("secrets are off limits (rule \"no-secrets\")");
     }
     assertThat(server.getRequestCount()).isZero();
   }

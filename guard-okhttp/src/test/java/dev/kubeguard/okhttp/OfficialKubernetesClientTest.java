@@ -80,7 +80,7 @@ class OfficialKubernetesClientTest {
         () -> api(guard(Decision.deny("no-secrets", "secrets are off limits"))).readNamespacedSecret("db-creds", "shop").execute());
 
     assertThat(e.getCode()).isEqualTo(403);
-    assertThat(e.getResponseBody()).contains("\"reason\":\"Forbidden\"").contains("denied by rule \\\"no-secrets\\\"");
+    assertThat(e.getResponseBody()).contains("\"reason\":\"Forbidden\"").contains("secrets are off limits (rule \\\"no-secrets\\\")");
     assertThat(server.getRequestCount()).isZero();
   }
 

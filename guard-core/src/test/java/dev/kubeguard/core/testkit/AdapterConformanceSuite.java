@@ -125,7 +125,7 @@ public abstract class AdapterConformanceSuite {
     assertThat(status.path("details").path("name").asText()).isEqualTo("db-creds");
     assertThat(status.path("message").asText())
         .contains("User \"bob\" cannot get resource \"secrets\"")
-        .contains("denied by rule \"no-secrets\": secrets are off limits");
+        .contains("kubeguard: secrets are off limits (rule \"no-secrets\")");
   }
 
   @Test

@@ -52,13 +52,14 @@ public record CompiledRule(
   public static CompiledRule of(
       String id, int ordinal, Decision.Effect effect, Subjects subjects, NamespaceScope scope,
       RuleMatch match, Obligations obligations, String description) {
-    Decision fixed =
+    // Reasons say why; the Guard words the Kubernetes Forbidden message around them.
+    String why =
         switch (effect) {
-          case ALLOW -> new Decision(effect, "allowed by " + description, id, obligations, null);
-          case REQUIRE_APPROVAL ->
-              new Decision(effect, "approval required by " + description, id, obligations, null);
-          case DENY -> null;
+          case ALLOW -> "allowed by ";
+          case REQUIRE_APPROVAL -> "approval required by ";
+          case DENY -> "denied by ";
         };
+    Decision fixed = new Decision(effect, why + description, id, obligations, null);
     return new CompiledRule(id, ordinal, effect, subjects, scope, match, obligations, description, fixed);
   }
 
@@ -84,10 +85,6 @@ public record CompiledRule(
 
   /** The decision this rule gives for a question it matched. */
   public Decision decisionFor(Identity identity, Attributes a) {
-    if (fixedDecision != null) {
-      return fixedDecision;
-    }
-    return new Decision(
-        effect, ForbiddenMessage.of(identity, a) + ": denied by " + description, id, obligations, null);
+    return fixedDecision;
   }
 }
