@@ -209,7 +209,7 @@ public final class Guard {
       Decision approved = new Decision(Decision.Effect.ALLOW, d.reason() + "; " + r.message(), d.ruleId(), d.obligations(), d.annotations());
       return allowed(primary, approved, auditId, r.approvalId(), received, r.outcome().approvers());
     }
-    String why = "approval required by rule " + KubeStatus.quote(d.ruleId()) + " (" + d.reason() + "): " + r.message();
+    String why = withRule(d) + ": " + r.message();
     return denied(primary, primary.identity(), http, ev.decisive().attributes(),
         new Decision(Decision.Effect.REQUIRE_APPROVAL, why, d.ruleId(), d.obligations(), d.annotations()),
         auditId, r.approvalId(), received);
@@ -259,12 +259,15 @@ public final class Guard {
   }
 
   private static String denialReason(Decision d) {
-    if (d.effect() == Decision.Effect.REQUIRE_APPROVAL) {
-      return "kubeguard: " + d.reason();
+    return "kubeguard: " + (d.effect() == Decision.Effect.REQUIRE_APPROVAL ? d.reason() : withRule(d));
+  }
+
+  // Names the deciding rule unless the policy's reason already does.
+  private static String withRule(Decision d) {
+    if (d.ruleId().isEmpty() || d.reason().contains(d.ruleId())) {
+      return d.reason();
     }
-    return d.ruleId().isEmpty()
-        ? "kubeguard: " + d.reason()
-        : "kubeguard: denied by rule " + KubeStatus.quote(d.ruleId()) + ": " + d.reason();
+    return d.reason() + " (rule " + KubeStatus.quote(d.ruleId()) + ")";
   }
 
   /**
@@ -325,7 +328,8 @@ public final class Guard {
     AuditEvents.Builder e = event(v, v.request(), received).responseBody(body).maskedFields(masked)
         .approval(v.approvalId(), List.of());
     if (failure != null) {
-      e.responseStatus(code == 0 ? 500 : code, "Failure", "InternalError", failure);
+      // The caller got no body from the server: a withheld body or a failed call is their 500.
+      e.responseStatus(500, "Failure", "InternalError", failure);
     } else {
       e.responseStatus(code, code >= 400 ? "Failure" : "Success", "", "");
     }
@@ -382,7 +386,7 @@ public final class Guard {
   public static final class Builder {
     private PolicyEngine policy;
     private Approver approver;
-    private Masker masker = FailClosedMasker.INSTANCE;
+    private Masker masker;
     private Recorder recorder = event -> {};
     private RequestClassifier classifier = RequestClassifier.standard();
     private Clock clock = Clock.systemUTC();
@@ -406,7 +410,10 @@ public final class Guard {
       return this;
     }
 
-    /** The masker for responses (and recorded request bodies). */
+    /**
+     * The masker for responses (and recorded request bodies). Default: a {@link DefaultMasker}
+     * with the default profile and a random key, so equal secrets mask alike within this Guard.
+     */
     public Builder masker(Masker m) {
       this.masker = m;
       return this;
@@ -460,7 +467,6 @@ public final class Guard {
     public Guard build() {
       List<String> problems = new ArrayList<>();
       if (policy == null) problems.add("no policy engine: call policy(...) with a GuardPolicyEngine, an OpaPolicyEngine or your own");
-      if (masker == null) problems.add("masker must not be null");
       if (recorder == null) problems.add("recorder must not be null (leave it unset to record nothing)");
       if (clock == null) problems.add("clock must not be null");
       if (approvalTimeout == null || approvalTimeout.isNegative() || approvalTimeout.isZero()) problems.add("approvalTimeout must be positive");
@@ -470,17 +476,11 @@ public final class Guard {
       if (!problems.isEmpty()) {
         throw new IllegalStateException("invalid Guard configuration: " + String.join("; ", problems));
       }
+      if (masker == null) {
+        masker = DefaultMasker.builder().randomKey().build();
+      }
       return new Guard(this);
     }
   }
 
-  /** Until a masker is configured, refuses to pass any body that should be masked. */
-  private enum FailClosedMasker implements Masker {
-    INSTANCE;
-
-    @Override
-    public MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException {
-      throw new MaskingException("no masker is configured for profile '" + context.profile() + "'");
-    }
-  }
 }

@@ -88,7 +88,7 @@ class GuardTest {
     assertThat(ours.get("code")).isEqualTo(real.get("code"));
     assertThat(ours.get("details")).isEqualTo(real.get("details"));
     assertThat(ours.get("message").asText())
-        .startsWith(real.get("message").asText() + ": kubeguard: denied by rule \"no-secrets\": secrets are off limits");
+        .isEqualTo(real.get("message").asText() + ": kubeguard: secrets are off limits (rule \"no-secrets\")");
   }
 
   @Test
@@ -310,15 +310,34 @@ class GuardTest {
   // --- responses -----------------------------------------------------------------------------
 
   @Test
-  void responsesThatMustBeMaskedAreWithheldWhenNoMaskerCanReadThem() {
+  void byDefaultResponsesAreMaskedAndUnreadableOnesWithheld() throws Exception {
     Guard g = guard(q -> Decision.allow()).build();
-    Verdict v = g.check(BOB, GET_SECRET, CallContext.now());
-    assertThatThrownBy(() -> g.openResponse(v, 200, "application/json", "", chunk -> {}))
+    Verdict protobuf = g.check(BOB, GET_SECRET, CallContext.now());
+    assertThatThrownBy(() -> g.openResponse(protobuf, 200, "application/vnd.kubernetes.protobuf", "", chunk -> {}))
         .isInstanceOf(MaskingException.class);
     assertThat(events).last().satisfies(e -> {
       assertThat(e.stage()).isEqualTo(AuditEvent.Stage.ResponseComplete);
-      assertThat(e.responseStatus().message()).contains("no masker");
+      assertThat(e.responseStatus().code()).isEqualTo(500);
+      assertThat(e.responseStatus().reason()).isEqualTo("InternalError");
+      assertThat(e.responseStatus().message()).contains("protobuf");
     });
+
+    Verdict json = g.check(BOB, GET_SECRET, CallContext.now());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    MaskingStream s = g.openResponse(json, 200, "application/json", null, chunk -> {
+      byte[] b = new byte[chunk.remaining()];
+      chunk.get(b);
+      out.write(b);
+    });
+    byte[] secret = Files.readAllBytes(fixture("secret-get.json"));
+    for (int i = 0; i < secret.length; i += 100) {
+      s.write(ByteBuffer.wrap(secret, i, Math.min(100, secret.length - i)));
+    }
+    s.finish();
+    String masked = out.toString(StandardCharsets.UTF_8);
+    assertThat(JSON.readTree(masked).at("/metadata/name").asText()).isEqualTo("db-creds");
+    assertThat(masked).doesNotContain("S3cr3t-Pa55w0rd!").doesNotContain("UzNjcjN0LVBhNTV3MHJkIQ==");
+    assertThat(events).last().satisfies(e -> assertThat(e.annotations().get("kubeguard.dev/masked-fields")).isNotEqualTo("0"));
   }
 
   @Test
