@@ -23,6 +23,20 @@ import java.util.Objects;
  * Identity who = McpIdentity.from(exchange);
  * }</pre>
  *
+ * <p>To make a tool's Kubernetes calls as its caller, bind a guarded client (guard-fabric8-interceptor's
+ * {@code GuardedKubernetesClient}, created once at startup) to the identity and call context, in
+ * one line:
+ *
+ * <pre>{@code
+ * KubernetesClient k8s = guarded.as(McpIdentity.from(exchange), McpIdentity.callContext(exchange, "get_secret"));
+ * }</pre>
+ *
+ * Every request of {@code k8s} is judged and audited for that identity, annotated with the tool
+ * and MCP session. The client still authenticates to the cluster with its own credentials (the
+ * MCP server's service account): the caller's token is never forwarded. A denied call raises
+ * fabric8's 403 {@code KubernetesClientException} without reaching the cluster; report it as a
+ * tool error ({@code isError}) so the model sees why.
+ *
  * <p>Only the verified {@link Identity} and the MCP session id travel; the client's token never
  * does. Stateless and thread-safe. A handler asking for an identity that is not there (filter not
  * installed, extractor not set) gets an {@link IllegalStateException}: it fails closed instead of

@@ -6,30 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubeguard.api.Identity;
-import dev.kubeguard.core.OidcAuthenticator;
 import dev.kubeguard.core.internal.oidc.TestIssuer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.catalina.Context;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,14 +26,12 @@ import org.junit.jupiter.api.Test;
  * OIDC issuer, and the SDK's own client.
  */
 class McpResourceServerFilterTest {
-  private static final String SCOPE = "mcp:tools";
+  private static final String SCOPE = EmbeddedMcpServer.SCOPE;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static TestIssuer issuer;
-  private static Tomcat tomcat;
-  private static McpSyncServer mcpServer;
-  private static OidcAuthenticator authenticator;
+  private static EmbeddedMcpServer mcp;
   private static URI resource;
   private static String base;
   private static final AtomicReference<String> headerSeenByTool = new AtomicReference<>();
@@ -54,112 +39,56 @@ class McpResourceServerFilterTest {
   @BeforeAll
   static void start() throws Exception {
     issuer = TestIssuer.start();
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    base = "http://127.0.0.1:" + port;
-    resource = URI.create(base + "/mcp");
-
-    authenticator =
-        OidcAuthenticator.builder()
-            .issuer(
-                McpResourceServerFilter.issuerFor(issuer.issuer(), resource)
-                    .usernamePrefix("oidc:")
-                    .groupsClaim("groups")
-                    .build())
-            .build();
-    McpResourceServerFilter filter =
-        McpResourceServerFilter.builder()
-            .resource(resource)
-            .authorizationServer(issuer.issuer())
-            .requiredScopes(SCOPE)
-            .authenticator(authenticator)
-            .build();
-
-    HttpServletStreamableServerTransportProvider transport =
-        HttpServletStreamableServerTransportProvider.builder()
-            .mcpEndpoint("/mcp")
-            .contextExtractor(
-                request -> {
-                  headerSeenByTool.set(String.valueOf(request.getHeader("Authorization")));
-                  return McpIdentity.contextExtractor().extract(request);
-                })
-            .build();
-    mcpServer =
-        McpServer.sync(transport)
-            .serverInfo("kubeguard-test", "1.0")
-            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-            .toolCall(
-                McpSchema.Tool.builder("whoami", Map.of("type", "object"))
-                    .description("returns the caller")
-                    .build(),
-                (exchange, request) -> {
-                  Identity who = McpIdentity.from(exchange);
-                  return McpSchema.CallToolResult.builder()
-                      .addTextContent(who.user() + "|" + String.join(",", who.groups()))
-                      .build();
-                })
-            .toolCall(
-                McpSchema.Tool.builder("session", Map.of("type", "object"))
-                    .description("returns the call context's session id")
-                    .build(),
-                (exchange, request) ->
-                    McpSchema.CallToolResult.builder()
-                        .addTextContent(McpIdentity.callContext(exchange, "session").sessionId())
-                        .build())
-            .build();
-
-    File baseDir = Files.createTempDirectory("tomcat").toFile();
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(baseDir.getAbsolutePath());
-    tomcat.setPort(port);
-    tomcat.getConnector().setProperty("address", "127.0.0.1");
-    Context ctx = tomcat.addContext("", baseDir.getAbsolutePath());
-    Tomcat.addServlet(ctx, "mcp", transport).setAsyncSupported(true);
-    ctx.addServletMappingDecoded("/mcp", "mcp");
-    // A bare context has no default servlet, so Tomcat would 404 the metadata path before filters.
-    Tomcat.addServlet(ctx, "metadata", filter.metadataServlet());
-    ctx.addServletMappingDecoded(filter.metadataPath(), "metadata");
-    FilterDef def = new FilterDef();
-    def.setFilterName("kubeguard");
-    def.setFilter(filter);
-    def.setAsyncSupported("true");
-    ctx.addFilterDef(def);
-    FilterMap map = new FilterMap();
-    map.setFilterName("kubeguard");
-    map.addURLPattern("/*");
-    ctx.addFilterMap(map);
-    tomcat.start();
+    mcp =
+        EmbeddedMcpServer.start(
+            issuer,
+            request -> {
+              headerSeenByTool.set(String.valueOf(request.getHeader("Authorization")));
+              return McpIdentity.contextExtractor().extract(request);
+            },
+            transport ->
+                McpServer.sync(transport)
+                    .serverInfo("kubeguard-test", "1.0")
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                    .toolCall(
+                        McpSchema.Tool.builder("whoami", Map.of("type", "object"))
+                            .description("returns the caller")
+                            .build(),
+                        (exchange, request) -> {
+                          Identity who = McpIdentity.from(exchange);
+                          return McpSchema.CallToolResult.builder()
+                              .addTextContent(who.user() + "|" + String.join(",", who.groups()))
+                              .build();
+                        })
+                    .toolCall(
+                        McpSchema.Tool.builder("session", Map.of("type", "object"))
+                            .description("returns the call context's session id")
+                            .build(),
+                        (exchange, request) ->
+                            McpSchema.CallToolResult.builder()
+                                .addTextContent(
+                                    McpIdentity.callContext(exchange, "session").sessionId())
+                                .build())
+                    .build());
+    resource = mcp.resource();
+    base = mcp.base();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    mcpServer.closeGracefully();
-    tomcat.stop();
-    tomcat.destroy();
-    authenticator.close();
-    issuer.close();
+    try {
+      mcp.close();
+    } finally {
+      issuer.close();
+    }
   }
 
   private static String validToken() {
-    return issuer
-        .token()
-        .audience(resource.toString())
-        .claim("scope", "openid " + SCOPE)
-        .claim("groups", List.of("dev"))
-        .sign();
+    return mcp.tokenFor("alice");
   }
 
   private static McpSyncClient client(String token) {
-    HttpClientStreamableHttpTransport transport =
-        HttpClientStreamableHttpTransport.builder(base)
-            .endpoint("/mcp")
-            .addHttpRequestCustomizer(
-                (builder, method, uri, body, context) ->
-                    builder.header("Authorization", "Bearer " + token))
-            .build();
-    return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10)).build();
+    return mcp.client(token);
   }
 
   private static McpSchema.CallToolRequest call(String tool) {
