@@ -7,7 +7,6 @@ import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
-import dev.kubeguard.core.internal.mask.BodylessStream;
 import dev.kubeguard.core.internal.mask.CompiledProfile;
 import dev.kubeguard.core.internal.mask.ContentTypes;
 import dev.kubeguard.core.internal.mask.JsonMaskingStream;
@@ -119,7 +118,6 @@ public final class DefaultMasker implements Masker {
     return switch (ContentTypes.reading(context.contentType())) {
       case JSON -> new JsonMaskingStream(profile, new MaskTokens(key), factory, limits, downstream);
       case TEXT -> new TextMaskingStream(profile, new MaskTokens(key), limits, downstream);
-      case NO_BODY -> new BodylessStream();
       case UNREADABLE -> throw new MaskingException(
           "cannot mask a '" + context.contentType() + "' body (only JSON and text/plain); body withheld");
     };

@@ -175,10 +175,22 @@ class DefaultMaskerTest {
   }
 
   @Test
-  void withholdsABodyWithoutContentType() throws Exception {
-    MaskingStream s = MASKER.open(new MaskingContext("default", "", Masking.request("delete", "secrets", "")), c -> {});
-    s.write(ByteBuffer.allocate(0));
-    assertThatThrownBy(() -> s.write(ByteBuffer.wrap("{}".getBytes()))).isInstanceOf(MaskingException.class);
+  void readsAnUntypedBodyAsJsonAndWithholdsItIfItIsNot() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    MaskingStream s = MASKER.open(new MaskingContext("default", "", Masking.request("get", "secrets", "db")), c -> out.write(bytes(c)));
+    s.write(ByteBuffer.wrap("{\"kind\":\"Secret\",\"data\":{\"p\":\"aHVudGVyMg==\"}}".getBytes(StandardCharsets.UTF_8)));
+    s.finish();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"kind\":\"Secret\"").doesNotContain("aHVudGVyMg==");
+
+    MaskingStream protobuf = MASKER.open(new MaskingContext("default", "", Masking.request("get", "secrets", "db")), c -> {});
+    assertThatThrownBy(() -> {
+          protobuf.write(ByteBuffer.wrap(new byte[] {'k', '8', 's', 0, 10, 2}));
+          protobuf.finish();
+        }).isInstanceOf(MaskingException.class);
+
+    MaskingStream empty = MASKER.open(new MaskingContext("default", "", Masking.request("delete", "secrets", "")), c -> {});
+    empty.write(ByteBuffer.allocate(0));
+    empty.finish();
   }
 
   @Test

@@ -40,8 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end: the SDK's MCP client calls a tool on a real MCP server behind the filter; the tool
  * reads a Secret from fabric8's CRUD mock API server through a guarded fabric8 client bound to the
- * caller's verified identity. No masker is configured (guard-core has none on this branch yet), so
- * the policy sets {@code maskingProfile: none}.
+ * caller's verified identity; the Guard's default masker masks what reaches the model.
  */
 class McpToolKubernetesCallsTest {
   private static final String SERVICE_ACCOUNT_TOKEN = "service-account-token-of-the-mcp-server";
@@ -51,7 +50,7 @@ class McpToolKubernetesCallsTest {
       kind: GuardPolicy
       metadata: {name: mcp-secrets}
       spec:
-        defaults: {auditLevel: Metadata, maskingProfile: none}
+        defaults: {auditLevel: Metadata}
         rules:
         - name: alice-reads-shop-secrets
           subjects: {users: ["oidc:alice"]}
@@ -191,8 +190,11 @@ class McpToolKubernetesCallsTest {
   void toolReadsTheSecretAsTheVerifiedCallerAndTheAuditNamesToolAndSession() {
     McpSchema.CallToolResult result = getSecretAs("alice");
 
-    assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
-    assertThat(text(result)).isEqualTo("db=czNjcjN0");
+    assertThat(result.isError()).as(text(result)).isNotEqualTo(Boolean.TRUE);
+    // The model sees the Secret, masked: still base64, never the value.
+    assertThat(text(result)).startsWith("db=").doesNotContain("czNjcjN0");
+    assertThat(new String(java.util.Base64.getDecoder().decode(text(result).substring(3)), java.nio.charset.StandardCharsets.UTF_8))
+        .startsWith("kubeguard-masked:");
     List<AuditEvent> secretGets =
         events.stream().filter(e -> e.requestUri().endsWith("/namespaces/shop/secrets/db")).toList();
     assertThat(secretGets)
@@ -242,7 +244,7 @@ class McpToolKubernetesCallsTest {
       McpSchema.CallToolResult result =
           client.callTool(
               McpSchema.CallToolRequest.builder("get_secret").arguments(Map.of("name", "db")).build());
-      assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
+      assertThat(result.isError()).as(text(result)).isNotEqualTo(Boolean.TRUE);
     }
 
     List<RecordedRequest> received = drainClusterRequests();

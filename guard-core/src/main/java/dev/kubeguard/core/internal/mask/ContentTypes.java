@@ -6,19 +6,20 @@ import java.util.Locale;
 public final class ContentTypes {
 
   /** How a body is read for masking. */
-  public enum Reading { JSON, TEXT, NO_BODY, UNREADABLE }
+  public enum Reading { JSON, TEXT, UNREADABLE }
 
   private ContentTypes() {}
 
   /**
    * JSON for {@code application/json} and any {@code +json} type (Table, watch stream, patch
-   * responses) in UTF-8; TEXT for {@code text/plain} (pod logs); NO_BODY when absent; everything
-   * else (protobuf, CBOR, YAML, other charsets) is UNREADABLE.
+   * responses) in UTF-8, and for an untyped body, as Kubernetes clients read one (anything that
+   * is not JSON then fails the parser and is withheld); TEXT for {@code text/plain} (pod logs);
+   * everything else (protobuf, CBOR, YAML, other charsets) is UNREADABLE.
    */
   public static Reading reading(String contentType) {
     String ct = contentType.trim().toLowerCase(Locale.ROOT);
     if (ct.isEmpty()) {
-      return Reading.NO_BODY;
+      return Reading.JSON;
     }
     String[] parts = ct.split(";");
     String media = parts[0].trim();
