@@ -10,8 +10,10 @@ import dev.kubeguard.api.ApprovalOutcome;
 import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.ApprovalRequirement;
 import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.Obligations;
 import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.api.spi.PolicyEngine;
@@ -297,6 +299,50 @@ public abstract class AdapterConformanceSuite {
     assertThat(x.status()).isEqualTo(200);
     assertThat(x.body()).doesNotContain(MarkerMasker.MARKER).contains(MarkerMasker.REPLACEMENT + "-Pa55w0rd!");
     assertThat(masker.opened()).isEqualTo(1);
+  }
+
+  /**
+   * The real default masker behind this adapter, over every captured shape a client can ask for:
+   * no value planted in the captures ({@code must-not-leak.json}) reaches the caller, plain or
+   * base64, and every JSON body still parses.
+   */
+  @Test
+  void defaultMaskerLeaksNothingFromAnyCapturedResponseShape() throws Exception {
+    Obligations recordAll = new Obligations(AuditLevel.REQUEST_RESPONSE, Obligations.DEFAULT_PROFILE, null);
+    Guard g = Guard.builder().policy(q -> Decision.allow("all", "ok").withObligations(recordAll)).recorder(events::add).build();
+    String table = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+    List<Exchange> answers = List.of(
+        get(g, BOB, SECRET),
+        get(g, BOB, SECRETS),
+        get(g, BOB, SECRETS + "?watch=true"),
+        call(g, BOB, server.uri(), "GET", SECRETS, Map.of("Accept", table), null),
+        call(g, BOB, server.uri(), "GET", SECRETS + "?includeObject=Object", Map.of("Accept", table), null),
+        get(g, BOB, "/apis/apps/v1/namespaces/shop/deployments/web"),
+        get(g, BOB, "/api/v1/namespaces/shop/configmaps/app-config"),
+        call(g, BOB, server.uri(), "POST", "/api/v1/namespaces/shop/serviceaccounts/deployer/token",
+            Map.of("Content-Type", "application/json"),
+            "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":{}}".getBytes(StandardCharsets.UTF_8)),
+        call(g, BOB, server.uri(), "PATCH", SECRET, Map.of("Content-Type", "application/merge-patch+json"),
+            "{\"stringData\":{\"password\":\"R0tated-Pa55!\"}}".getBytes(StandardCharsets.UTF_8)),
+        call(g, BOB, server.uri(), "PATCH", SECRET + "?fieldManager=kubectl", Map.of("Content-Type", "application/apply-patch+yaml"),
+            "apiVersion: v1\nkind: Secret\nstringData: {api: ssa-secret-value-123}\n".getBytes(StandardCharsets.UTF_8)));
+
+    JsonNode mustNotLeak = JSON.readTree(server.fixture("must-not-leak.json"));
+    for (Exchange x : answers) {
+      assertThat(x.status()).as(x.body()).isBetween(200, 201);
+      for (String field : List.of("plainValues", "base64Values")) {
+        for (JsonNode secret : mustNotLeak.get(field)) {
+          assertThat(x.body()).doesNotContain(secret.asText());
+        }
+      }
+      for (String line : x.body().lines().toList()) {
+        assertThat(JSON.readTree(line)).isNotNull();
+      }
+    }
+    // Bodies are recorded only masked, too.
+    String recorded = events.stream().map(e -> e.responseObject() + " " + e.requestObject()).collect(Collectors.joining("\n"));
+    assertThat(recorded).contains("kubeguard-masked:").doesNotContain("S3cr3t-Pa55w0rd!").doesNotContain("R0tated-Pa55!")
+        .doesNotContain("ssa-secret-value-123");
   }
 
   @Test

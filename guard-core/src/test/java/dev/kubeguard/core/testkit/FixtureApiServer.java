@@ -171,6 +171,19 @@ public final class FixtureApiServer implements AutoCloseable {
     ex.getResponseHeaders().add("Audit-Id", String.valueOf(ex.getRequestHeaders().getFirst("Audit-ID")));
     if (method.equals("GET") && path.equals("/api/v1/namespaces/shop/secrets/db-creds")) {
       send(ex, 200, protobuf, "secret-get.json");
+    } else if (method.equals("GET") && path.equals("/api/v1/namespaces/shop/secrets") && accept.contains("as=table")) {
+      reply(ex, 200, "application/json", fixture(query.contains("includeObject=Object")
+          ? "secret-list-table-includeObject.json" : "secret-list-table.json"));
+    } else if (method.equals("GET") && path.equals("/apis/apps/v1/namespaces/shop/deployments/web")) {
+      send(ex, 200, protobuf, "deployment-get.json");
+    } else if (method.equals("GET") && path.equals("/api/v1/namespaces/shop/configmaps/app-config")) {
+      send(ex, 200, protobuf, "configmap-get.json");
+    } else if (method.equals("POST") && path.equals("/api/v1/namespaces/shop/serviceaccounts/deployer/token")) {
+      send(ex, 201, protobuf, "serviceaccount-tokenrequest.json");
+    } else if (method.equals("PATCH") && path.equals("/api/v1/namespaces/shop/secrets/db-creds")) {
+      String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+      send(ex, 200, protobuf, type.startsWith("application/apply-patch")
+          ? "secret-serverside-apply-response.json" : "secret-merge-patch-response.json");
     } else if (method.equals("GET") && path.equals("/api/v1/namespaces/shop/secrets")) {
       if (query.contains("watch")) {
         reply(ex, 200, protobuf ? "application/vnd.kubernetes.protobuf;stream=watch" : "application/json;stream=watch",
