@@ -20,7 +20,6 @@ import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.core.internal.engine.ApprovalLedger;
 import dev.kubeguard.core.internal.engine.RequestDigest;
-import dev.kubeguard.core.internal.engine.ResponseStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -278,7 +277,7 @@ public final class Guard {
    * @throws MaskingException when the body cannot be masked (an encoding or content type the
    *     masker cannot read): withhold it and answer {@link KubeStatus#internalError}
    */
-  public MaskingStream openResponse(Verdict v, int code, String contentType, String contentEncoding, ChunkSink downstream)
+  public ResponseStream openResponse(Verdict v, int code, String contentType, String contentEncoding, ChunkSink downstream)
       throws MaskingException {
     if (!v.allowed()) {
       throw new IllegalStateException("a denied request has no response to open");

@@ -1,7 +1,7 @@
 package dev.kubeguard.okhttp.internal;
 
 import dev.kubeguard.api.spi.MaskingException;
-import dev.kubeguard.api.spi.MaskingStream;
+import dev.kubeguard.core.ResponseStream;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.Verdict;
 import java.io.IOException;
@@ -20,7 +20,7 @@ public final class GuardedResponses {
       return bodiless(guard, verdict, response);
     }
     Buffer masked = new Buffer();
-    MaskingStream stream;
+    ResponseStream stream;
     try {
       stream = guard.openResponse(verdict, response.code(), response.header("Content-Type"),
           response.header("Content-Encoding"), masked::write);

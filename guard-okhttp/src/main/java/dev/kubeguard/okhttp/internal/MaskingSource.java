@@ -2,7 +2,7 @@ package dev.kubeguard.okhttp.internal;
 
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
-import dev.kubeguard.core.internal.engine.ResponseStream;
+import dev.kubeguard.core.ResponseStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import okio.Buffer;
@@ -23,7 +23,7 @@ final class MaskingSource implements Source {
   private static final int CHUNK = 8192;
 
   private final BufferedSource upstream;
-  private final MaskingStream stream;
+  private final ResponseStream stream;
   private final Buffer masked;
   private final byte[] chunk = new byte[CHUNK];
   private boolean ended;
@@ -31,7 +31,7 @@ final class MaskingSource implements Source {
   private boolean closed;
 
   /** {@code masked} is the buffer the stream's sink writes into. */
-  MaskingSource(BufferedSource upstream, MaskingStream stream, Buffer masked) {
+  MaskingSource(BufferedSource upstream, ResponseStream stream, Buffer masked) {
     this.upstream = upstream;
     this.stream = stream;
     this.masked = masked;
@@ -97,9 +97,7 @@ final class MaskingSource implements Source {
 
   private void abort(String why) {
     ended = true;
-    if (stream instanceof ResponseStream rs) {
-      rs.abort(why);
-    }
+    stream.abort(why);
   }
 
   private void closeQuietly() {

@@ -1,4 +1,4 @@
-package dev.kubeguard.core.internal.engine;
+package dev.kubeguard.core;
 
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
@@ -7,14 +7,16 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * The stream an adapter writes a response body into: masks through the profile's stream, keeps a
- * capped copy of the masked bytes for the audit event, and reports completion or failure exactly
- * once. Not thread-safe (one body, one writer at a time), like any {@link MaskingStream}.
+ * The stream an adapter writes a response body into, from {@link Guard#openResponse}: masks
+ * through the verdict's profile, keeps a capped copy of the masked bytes for the audit event, and
+ * records completion ({@link #finish}), failure (a {@link MaskingException}) or an early end
+ * ({@link #abort}) exactly once. Not thread-safe (one body, one writer at a time), like any
+ * {@link MaskingStream}.
  */
 public final class ResponseStream implements MaskingStream {
 
   /** Receives the end of the body: the masked capture (or null) and the masked count, or a failure. */
-  public interface Completion {
+  interface Completion {
     /** {@code maskedCapture} is null when not capturing; {@code totalBytes} counts every masked byte emitted. */
     void completed(byte[] maskedCapture, long totalBytes, int maskedCount);
 
@@ -36,7 +38,7 @@ public final class ResponseStream implements MaskingStream {
    * Opens {@code opener} over a sink that captures up to {@code captureLimit} masked bytes
    * (none when negative) before passing them to {@code downstream}.
    */
-  public static ResponseStream open(Opener opener, ChunkSink downstream, int captureLimit, Completion completion)
+  static ResponseStream open(Opener opener, ChunkSink downstream, int captureLimit, Completion completion)
       throws MaskingException {
     Capture capture = captureLimit < 0 ? null : new Capture(captureLimit);
     ChunkSink sink = capture == null ? downstream : chunk -> {
@@ -53,7 +55,7 @@ public final class ResponseStream implements MaskingStream {
 
   /** Opens the underlying masking stream over a sink. */
   @FunctionalInterface
-  public interface Opener {
+  interface Opener {
     MaskingStream open(ChunkSink sink) throws MaskingException;
   }
 
@@ -103,7 +105,7 @@ public final class ResponseStream implements MaskingStream {
   }
 
   /** A passthrough for the {@code none} profile. */
-  public static MaskingStream passthrough(ChunkSink sink) {
+  static MaskingStream passthrough(ChunkSink sink) {
     return new MaskingStream() {
       @Override
       public void write(ByteBuffer chunk) throws MaskingException {
