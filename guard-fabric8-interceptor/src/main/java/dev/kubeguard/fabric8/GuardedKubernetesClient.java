@@ -2,6 +2,7 @@ package dev.kubeguard.fabric8;
 
 import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Identity;
+import dev.kubeguard.core.Guard;
 import dev.kubeguard.fabric8.internal.BoundHttpClientFactory;
 import dev.kubeguard.fabric8.internal.IdentityBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,30 +19,36 @@ import java.util.concurrent.Executors;
  * (and any client derived from it with {@code inNamespace}, {@code resources}, informers) does,
  * synchronously, asynchronously, in watches, informers and their reconnects, is judged for that
  * identity, whichever thread runs it. Requests of {@link #client()} use the service identity, if
- * one was configured, else are denied.
+ * one was configured, else are denied. Exec, attach and port-forward sessions of these clients are
+ * recorded at their start (the handshake) and at their end (close or failure).
  *
  * <p><b>Threading:</b> thread-safe; bind as many identities concurrently as needed. Bound clients
- * share this client's connections, so they are cheap to create per call. <b>Lifecycle:</b> close
- * this object once, at shutdown. Do not close bound clients: as with fabric8's own derived
- * clients, closing one closes the connections every client here shares; drop them instead.
+ * share this object's connections, so they are cheap to create per call. <b>Lifecycle:</b> close
+ * this object once, at shutdown: that closes the connections, and every client it handed out
+ * stops working. Closing a client it handed out (try-with-resources in a tool handler) is
+ * harmless: it closes that client's own watches and informers, never the shared connections.
  */
 public final class GuardedKubernetesClient implements AutoCloseable {
 
   private final KubernetesClient root;
+  private final Guard guard;
   private final ExecutorService boundExecutor;
+  private final KubernetesClient unbound;
 
-  GuardedKubernetesClient(KubernetesClient root) {
+  GuardedKubernetesClient(KubernetesClient root, Guard guard) {
     this.root = root;
+    this.guard = guard;
     this.boundExecutor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "kubeguard-fabric8-bound");
       t.setDaemon(true);
       return t;
     });
+    this.unbound = derive(null);
   }
 
   /** The guarded client itself: requests run as the service identity, or are denied without one. */
   public KubernetesClient client() {
-    return root;
+    return unbound;
   }
 
   /** A client whose every request is made for {@code identity}. */
@@ -55,22 +62,31 @@ public final class GuardedKubernetesClient implements AutoCloseable {
    */
   public KubernetesClient as(Identity identity, CallContext context) {
     Objects.requireNonNull(identity, "identity: bind a verified Identity (an unbound call is denied)");
-    IdentityBinding binding = new IdentityBinding(identity, context);
+    return derive(new IdentityBinding(identity, context));
+  }
+
+  // The task executor is shared and survives a derived client's close: withTaskExecutor's
+  // supplier does nothing on close.
+  private KubernetesClient derive(IdentityBinding binding) {
     return new KubernetesClientBuilder()
         .withConfig(root.getConfiguration())
         .withKubernetesSerialization(root.getKubernetesSerialization())
         .withTaskExecutor(boundExecutor)
-        .withHttpClientFactory(new BoundHttpClientFactory(root.getHttpClient(), binding))
+        .withHttpClientFactory(new BoundHttpClientFactory(root.getHttpClient(), binding, guard))
         .build();
   }
 
-  /** Closes the underlying client and its connections; bound clients stop working. */
+  /** Closes the underlying client and its connections; every client handed out stops working. */
   @Override
   public void close() {
     try {
-      root.close();
+      unbound.close();
     } finally {
-      boundExecutor.shutdownNow();
+      try {
+        root.close();
+      } finally {
+        boundExecutor.shutdownNow();
+      }
     }
   }
 }

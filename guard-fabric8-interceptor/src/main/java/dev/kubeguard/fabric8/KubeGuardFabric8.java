@@ -129,7 +129,7 @@ public final class KubeGuardFabric8 {
         theirs.accept(h);
         h.addOrReplaceInterceptor(GuardInterceptor.NAME, interceptor);
       });
-      return new GuardedKubernetesClient(b.build());
+      return new GuardedKubernetesClient(b.build(), guard);
     }
   }
 

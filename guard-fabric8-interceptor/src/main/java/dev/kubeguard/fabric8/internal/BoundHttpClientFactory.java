@@ -1,21 +1,30 @@
 package dev.kubeguard.fabric8.internal;
 
+import dev.kubeguard.core.Guard;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.http.HttpClient;
 
 /**
- * Hands {@code KubernetesClientBuilder} an {@code HttpClient} derived from the guarded client's
- * one and tagged with an {@link IdentityBinding}: it shares the parent's connections, interceptors
- * and configuration, and every client fabric8 derives from it keeps the tag.
+ * Hands {@code KubernetesClientBuilder} a {@link SharedHttpClient} over the guarded client's HTTP
+ * client, tagged with an {@link IdentityBinding} when one is given: it shares the parent's
+ * connections, interceptors and configuration, every client fabric8 derives from it keeps the
+ * tag, and closing it leaves the shared connections open. Immutable and thread-safe.
  */
 public final class BoundHttpClientFactory implements HttpClient.Factory {
 
   private final HttpClient parent;
   private final IdentityBinding binding;
+  private final Guard guard;
 
-  public BoundHttpClientFactory(HttpClient parent, IdentityBinding binding) {
+  /**
+   * @param binding who its requests are made for, or {@code null} for the guarded client's own
+   *     (service) identity
+   * @param guard records the end of its WebSocket sessions
+   */
+  public BoundHttpClientFactory(HttpClient parent, IdentityBinding binding, Guard guard) {
     this.parent = parent;
     this.binding = binding;
+    this.guard = guard;
   }
 
   @Override
@@ -25,11 +34,7 @@ public final class BoundHttpClientFactory implements HttpClient.Factory {
 
   @Override
   public HttpClient.Builder newBuilder() {
-    HttpClient.DerivedClientBuilder derived = parent.newBuilder().tag(binding);
-    if (derived instanceof HttpClient.Builder builder) {
-      return builder;
-    }
-    throw new IllegalStateException("the fabric8 HTTP client " + parent.getClass().getName()
-        + " cannot derive clients; KubeGuard supports fabric8's standard HTTP clients (Vert.x, JDK, OkHttp, Jetty)");
+    SharedClientBuilder builder = new SharedClientBuilder(parent.newBuilder(), parent, guard);
+    return binding == null ? builder : builder.tag(binding);
   }
 }

@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is wrapped in a {@link MaskingConsumer}.
  *
  * <p>WebSocket requests never show their frames to interceptors: an exec, attach or port-forward
- * handshake is judged (as {@code create}) and then passes; any other WebSocket (a watch when HTTP
- * watches were turned off) is refused unless its masking profile is {@code none}.
+ * handshake is judged (as {@code create}) and then passes, its verdict handed to the
+ * {@link SessionEnd} tag of the client, which records the session's end; any other WebSocket (a
+ * watch when HTTP watches were turned off) is refused unless its masking profile is {@code none}.
  *
  * <p><b>Threading:</b> shared by every request of a client and its derived clients; fabric8 may call
  * it from I/O threads, and again on every retry. <b>Blocking:</b> {@code before} blocks while the
@@ -98,7 +99,14 @@ public final class GuardInterceptor implements Interceptor {
     }
     builder.setHeader(AUDIT_ID, v.auditId());
     if (webSocket) {
-      return; // no body consumer and no after() body for a handshake: the session is decided here
+      // No body consumer and no after() body for a handshake: the session is decided here, and
+      // its end is recorded by the SessionEnd its client carries (absent only on clients built
+      // outside GuardedKubernetesClient).
+      SessionEnd end = tags == null ? null : tags.getTag(SessionEnd.class);
+      if (end != null) {
+        end.began(v);
+      }
+      return;
     }
     if (v.masksResponse()) {
       builder.setHeader("Accept", AcceptHeaders.forMasking(request.header("Accept")));
