@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * policy every question it raises, hold it for approval when the policy says so, record the
  * outcome, and mask and record the response.
  *
+ * <p>Every question is decided for the identity bound to the call. A request carrying
+ * {@code Impersonate-*} headers therefore needs the caller to be allowed both the impersonation
+ * and the action itself; kube-apiserver then checks the action again as the impersonated user.
+ *
  * <p><b>Threading:</b> immutable once built and safe to share; call it from any thread.
  * <b>Blocking:</b> {@link #check} blocks only for a policy engine that calls out (bounded by the
  * engine) and for approvals in blocking mode (bounded by {@link Builder#approvalTimeout}).
