@@ -1,6 +1,8 @@
 package dev.kubeguard.fabric8;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubeguard.api.AccessRequest;
@@ -12,6 +14,7 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.Obligations;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.Guard;
+import dev.kubeguard.core.ManualApprover;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -149,6 +152,54 @@ class GuardedClientTest {
               .contains("secrets are off limits (rule \"no-secrets\")");
         });
     assertThat(server.getRequestCount()).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void strategicMergeAndServerSideApplyPatchesShowTheirBodiesToThePolicy(Backend backend) {
+    crudServer();
+    KubernetesClient bob = guard(backend, GuardedClientTest::allowWithTestProfile).as(BOB);
+    bob.configMaps().resource(configMap("web", "v1")).create();
+
+    // The mock server's support for these patch types does not matter here: the policy must have
+    // seen each body, with its patch type, before anything was sent.
+    catchThrowable(() -> bob.configMaps().withName("web")
+        .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"data\":{\"value\":\"v2\"}}"));
+    catchThrowable(() -> bob.configMaps().resource(configMap("web", "v3")).fieldManager("agent").forceConflicts().serverSideApply());
+
+    assertThat(asked).filteredOn(q -> q.attributes().verb().equals("patch"))
+        .extracting(q -> q.request().header("Content-Type"), q -> new String(q.request().body(), StandardCharsets.UTF_8))
+        .anySatisfy(t -> assertThat(t.toList()).containsExactly("application/strategic-merge-patch+json", "{\"data\":{\"value\":\"v2\"}}"))
+        .anySatisfy(t -> {
+          assertThat((String) t.toList().get(0)).startsWith("application/apply-patch+yaml");
+          assertThat((String) t.toList().get(1)).contains("v3");
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void approvalHeldDeleteWithDeleteOptionsPassesOnceApprovedAndOnlyOnce(Backend backend) {
+    crudServer();
+    ManualApprover approver = new ManualApprover();
+    PolicyEngine policy = q -> q.attributes().verb().equals("delete")
+        ? Decision.requireApproval("deletes", "deletes need approval", ApprovalRequirement.of("sre"))
+        : allowWithTestProfile(q);
+    KubernetesClient bob = guard(backend, policy, Guard.builder().masker(masker).approver(approver)).as(BOB);
+    bob.configMaps().resource(configMap("web", "v1")).create();
+    int before = server.getRequestCount();
+
+    KubernetesClientException held = catchThrowableOfType(KubernetesClientException.class,
+        () -> bob.configMaps().withName("web").delete());
+    assertThat(held.getCode()).isEqualTo(403);
+    assertThat(approver.pending()).singleElement().satisfies(r -> {
+      assertThat(held.getMessage()).contains(r.id());
+      assertThat(new String(r.request().request().body(), StandardCharsets.UTF_8)).contains("DeleteOptions");
+    });
+    assertThat(server.getRequestCount()).isEqualTo(before);
+
+    approver.approve(approver.pending().get(0).id(), Identity.of("alice", "sre"), "ok");
+    assertThat(bob.configMaps().withName("web").delete()).isNotEmpty();
+    assertThat(bob.configMaps().withName("web").get()).isNull();
   }
 
   @ParameterizedTest
