@@ -107,6 +107,7 @@ public final class AuditEvents {
     private String userAgent;
     private Identity impersonatedUser;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private final Map<String, String> extra = new HashMap<>();
 
     private Builder(AccessRequest request, Decision decision) {
       this.request = request;
@@ -187,6 +188,12 @@ public final class AuditEvents {
       return this;
     }
 
+    /** One more {@code kubeguard.dev/<key>} annotation; never overrides the standard ones. */
+    public Builder annotate(String key, String value) {
+      extra.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
     /** Cap on each body, default {@link #DEFAULT_MAX_BODY_BYTES}. */
     public Builder maxBodyBytes(int max) {
       if (max < 64) {
@@ -233,6 +240,7 @@ public final class AuditEvents {
     private Map<String, String> annotations() {
       Map<String, String> out = new HashMap<>();
       decision.annotations().forEach((k, v) -> out.put(AuditEvent.ANNOTATION_PREFIX + k, v));
+      extra.forEach((k, v) -> out.put(AuditEvent.ANNOTATION_PREFIX + k, v));
       put(out, "decision", decisionWord(decision.effect()));
       put(out, "rule", decision.ruleId());
       put(out, "reason", decision.reason());

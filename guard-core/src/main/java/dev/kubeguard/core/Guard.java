@@ -319,6 +319,28 @@ public final class Guard {
     }, downstream, capture, completion);
   }
 
+  /**
+   * Records the normal end of an upgraded session (exec, attach, port-forward) that {@code v}
+   * allowed at its handshake: a ResponseComplete event under the handshake's audit id, received at
+   * {@code startedAt}, with the WebSocket close code and reason. Never throws for the recorder's
+   * sake (logged instead: the session is already over).
+   */
+  public void recordSessionEnd(Verdict v, Instant startedAt, int closeCode, String closeReason) {
+    if (!v.allowed() || v.obligations().auditLevel() == AuditLevel.NONE) {
+      return;
+    }
+    AuditEvents.Builder e = AuditEvents.forRequest(v.request(), v.decision()).auditId(v.auditId())
+        .maxBodyBytes(auditBodyLimit).requestReceived(startedAt).stageTimestamp(clock.instant())
+        .responseStatus(101, "Success", "", "").approval(v.approvalId(), List.of())
+        .annotate("session-close-code", Integer.toString(closeCode))
+        .annotate("session-close-reason", closeReason == null ? "" : closeReason);
+    try {
+      record(e);
+    } catch (RecordingException | RuntimeException ex) {
+      LOG.warn("kubeguard: audit recorder failed to record the end of a session (auditID {})", v.auditId(), ex);
+    }
+  }
+
   /** Records that an allowed request failed before a response (connection error, timeout). */
   public void recordFailure(Verdict v, Throwable cause) {
     recordResponse(v, 0, null, 0, clock.instant(), "request failed: " + cause.getClass().getSimpleName());

@@ -105,6 +105,12 @@ class ExecSessionTest {
     AuditEvent end = awaitEvent(e -> isExec(e) && e.stage() == AuditEvent.Stage.ResponseComplete);
     assertThat(end.auditId()).isEqualTo(start.auditId());
     assertThat(end.responseStatus().code()).as(end.responseStatus().toString()).isEqualTo(101);
+    assertThat(end.annotations()).containsKey("kubeguard.dev/session-close-code");
+    // The end record spans the session: received at the handshake, completed at the close.
+    assertThat(end.requestReceivedTimestamp())
+        .isAfterOrEqualTo(start.requestReceivedTimestamp())
+        .isBeforeOrEqualTo(start.stageTimestamp().plusMillis(500))
+        .isBeforeOrEqualTo(end.stageTimestamp());
     assertThat(end.user().user()).isEqualTo("bob");
     assertThat(events).filteredOn(ExecSessionTest::isExec).hasSize(2);
   }

@@ -3,6 +3,7 @@ package dev.kubeguard.fabric8.internal;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.Verdict;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ final class SessionEnd {
 
   private final Guard guard;
   private final AtomicReference<Verdict> open = new AtomicReference<>();
+  private volatile Instant startedAt = Instant.now();
   private final AtomicBoolean closing = new AtomicBoolean();
 
   SessionEnd(Guard guard) {
@@ -36,6 +38,7 @@ final class SessionEnd {
 
   /** The handshake was allowed with {@code v} and is about to be sent. */
   void began(Verdict v) {
+    startedAt = Instant.now();
     Verdict superseded = open.getAndSet(v);
     if (superseded != null) {
       fail(superseded, new IOException("WebSocket handshake attempt failed and was retried"));
@@ -43,16 +46,10 @@ final class SessionEnd {
   }
 
   /** The session closed normally (either side sent a close frame). */
-  void closed() {
+  void closed(int code, String reason) {
     Verdict v = open.getAndSet(null);
-    if (v == null) {
-      return;
-    }
-    try {
-      // A 101 has no body: the stream passes through and finish() records ResponseComplete.
-      guard.openResponse(v, 101, null, null, chunk -> {}).finish();
-    } catch (Exception e) {
-      LOG.warn("kubeguard: the end of WebSocket session {} could not be recorded: {}", v.auditId(), e.getMessage());
+    if (v != null) {
+      guard.recordSessionEnd(v, startedAt, code, reason);
     }
   }
 
@@ -64,7 +61,7 @@ final class SessionEnd {
   /** The session, or its handshake, failed; after the caller started closing, it ended normally. */
   void failed(Throwable cause) {
     if (closing.get()) {
-      closed();
+      closed(1000, "closed by the caller");
       return;
     }
     Verdict v = open.getAndSet(null);

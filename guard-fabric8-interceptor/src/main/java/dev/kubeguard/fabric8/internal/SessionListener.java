@@ -53,7 +53,7 @@ final class SessionListener implements WebSocket.Listener {
   @Override
   public void onClose(WebSocket webSocket, int code, String reason) {
     try {
-      end.closed();
+      end.closed(code, reason);
     } finally {
       delegate.onClose(shown(webSocket), code, reason);
     }
