@@ -23,6 +23,8 @@ final class PolicyCorpus {
   record Question(Identity identity, Attributes attributes) {}
 
   final GuardPolicyEngine engine;
+  /** The generated policy source, so a benchmark can load it with rules of its own appended. */
+  final String yaml;
   final List<Question> allowedByRbac = new ArrayList<>();
   final List<Question> needingApproval = new ArrayList<>();
   final List<Question> deniedUnmatched = new ArrayList<>();
@@ -47,7 +49,8 @@ final class PolicyCorpus {
             Attributes.resource("get", "example.com", "v1", "widgets-" + role + "-2", "", ns, "w-" + b)));
       }
     }
-    this.engine = PolicyLoader.fromYaml("generated-" + ruleCount + ".yaml", yaml.toString());
+    this.yaml = yaml.toString();
+    this.engine = PolicyLoader.fromYaml("generated-" + ruleCount + ".yaml", this.yaml);
     if (engine.ruleCount() < ruleCount * 9 / 10 || engine.ruleCount() > ruleCount * 11 / 10 + 2) {
       throw new IllegalStateException("generated " + engine.ruleCount() + " rules for " + ruleCount);
     }
