@@ -21,6 +21,7 @@ final class ChunkOutput extends OutputStream {
   private byte[] buf = new byte[8 * 1024];
   private int count;
 
+  /** {@code sink} may be null for output read back with {@link #utf8()}. */
   ChunkOutput(ChunkSink sink) {
     this.sink = sink;
   }
@@ -40,6 +41,24 @@ final class ChunkOutput extends OutputStream {
 
   int size() {
     return count;
+  }
+
+  /**
+   * Room for {@code n} more bytes: the buffer to write into from {@link #size()}, after which
+   * the writer calls {@link #size(int)}. Lets {@link CompactJsonWriter} encode in place.
+   */
+  byte[] room(int n) {
+    ensure(n);
+    return buf;
+  }
+
+  void size(int newCount) {
+    count = newCount;
+  }
+
+  /** What is waiting, decoded: for output that never goes to the sink (embedded JSON). */
+  String utf8() {
+    return new String(buf, 0, count, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Hands what is waiting to the sink. */
