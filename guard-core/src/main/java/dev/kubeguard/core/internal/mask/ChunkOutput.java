@@ -18,12 +18,17 @@ final class ChunkOutput extends OutputStream {
   static final int FLUSH_AT = 64 * 1024;
 
   private final ChunkSink sink;
-  private byte[] buf = new byte[8 * 1024];
+  private byte[] buf;
   private int count;
 
-  /** {@code sink} may be null for output read back with {@link #utf8()}. */
   ChunkOutput(ChunkSink sink) {
+    this(sink, 8 * 1024);
+  }
+
+  /** {@code sink} may be null for output read back with {@link #utf8()}. */
+  ChunkOutput(ChunkSink sink, int initialCapacity) {
     this.sink = sink;
+    this.buf = new byte[initialCapacity];
   }
 
   @Override

@@ -40,7 +40,7 @@ final class CompactJsonWriter {
   }
 
   private final ChunkOutput out;
-  private final Map<String, byte[]> names = new HashMap<>();
+  private final Map<String, byte[]> names;
   // per open container: is it an object, has it had a member yet
   private boolean[] object = new boolean[32];
   private boolean[] hasMember = new boolean[32];
@@ -48,7 +48,17 @@ final class CompactJsonWriter {
   private boolean afterName;
 
   CompactJsonWriter(ChunkOutput out) {
+    this(out, new HashMap<>());
+  }
+
+  /** A writer for embedded JSON that shares {@code parent}'s name cache (same stream, same thread). */
+  CompactJsonWriter(ChunkOutput out, CompactJsonWriter parent) {
+    this(out, parent.names);
+  }
+
+  private CompactJsonWriter(ChunkOutput out, Map<String, byte[]> names) {
     this.out = out;
+    this.names = names;
   }
 
   void startObject() throws IOException {
@@ -77,22 +87,16 @@ final class CompactJsonWriter {
     }
     byte[] encoded = names.get(name);
     if (encoded == null) {
-      encoded = encodeName(name);
-      if (name.length() <= MAX_CACHED_NAME) {
-        // names are keys, not secret values; the cache is bounded and per stream
-        if (names.size() >= NAME_CACHE_SIZE) {
-          names.clear();
-        }
-        names.put(name, encoded);
+      writeNewName(name);
+    } else {
+      byte[] b = out.room(encoded.length + 1);
+      int p = out.size();
+      if (hasMember[depth - 1]) {
+        b[p++] = ',';
       }
+      System.arraycopy(encoded, 0, b, p, encoded.length);
+      out.size(p + encoded.length);
     }
-    byte[] b = out.room(encoded.length + 1);
-    int p = out.size();
-    if (hasMember[depth - 1]) {
-      b[p++] = ',';
-    }
-    System.arraycopy(encoded, 0, b, p, encoded.length);
-    out.size(p + encoded.length);
     hasMember[depth - 1] = true;
     afterName = true;
   }
@@ -180,19 +184,24 @@ final class CompactJsonWriter {
 
   // ---- bytes
 
-  private static byte[] encodeName(String name) {
-    ChunkOutput scratch = new ChunkOutput(null);
-    writeQuoted(scratch, name.toCharArray(), 0, name.length());
-    byte[] b = Arrays.copyOf(scratch.room(1), scratch.size() + 1);
-    b[b.length - 1] = ':';
-    return b;
+  /** Encodes a name not cached yet, and caches its bytes when it is short. */
+  private void writeNewName(String name) {
+    if (hasMember[depth - 1]) {
+      writeByte(',');
+    }
+    int start = out.size();
+    writeQuoted(name.toCharArray(), 0, name.length());
+    writeByte(':');
+    if (name.length() <= MAX_CACHED_NAME) {
+      // names are keys, not secret values; the cache is bounded and per stream
+      if (names.size() >= NAME_CACHE_SIZE) {
+        names.clear();
+      }
+      names.put(name, Arrays.copyOfRange(out.room(0), start, out.size()));
+    }
   }
 
   private void writeByte(char c) {
-    writeByte(out, c);
-  }
-
-  private static void writeByte(ChunkOutput out, char c) {
     byte[] b = out.room(1);
     int p = out.size();
     b[p] = (byte) c;
@@ -208,11 +217,7 @@ final class CompactJsonWriter {
 
   /** UTF-8 with JSON escapes, in slices so the room asked for stays small. */
   private void writeQuoted(char[] c, int off, int len) {
-    writeQuoted(out, c, off, len);
-  }
-
-  private static void writeQuoted(ChunkOutput out, char[] c, int off, int len) {
-    writeByte(out, '"');
+    writeByte('"');
     int end = off + len;
     int i = off;
     while (i < end) {
@@ -245,7 +250,7 @@ final class CompactJsonWriter {
       }
       out.size(p);
     }
-    writeByte(out, '"');
+    writeByte('"');
   }
 
   private static int unicodeEscape(byte[] b, int p, char ch) {

@@ -560,10 +560,10 @@ final class JsonMaskEngine {
     while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
       end--;
     }
-    ChunkOutput embedded = new ChunkOutput(null);
+    ChunkOutput embedded = new ChunkOutput(null, s.length() + 32);
     try (JsonParser ep = factory.createParser(s)) {
-      JsonMaskEngine sub =
-          new JsonMaskEngine(profile, tokens, new CompactJsonWriter(embedded), factory, limits, embedLevel + 1, false);
+      CompactJsonWriter writer = new CompactJsonWriter(embedded, gen);
+      JsonMaskEngine sub = new JsonMaskEngine(profile, tokens, writer, factory, limits, embedLevel + 1, false);
       JsonToken t;
       while ((t = ep.nextToken()) != null) {
         sub.onToken(t, ep);
