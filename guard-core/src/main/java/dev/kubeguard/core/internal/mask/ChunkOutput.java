@@ -5,12 +5,13 @@ import dev.kubeguard.api.spi.MaskingException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A reusable output buffer between a generator and a {@link ChunkSink}: bytes collect here and
- * go downstream on {@link #emit()}. Capacity grows only to the largest single emit, which the
- * streams keep near {@link #FLUSH_AT}. Not thread-safe.
+ * A reusable output buffer between a writer (log lines, {@link CompactJsonWriter}) and a
+ * {@link ChunkSink}: bytes collect here and go downstream on {@link #emit()}. Capacity grows only
+ * to the largest single emit, which the streams keep near {@link #FLUSH_AT}. Not thread-safe.
  */
 final class ChunkOutput extends OutputStream {
 
@@ -63,7 +64,7 @@ final class ChunkOutput extends OutputStream {
 
   /** What is waiting, decoded: for output that never goes to the sink (embedded JSON). */
   String utf8() {
-    return new String(buf, 0, count, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(buf, 0, count, StandardCharsets.UTF_8);
   }
 
   /** Hands what is waiting to the sink. */

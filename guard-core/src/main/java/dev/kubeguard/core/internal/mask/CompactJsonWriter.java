@@ -1,29 +1,30 @@
 package dev.kubeguard.core.internal.mask;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Writes compact JSON straight into a {@link ChunkOutput}: the few calls {@link JsonMaskEngine}
- * needs, with the same bytes Jackson's UTF-8 generator writes (same escapes, surrogates as
- * {@code \\uXXXX}, numbers as given). It exists for speed: the generator's per-token bookkeeping
+ * needs, with the same bytes Jackson's UTF-8 generator writes (same escapes, each surrogate as a
+ * unicode escape, numbers as given). It exists for speed: the generator's per-token bookkeeping
  * was about 40% of a plain copy's time on a PodList. Field names, which Kubernetes repeats a few
- * hundred of, are encoded once per writer. A call out of order (a value where a name is due, an
+ * hundred of, are encoded once per stream. A call out of order (a value where a name is due, an
  * end without a start) throws, as the generator did, so an engine bug withholds the body instead
  * of emitting broken JSON. Not thread-safe.
  */
 final class CompactJsonWriter {
 
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private static final int NAME_CACHE_SIZE = 1024;
   private static final int MAX_CACHED_NAME = 256;
 
-  /** For each ASCII char: 0 written as is, -1 as {@code \\u00XX}, else the char after a backslash. */
+  /** For each ASCII char: 0 written as is, -1 as a unicode escape, else the char after a backslash. */
   private static final int[] ESCAPES = new int[128];
 
   static {

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The masking rules over a stream of JSON tokens: reads each token from a parser (non-blocking,
- * blocking, or a replayed buffer) and writes it, or its mask, to a generator. It never looks
- * back at emitted output: every value is decided before it is written.
+ * blocking, or a replayed buffer) and writes it, or its mask, to a {@link CompactJsonWriter}. It
+ * never looks back at emitted output: every value is decided before it is written.
  *
  * <p>It keeps a stack of frames saying what each open object or array is (a Kubernetes object, a
  * list's items, Table rows, metadata, annotations, Secret data, an env var...). A Kubernetes
