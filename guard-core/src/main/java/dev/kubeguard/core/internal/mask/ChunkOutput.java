@@ -5,12 +5,13 @@ import dev.kubeguard.api.spi.MaskingException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A reusable output buffer between a generator and a {@link ChunkSink}: bytes collect here and
- * go downstream on {@link #emit()}. Capacity grows only to the largest single emit, which the
- * streams keep near {@link #FLUSH_AT}. Not thread-safe.
+ * A reusable output buffer between a writer (log lines, {@link CompactJsonWriter}) and a
+ * {@link ChunkSink}: bytes collect here and go downstream on {@link #emit()}. Capacity grows only
+ * to the largest single emit, which the streams keep near {@link #FLUSH_AT}. Not thread-safe.
  */
 final class ChunkOutput extends OutputStream {
 
@@ -18,11 +19,17 @@ final class ChunkOutput extends OutputStream {
   static final int FLUSH_AT = 64 * 1024;
 
   private final ChunkSink sink;
-  private byte[] buf = new byte[8 * 1024];
+  private byte[] buf;
   private int count;
 
   ChunkOutput(ChunkSink sink) {
+    this(sink, 8 * 1024);
+  }
+
+  /** {@code sink} may be null for output read back with {@link #utf8()}. */
+  ChunkOutput(ChunkSink sink, int initialCapacity) {
     this.sink = sink;
+    this.buf = new byte[initialCapacity];
   }
 
   @Override
@@ -40,6 +47,24 @@ final class ChunkOutput extends OutputStream {
 
   int size() {
     return count;
+  }
+
+  /**
+   * Room for {@code n} more bytes: the buffer to write into from {@link #size()}, after which
+   * the writer calls {@link #size(int)}. Lets {@link CompactJsonWriter} encode in place.
+   */
+  byte[] room(int n) {
+    ensure(n);
+    return buf;
+  }
+
+  void size(int newCount) {
+    count = newCount;
+  }
+
+  /** What is waiting, decoded: for output that never goes to the sink (embedded JSON). */
+  String utf8() {
+    return new String(buf, 0, count, StandardCharsets.UTF_8);
   }
 
   /** Hands what is waiting to the sink. */

@@ -1,7 +1,6 @@
 package dev.kubeguard.core.internal.mask;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
@@ -25,7 +24,7 @@ public final class JsonMaskingStream implements MaskingStream {
   private final ByteArrayFeeder feeder;
   private byte[] copy = new byte[0];
   private final ChunkOutput out;
-  private final JsonGenerator gen;
+  private final CompactJsonWriter gen;
   private final JsonMaskEngine engine;
   private long fed;
   private boolean dead;
@@ -40,8 +39,7 @@ public final class JsonMaskingStream implements MaskingStream {
       this.parser = factory.createNonBlockingByteArrayParser();
       this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
       this.out = new ChunkOutput(sink);
-      this.gen = factory.createGenerator(out);
-      gen.setRootValueSeparator(null);
+      this.gen = new CompactJsonWriter(out);
       this.engine = new JsonMaskEngine(profile, tokens, gen, factory, limits, 0, true);
     } catch (IOException e) {
       throw new MaskingException("cannot start JSON masking", e);
@@ -69,7 +67,6 @@ public final class JsonMaskingStream implements MaskingStream {
       }
       chunk.position(chunk.limit());
       drain();
-      gen.flush();
       out.emit();
     } catch (MaskingException e) {
       dead = true;
@@ -88,7 +85,6 @@ public final class JsonMaskingStream implements MaskingStream {
       feeder.endOfInput();
       drain();
       engine.finish();
-      gen.flush();
       out.emit();
     } catch (MaskingException e) {
       dead = true;

@@ -160,7 +160,12 @@ public final class ValueDetectors {
     boolean scheme = false;
     boolean at = false;
     for (int i = off; i < end; i++) {
-      switch (c[i]) {
+      char ch = c[i];
+      // most characters start nothing: one well-predicted table test instead of the switch
+      if (ch >= 128 || !STARTS[ch]) {
+        continue;
+      }
+      switch (ch) {
         case 'e' -> {
           if (i + 2 < end && c[i + 1] == 'y' && c[i + 2] == 'J') bits |= JWT;
         }
@@ -192,6 +197,15 @@ public final class ValueDetectors {
       }
     }
     return scheme && at ? bits | URL : bits;
+  }
+
+  /** The characters {@link #mightContain} looks at; keep in step with its switch. */
+  private static final boolean[] STARTS = new boolean[128];
+
+  static {
+    for (char ch : "e-Agxk/@=:".toCharArray()) {
+      STARTS[ch] = true;
+    }
   }
 
   private static boolean at(char[] c, int i, int end, String s) {
