@@ -54,7 +54,7 @@ public final class JsonMaskingStream implements MaskingStream {
     }
     int n = chunk.remaining();
     fed += n;
-    try {
+    step(() -> {
       if (chunk.hasArray()) {
         int start = chunk.arrayOffset() + chunk.position();
         feeder.feedInput(chunk.array(), start, start + n);
@@ -68,6 +68,25 @@ public final class JsonMaskingStream implements MaskingStream {
       chunk.position(chunk.limit());
       drain();
       out.emit();
+    });
+  }
+
+  @Override
+  public void finish() throws MaskingException {
+    alive();
+    finished = true;
+    step(() -> {
+      feeder.endOfInput();
+      drain();
+      engine.finish();
+      out.emit();
+    });
+  }
+
+  /** One parsing step; any failure kills the stream, so nothing more is ever emitted. */
+  private void step(Step step) throws MaskingException {
+    try {
+      step.run();
     } catch (MaskingException e) {
       dead = true;
       throw e;
@@ -77,22 +96,9 @@ public final class JsonMaskingStream implements MaskingStream {
     }
   }
 
-  @Override
-  public void finish() throws MaskingException {
-    alive();
-    finished = true;
-    try {
-      feeder.endOfInput();
-      drain();
-      engine.finish();
-      out.emit();
-    } catch (MaskingException e) {
-      dead = true;
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      dead = true;
-      throw failure(e);
-    }
+  @FunctionalInterface
+  private interface Step {
+    void run() throws IOException;
   }
 
   @Override
