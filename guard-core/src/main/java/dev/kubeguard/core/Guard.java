@@ -412,7 +412,7 @@ public final class Guard {
     private PolicyEngine policy;
     private Approver approver;
     private Masker masker;
-    private Recorder recorder = event -> {};
+    private Recorder recorder;
     private RequestClassifier classifier = RequestClassifier.standard();
     private Clock clock = Clock.systemUTC();
     private Duration approvalTimeout = Duration.ofMinutes(5);
@@ -444,7 +444,7 @@ public final class Guard {
       return this;
     }
 
-    /** Where audit events go; none by default. */
+    /** Where audit events go. Without one nothing is recorded, and build() warns that it is so. */
     public Builder recorder(Recorder r) {
       this.recorder = r;
       return this;
@@ -492,7 +492,6 @@ public final class Guard {
     public Guard build() {
       List<String> problems = new ArrayList<>();
       if (policy == null) problems.add("no policy engine: call policy(...) with a GuardPolicyEngine, an OpaPolicyEngine or your own");
-      if (recorder == null) problems.add("recorder must not be null (leave it unset to record nothing)");
       if (clock == null) problems.add("clock must not be null");
       if (approvalTimeout == null || approvalTimeout.isNegative() || approvalTimeout.isZero()) problems.add("approvalTimeout must be positive");
       if (maxRequestBodyBytes <= 0) problems.add("maxRequestBodyBytes must be positive");
@@ -503,6 +502,11 @@ public final class Guard {
       }
       if (masker == null) {
         masker = DefaultMasker.builder().randomKey().build();
+      }
+      if (recorder == null) {
+        // Allowed (tests, dry runs), but an operator must not believe requests are audited.
+        LOG.warn("kubeguard: no audit recorder is configured; requests will not be recorded");
+        recorder = event -> {};
       }
       return new Guard(this);
     }
