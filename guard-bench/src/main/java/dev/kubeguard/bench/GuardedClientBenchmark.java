@@ -3,15 +3,16 @@ package dev.kubeguard.bench;
 import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
-import dev.kubeguard.core.DefaultMasker;
-import dev.kubeguard.core.Durability;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.GuardPolicyEngine;
-import dev.kubeguard.core.JsonlAuditRecorder;
-import dev.kubeguard.core.PolicyLoader;
+import dev.kubeguard.core.audit.Durability;
+import dev.kubeguard.core.audit.JsonlAuditRecorder;
+import dev.kubeguard.core.mask.DefaultMasker;
+import dev.kubeguard.core.policy.GuardPolicyEngine;
+import dev.kubeguard.core.policy.PolicyLoader;
 import dev.kubeguard.fabric8.GuardedKubernetesClient;
 import dev.kubeguard.fabric8.KubeGuardFabric8;
 import dev.kubeguard.okhttp.GuardedOkHttp;
+import dev.kubeguard.testkit.Fixtures;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,8 +74,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar guard-bench/target/benchmarks.jar GuardedClient -f 1 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
  *
- * Fixtures come from {@code -Dkubeguard.fixtures=DIR} (default {@code
- * ../shared/fixtures/apiserver-v1.28}, right from a worktree).
+ * The bodies are the real kube-apiserver captures of guard-testkit.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -226,23 +226,13 @@ public class GuardedClientBenchmark {
     System.out.printf("%n%s: %,d bytes from %s%n", body, plain.length, server.url() + target.path);
   }
 
-  private Map<String, byte[]> bodies() throws IOException {
-    Path dir = Path.of(System.getProperty("kubeguard.fixtures", "../shared/fixtures/apiserver-v1.28"));
+  private Map<String, byte[]> bodies() {
     Map<String, byte[]> bodies = new HashMap<>();
-    bodies.put(Target.SECRET_GET.path, fixture(dir, "secret-get.json"));
-    bodies.put(Target.DEPLOYMENT_GET.path, fixture(dir, "deployment-get.json"));
-    bodies.put(Target.SECRET_LIST.path, fixture(dir, "secret-list.json"));
+    bodies.put(Target.SECRET_GET.path, Fixtures.bytes("secret-get.json"));
+    bodies.put(Target.DEPLOYMENT_GET.path, Fixtures.bytes("deployment-get.json"));
+    bodies.put(Target.SECRET_LIST.path, Fixtures.bytes("secret-list.json"));
     bodies.put(Target.POD_LIST.path, MaskingBenchmark.BenchBodies.podList(1L << 20));
     return bodies;
-  }
-
-  private static byte[] fixture(Path dir, String name) throws IOException {
-    Path file = dir.resolve(name);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException("fixture " + file.toAbsolutePath() + " is missing: run from a worktree (the default is "
-          + "../shared/fixtures/apiserver-v1.28) or pass -Dkubeguard.fixtures=/path/to/fixtures/apiserver-v1.28");
-    }
-    return Files.readAllBytes(file);
   }
 
   @TearDown(Level.Trial)

@@ -3,9 +3,9 @@ package dev.kubeguard.bench;
 import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
-import dev.kubeguard.core.GuardPolicyEngine;
-import dev.kubeguard.core.PolicyLoadException;
-import dev.kubeguard.core.PolicyLoader;
+import dev.kubeguard.core.policy.GuardPolicyEngine;
+import dev.kubeguard.core.policy.PolicyLoadException;
+import dev.kubeguard.core.policy.PolicyLoader;
 import java.util.ArrayList;
 import java.util.List;
 

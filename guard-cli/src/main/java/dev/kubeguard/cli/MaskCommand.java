@@ -7,7 +7,7 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
-import dev.kubeguard.core.DefaultMasker;
+import dev.kubeguard.core.mask.DefaultMasker;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;

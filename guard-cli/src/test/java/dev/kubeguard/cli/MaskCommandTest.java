@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubeguard.testkit.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -16,7 +17,17 @@ import org.junit.jupiter.api.Test;
 
 class MaskCommandTest {
 
-  static final Path DIR = Path.of(System.getProperty("kubeguard.fixtures"));
+  static final Path DIR = Fixtures.copyTo(createTempDir());
+
+  private static Path createTempDir() {
+    try {
+      Path d = Files.createTempDirectory("kubeguard-fixtures");
+      d.toFile().deleteOnExit();
+      return d;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   record Run(int status, String out, String err) {}
 

@@ -2,7 +2,7 @@ package dev.kubeguard.fabric8;
 
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.testkit.AdapterConformanceSuite;
+import dev.kubeguard.testkit.AdapterConformanceSuite;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

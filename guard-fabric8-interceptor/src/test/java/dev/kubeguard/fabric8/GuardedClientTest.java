@@ -1,9 +1,9 @@
 package dev.kubeguard.fabric8;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kubeguard.api.AccessRequest;
 import dev.kubeguard.api.ApprovalOutcome;
@@ -14,7 +14,7 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.Obligations;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.ManualApprover;
+import dev.kubeguard.core.approval.ManualApprover;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;

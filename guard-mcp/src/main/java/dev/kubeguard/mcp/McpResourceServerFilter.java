@@ -3,7 +3,7 @@ package dev.kubeguard.mcp;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.AuthenticationException;
 import dev.kubeguard.api.spi.Authenticator;
-import dev.kubeguard.core.OidcIssuer;
+import dev.kubeguard.core.oidc.OidcIssuer;
 import dev.kubeguard.mcp.internal.BearerToken;
 import dev.kubeguard.mcp.internal.CredentialHidingRequest;
 import dev.kubeguard.mcp.internal.ErrorBodies;

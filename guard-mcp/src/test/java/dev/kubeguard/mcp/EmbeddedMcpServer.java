@@ -1,7 +1,7 @@
 package dev.kubeguard.mcp;
 
-import dev.kubeguard.core.OidcAuthenticator;
-import dev.kubeguard.core.internal.oidc.TestIssuer;
+import dev.kubeguard.core.oidc.OidcAuthenticator;
+import dev.kubeguard.core.oidc.TestIssuer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

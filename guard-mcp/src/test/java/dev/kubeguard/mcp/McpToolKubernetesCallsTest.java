@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.PolicyLoader;
-import dev.kubeguard.core.internal.oidc.TestIssuer;
+import dev.kubeguard.core.oidc.TestIssuer;
+import dev.kubeguard.core.policy.PolicyLoader;
 import dev.kubeguard.fabric8.GuardedKubernetesClient;
 import dev.kubeguard.fabric8.KubeGuardFabric8;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -6,7 +6,7 @@ import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.testkit.MarkerMasker;
+import dev.kubeguard.testkit.MarkerMasker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ class ConcurrentCallersTest {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         auditIdToCallerOnTheWire.put(request.getHeaders().get("Audit-ID"), request.getUrl().queryParameter("caller"));
-        return Fixtures.json("secret-get.json");
+        return CapturedResponses.json("secret-get.json");
       }
     });
     server.start();

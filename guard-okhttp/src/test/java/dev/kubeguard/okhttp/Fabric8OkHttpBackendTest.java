@@ -8,7 +8,7 @@ import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.testkit.MarkerMasker;
+import dev.kubeguard.testkit.MarkerMasker;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretList;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -61,7 +61,7 @@ class Fabric8OkHttpBackendTest {
 
   @Test
   void getsASecretMaskedAndTheTokenNeverReachesThePolicy() throws Exception {
-    server.enqueue(Fixtures.json("secret-get.json"));
+    server.enqueue(CapturedResponses.json("secret-get.json"));
 
     try (KubernetesClient kc = client(q -> Decision.allow())) {
       Secret secret = kc.secrets().inNamespace("shop").withName("db-creds").get();
@@ -81,7 +81,7 @@ class Fabric8OkHttpBackendTest {
 
   @Test
   void listsSecretsMasked() throws Exception {
-    server.enqueue(Fixtures.json("secret-list.json"));
+    server.enqueue(CapturedResponses.json("secret-list.json"));
 
     try (KubernetesClient kc = client(q -> Decision.allow())) {
       SecretList list = kc.secrets().inNamespace("shop").list();

@@ -10,7 +10,7 @@ import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.testkit.MarkerMasker;
+import dev.kubeguard.testkit.MarkerMasker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -159,8 +159,8 @@ class GuardInterceptorTest {
 
   @Test
   void requestTagIdentityAndContextWinOverTheClientsAndServiceIdentityIsTheLastResort() throws Exception {
-    server.enqueue(Fixtures.json("configmap-get.json"));
-    server.enqueue(Fixtures.json("configmap-get.json"));
+    server.enqueue(CapturedResponses.json("configmap-get.json"));
+    server.enqueue(CapturedResponses.json("configmap-get.json"));
     Guard g = guard(q -> Decision.allow());
     Identity alice = Identity.of("alice", "sre");
     Identity service = Identity.serviceAccount("tools", "mcp-server");
@@ -210,7 +210,7 @@ class GuardInterceptorTest {
   void callerSetGzipIsNegotiatedByOkHttpAndTheDecodedBodyIsMasked() throws Exception {
     Buffer gzipped = new Buffer();
     try (okio.BufferedSink gz = okio.Okio.buffer(new okio.GzipSink(gzipped))) {
-      gz.writeUtf8(Fixtures.text("secret-get.json"));
+      gz.writeUtf8(CapturedResponses.text("secret-get.json"));
     }
     server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
         .setHeader("Content-Encoding", "gzip").body(gzipped).build());
@@ -265,7 +265,7 @@ class GuardInterceptorTest {
 
   @Test
   void bodyClosedBeforeItsEndIsRecordedAsIncomplete() throws Exception {
-    server.enqueue(Fixtures.json("secret-list.json"));
+    server.enqueue(CapturedResponses.json("secret-list.json"));
 
     try (Response r = client(guard(q -> Decision.allow())).newCall(new Request.Builder().url(server.url("/api/v1/namespaces/shop/secrets")).build()).execute()) {
       assertThat(r.body().source().readUtf8(10)).startsWith("{");
@@ -279,7 +279,7 @@ class GuardInterceptorTest {
 
   @Test
   void judgedTargetIsTheEncodedPathAndQueryAsSentOnTheWire() throws Exception {
-    server.enqueue(Fixtures.json("configmap-get.json"));
+    server.enqueue(CapturedResponses.json("configmap-get.json"));
     String target = "/api/v1/namespaces/shop/pods/x%2Fexec?labelSelector=app%3Dshop&watch";
 
     client(guard(q -> Decision.allow())).newCall(new Request.Builder().url(server.url(target)).build()).execute().close();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.testkit.MarkerMasker;
+import dev.kubeguard.testkit.MarkerMasker;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -49,7 +49,7 @@ class OfficialKubernetesClientTest {
 
   @Test
   void readsASecretWhoseBodyWasMaskedOnTheWayAndStillParses() throws Exception {
-    server.enqueue(Fixtures.json("secret-get.json"));
+    server.enqueue(CapturedResponses.json("secret-get.json"));
 
     V1Secret secret = api(guard(Decision.allow())).readNamespacedSecret("db-creds", "shop").execute();
 
@@ -66,7 +66,7 @@ class OfficialKubernetesClientTest {
 
   @Test
   void listsSecretsThroughTheGuard() throws Exception {
-    server.enqueue(Fixtures.json("secret-list.json"));
+    server.enqueue(CapturedResponses.json("secret-list.json"));
 
     V1SecretList list = api(guard(Decision.allow())).listNamespacedSecret("shop").execute();
 

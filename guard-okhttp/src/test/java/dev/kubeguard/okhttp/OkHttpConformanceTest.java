@@ -2,7 +2,7 @@ package dev.kubeguard.okhttp;
 
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.testkit.AdapterConformanceSuite;
+import dev.kubeguard.testkit.AdapterConformanceSuite;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.testkit.MarkerMasker;
+import dev.kubeguard.testkit.MarkerMasker;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -16,4 +16,12 @@ public interface Masker {
 
   /** Starts masking one body whose masked bytes go to {@code downstream}. */
   MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException;
+
+  /**
+   * A masker that masks nothing: every chunk goes downstream untouched, whatever its content type
+   * (the {@code none} profile). Its streams never block beyond the downstream sink.
+   */
+  static Masker passThrough() {
+    return (context, downstream) -> new PassThroughStream(downstream);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.kubeguard.api.spi;
 
 import dev.kubeguard.api.AuditEvent;
+import java.util.List;
 
 /**
  * Keeps audit events.
@@ -19,4 +20,26 @@ public interface Recorder extends AutoCloseable {
   /** Flushes and releases resources; events accepted before are not lost. */
   @Override
   default void close() throws RecordingException {}
+
+  /**
+   * A recorder handing each event to {@code recorders} in order; an event is accepted only when
+   * every one accepted it. The first failure is thrown at once and later recorders do not see the
+   * event (put the durable, tamper-evident recorder first). Thread-safe when its recorders are;
+   * {@code close()} closes all, in order, rethrowing the first failure with the others suppressed.
+   *
+   * @throws IllegalArgumentException when no recorder is given
+   */
+  static Recorder composite(Recorder... recorders) {
+    return CompositeRecorder.of(List.of(recorders));
+  }
+
+  /** As {@link #composite(Recorder...)}, from a list. */
+  static Recorder composite(List<? extends Recorder> recorders) {
+    return CompositeRecorder.of(recorders);
+  }
+
+  /** A recorder that keeps nothing (tests, dry runs): every event is accepted and dropped. */
+  static Recorder noop() {
+    return event -> {};
+  }
 }

@@ -1,0 +1,231 @@
+package dev.kubeguard.core.approval;
+
+import dev.kubeguard.api.AccessRequest;
+import dev.kubeguard.api.ApprovalMode;
+import dev.kubeguard.api.ApprovalOutcome;
+import dev.kubeguard.api.ApprovalRequest;
+import dev.kubeguard.api.ApprovalRequirement;
+import dev.kubeguard.api.Decision;
+import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.spi.Approver;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Holds approvals by request digest, so an approval lets through exactly the request it was
+ * given for, once (or within the policy's reuse window), and never after it expires.
+ *
+ * <p>Thread-safe. One approval request per digest is in flight at a time; concurrent identical
+ * requests share it, and only one of them may consume a single-use approval. The ledger is
+ * bounded: past {@code maxEntries} live approvals, new ones are refused (a denial), so a caller
+ * cannot grow memory without end by varying requests. Every failure (approver throws, completes
+ * exceptionally, answers late, approves against the requirement) is a denial.
+ */
+public final class ApprovalLedger {
+
+  /** What became of a request that needed approval. */
+  public record Result(Status status, String approvalId, String message, ApprovalOutcome outcome) {
+    public enum Status { APPROVED, PENDING, DENIED }
+
+    boolean approved() {
+      return status == Status.APPROVED;
+    }
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Approver approver;
+  private final Duration blockingTimeout;
+  private final Clock clock;
+  private final int maxEntries;
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final AtomicInteger calls = new AtomicInteger();
+
+  public ApprovalLedger(Approver approver, Duration blockingTimeout, Clock clock, int maxEntries) {
+    this.approver = approver;
+    this.blockingTimeout = Objects.requireNonNull(blockingTimeout);
+    this.clock = Objects.requireNonNull(clock);
+    this.maxEntries = maxEntries;
+  }
+
+  /**
+   * Asks for (or looks up) the approval of {@code request}, which {@code decision} said needs
+   * one. Blocks only in {@link ApprovalMode#BLOCKING}, at most the blocking timeout.
+   */
+  public Result approve(AccessRequest request, Decision decision, String digest) {
+    if (approver == null) {
+      return denied("", "approval required but no approver is configured");
+    }
+    if ((calls.incrementAndGet() & 0xff) == 0) {
+      sweep();
+    }
+    ApprovalRequirement requirement = decision.obligations().approval();
+    Instant now = clock.instant();
+    Entry entry = entries.get(digest);
+    if (entry != null && !entry.future.isDone() && !now.isBefore(entry.expiresAt)) {
+      // Tell the retry its approval expired; only the next one asks afresh.
+      entries.remove(digest, entry);
+      return denied(entry.id, "approval " + entry.id + " expired before anyone answered");
+    }
+    if (entry == null || entry.deadAt(now)) {
+      if (entry != null) {
+        entries.remove(digest, entry);
+      }
+      if (entries.size() >= maxEntries) {
+        return denied("", "too many approvals outstanding; try again later");
+      }
+      Entry fresh = new Entry(newId(), now.plus(requirement.ttl()), requirement.reuseWindow());
+      entry = entries.putIfAbsent(digest, fresh);
+      if (entry == null) {
+        entry = fresh;
+        ask(fresh, request, decision, digest, now);
+      }
+    }
+    return resolve(entry, digest, request.identity(), requirement);
+  }
+
+  private void ask(Entry e, AccessRequest request, Decision decision, String digest, Instant now) {
+    try {
+      ApprovalRequest ask = new ApprovalRequest(e.id, digest, request, decision, now, e.expiresAt);
+      approver.requestApproval(ask).whenComplete((o, t) -> {
+        if (t != null) {
+          e.future.completeExceptionally(t);
+        } else {
+          e.future.complete(o);
+        }
+      });
+    } catch (RuntimeException t) {
+      e.future.completeExceptionally(t);
+    }
+  }
+
+  private Result resolve(Entry e, String digest, Identity requester, ApprovalRequirement req) {
+    if (req.mode() == ApprovalMode.BLOCKING && !e.future.isDone()) {
+      long waitMs = Math.min(blockingTimeout.toMillis(), Duration.between(clock.instant(), e.expiresAt).toMillis());
+      try {
+        e.future.get(Math.max(0, waitMs), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException ignored) {
+        // judged below from the future's state
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return denied(e.id, "interrupted while waiting for approval " + e.id);
+      }
+    }
+    Instant now = clock.instant();
+    if (!e.future.isDone()) {
+      if (!now.isBefore(e.expiresAt)) {
+        entries.remove(digest, e);
+        return denied(e.id, "approval " + e.id + " expired before anyone answered");
+      }
+      return new Result(Result.Status.PENDING, e.id,
+          "approval " + e.id + " is pending; retry the identical request once it is approved", null);
+    }
+    ApprovalOutcome outcome;
+    try {
+      outcome = e.future.join();
+    } catch (RuntimeException failed) {
+      return denied(e.id, "approval " + e.id + " failed: the approver reported an error");
+    }
+    if (outcome == null || outcome.status() != ApprovalOutcome.Status.APPROVED) {
+      String status = outcome == null ? "no answer" : outcome.status().name().toLowerCase(java.util.Locale.ROOT);
+      String why = outcome == null || outcome.reason().isEmpty() ? "" : ": " + outcome.reason();
+      return denied(e.id, "approval " + e.id + " " + status + why);
+    }
+    if (!e.id.equals(outcome.approvalId())) {
+      return denied(e.id, "approval " + e.id + " was answered with an outcome for " + outcome.approvalId());
+    }
+    String unmet = unmet(outcome, requester, req);
+    if (unmet != null) {
+      return denied(e.id, "approval " + e.id + " does not meet the policy: " + unmet);
+    }
+    if (req.reusable()) {
+      if (now.isBefore(outcome.decidedAt().plus(req.reuseWindow())) && now.isBefore(e.expiresAt.plus(req.reuseWindow()))) {
+        return new Result(Result.Status.APPROVED, e.id, "approved", outcome);
+      }
+      entries.remove(digest, e);
+      return denied(e.id, "approval " + e.id + " window has ended");
+    }
+    if (!now.isBefore(e.expiresAt)) {
+      entries.remove(digest, e);
+      return denied(e.id, "approval " + e.id + " expired before it was used");
+    }
+    if (!e.consumed.compareAndSet(false, true)) {
+      return denied(e.id, "approval " + e.id + " was already used");
+    }
+    entries.remove(digest, e);
+    return new Result(Result.Status.APPROVED, e.id, "approved", outcome);
+  }
+
+  /** Why an APPROVED outcome does not satisfy the requirement, or null when it does. */
+  static String unmet(ApprovalOutcome o, Identity requester, ApprovalRequirement req) {
+    Set<String> counted = new HashSet<>();
+    for (Identity approver : o.approvers()) {
+      if (approver.user().equals(requester.user())
+          || (!requester.uid().isEmpty() && approver.uid().equals(requester.uid()))) {
+        return "the requester " + requester.user() + " cannot approve their own request";
+      }
+      if (!req.approverGroups().isEmpty() && approver.groups().stream().noneMatch(req.approverGroups()::contains)) {
+        return approver.user() + " is not in an approver group " + req.approverGroups();
+      }
+      counted.add(approver.user());
+    }
+    if (counted.size() < req.count()) {
+      return "needs " + req.count() + " distinct approver(s), got " + counted.size();
+    }
+    return null;
+  }
+
+  private void sweep() {
+    Instant now = clock.instant();
+    entries.entrySet().removeIf(en -> en.getValue().deadAt(now));
+  }
+
+  private static Result denied(String id, String message) {
+    return new Result(Result.Status.DENIED, id, message, null);
+  }
+
+  private static String newId() {
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return "apr-" + HexFormat.of().formatHex(b);
+  }
+
+  private static final class Entry {
+    final String id;
+    final Instant expiresAt;
+    final CompletableFuture<ApprovalOutcome> future = new CompletableFuture<>();
+    final Duration reuseWindow;
+    final AtomicBoolean consumed = new AtomicBoolean();
+
+    Entry(String id, Instant expiresAt, Duration reuseWindow) {
+      this.id = id;
+      this.expiresAt = expiresAt;
+      this.reuseWindow = reuseWindow;
+    }
+
+    // An entry stays while it can still change an answer: pending until expiry, a refusal until
+    // expiry (so a retry is told, not re-asked), an approval until its window closes.
+    boolean deadAt(Instant now) {
+      if (consumed.get()) {
+        return true;
+      }
+      if (!future.isDone()) {
+        return !now.isBefore(expiresAt);
+      }
+      return !now.isBefore(expiresAt.plus(reuseWindow));
+    }
+  }
+}

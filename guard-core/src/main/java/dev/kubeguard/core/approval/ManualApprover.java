@@ -1,0 +1,113 @@
+package dev.kubeguard.core.approval;
+
+import dev.kubeguard.api.ApprovalOutcome;
+import dev.kubeguard.api.ApprovalRequest;
+import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.spi.Approver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * An {@link Approver} driven by people through your own surface (an admin endpoint, a chat bot,
+ * a CLI): held requests are listed by {@link #pending()}, and {@link #approve} / {@link #deny}
+ * answer them by approval id with the verified identity of whoever answered.
+ *
+ * <p>An approval completes once enough distinct approvers (the requirement's count) have
+ * approved; a single denial ends it. The requester's own approval is refused here, and the
+ * Guard checks count, groups and self-approval again before anything passes.
+ *
+ * <p>Thread-safe. {@link #requestApproval} never blocks; listeners run on the calling thread and
+ * must be quick (hand off to your own executor). Requests past their expiry are answered
+ * {@code EXPIRED} when next touched.
+ */
+public final class ManualApprover implements Approver {
+
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private final List<Consumer<ApprovalRequest>> listeners = new ArrayList<>();
+
+  /** Calls {@code listener} for every new request held (to notify approvers). Configure before use. */
+  public ManualApprover onRequest(Consumer<ApprovalRequest> listener) {
+    listeners.add(Objects.requireNonNull(listener));
+    return this;
+  }
+
+  @Override
+  public CompletionStage<ApprovalOutcome> requestApproval(ApprovalRequest request) {
+    Held h = new Held(request);
+    held.put(request.id(), h);
+    h.future.whenComplete((o, t) -> held.remove(request.id(), h));
+    for (Consumer<ApprovalRequest> l : listeners) {
+      l.accept(request);
+    }
+    return h.future;
+  }
+
+  /** The requests waiting for an answer, oldest first. */
+  public List<ApprovalRequest> pending() {
+    expireOld();
+    return held.values().stream()
+        .map(h -> h.request)
+        .sorted(java.util.Comparator.comparing(ApprovalRequest::requestedAt))
+        .toList();
+  }
+
+  /**
+   * Records {@code approver}'s approval of request {@code approvalId}.
+   *
+   * @return true when this approval completed the request (enough approvers), false when more are needed
+   * @throws IllegalArgumentException for an unknown or expired id, or an approver who is the requester
+   */
+  public boolean approve(String approvalId, Identity approver, String comment) {
+    Held h = live(approvalId);
+    if (approver.user().equals(h.request.request().identity().user())) {
+      throw new IllegalArgumentException(approver.user() + " requested " + approvalId + " and cannot approve it");
+    }
+    synchronized (h) {
+      h.approvers.put(approver.user(), approver);
+      if (h.approvers.size() >= h.request.requirement().count()) {
+        return h.future.complete(ApprovalOutcome.approved(approvalId, List.copyOf(h.approvers.values()), comment));
+      }
+      return false;
+    }
+  }
+
+  /** Refuses request {@code approvalId}; one refusal ends it. */
+  public void deny(String approvalId, Identity approver, String comment) {
+    live(approvalId).future.complete(ApprovalOutcome.denied(approvalId, List.of(approver), comment));
+  }
+
+  private Held live(String approvalId) {
+    expireOld();
+    Held h = held.get(approvalId);
+    if (h == null) {
+      throw new IllegalArgumentException("no pending approval " + approvalId + " (unknown, answered or expired)");
+    }
+    return h;
+  }
+
+  private void expireOld() {
+    java.time.Instant now = java.time.Instant.now();
+    for (Held h : held.values()) {
+      if (!now.isBefore(h.request.expiresAt())) {
+        h.future.complete(ApprovalOutcome.expired(h.request.id()));
+      }
+    }
+  }
+
+  private static final class Held {
+    final ApprovalRequest request;
+    final CompletableFuture<ApprovalOutcome> future = new CompletableFuture<>();
+    final Map<String, Identity> approvers = new LinkedHashMap<>();
+
+    Held(ApprovalRequest request) {
+      this.request = request;
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package dev.kubeguard.core.audit;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer thread of a chained audit file: takes open events from a bounded queue,
+ * chains and writes them in batches, rotates by size, fsyncs per batch (per-event durability,
+ * i.e. group commit) or per interval, and writes signed checkpoints.
+ *
+ * <p>Threading: {@link #submit} and {@link #barrier} are called from any thread; everything else
+ * runs on the writer thread. Failure: the first I/O error makes the writer dead; every pending and
+ * later submission then fails with that error.
+ */
+final class ChainWriter {
+
+  /** Signing settings, or none. */
+  public record Signing(JWSSigner signer, JWSAlgorithm algorithm, String keyId, int everyEvents, Duration every) {}
+
+  /** Everything the writer needs. {@code fsyncInterval == null} means per-event durability. */
+  public record Config(
+      Path path, long maxFileBytes, Duration fsyncInterval, int queueCapacity, Signing signing,
+      Runnable beforeWrite, Clock clock) {}
+
+  private static final int MAX_BATCH = 4096;
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  /** A queued item: an event to write, or a barrier (sync or close) that completes after an fsync. */
+  private record Entry(EventJsonWriter.OpenEvent event, CompletableFuture<Void> done, boolean close) {}
+
+  private final Config config;
+  private final BlockingQueue<Entry> queue;
+  private final Thread thread;
+  private final MessageDigest sha = ChainLine.sha256();
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+  private final List<Entry> batch = new ArrayList<>();
+  private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+
+  private volatile Throwable failure;
+  private volatile long durableSeq;
+  private FileChannel channel;
+  private long fileBytes;
+  private long fileFirstSeq;
+  private long seq;
+  private String prevHash;
+  private boolean dirty;
+  private long lastForceNanos;
+  private long eventsSinceCheckpoint;
+  private long lastCheckpointNanos;
+
+  /** Recovers the chain head from existing files and starts the writer thread. */
+  public ChainWriter(Config config) throws IOException {
+    this.config = config;
+    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    Path parent = config.path().toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    ChainFiles.Head head = ChainFiles.recoverHead(config.path());
+    this.seq = head.seq();
+    this.prevHash = head.hash();
+    this.durableSeq = head.seq();
+    openActive();
+    this.lastForceNanos = System.nanoTime();
+    this.lastCheckpointNanos = lastForceNanos;
+    this.thread = new Thread(this::run, "kubeguard-audit-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The error that killed the writer, or null while it is healthy. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** The sequence number of the last line covered by a completed fsync. */
+  public long durableSeq() {
+    return durableSeq;
+  }
+
+  /**
+   * Queues an event, waiting up to {@code timeout} for room. {@link Offer#accepted()} is false
+   * when the queue stayed full; {@link Offer#durable()} completes once the event's line is
+   * fsynced when {@code awaitDurable}, and is {@code null} otherwise.
+   */
+  public Offer submit(EventJsonWriter.OpenEvent event, boolean awaitDurable, Duration timeout)
+      throws InterruptedException {
+    CompletableFuture<Void> done = awaitDurable ? new CompletableFuture<>() : null;
+    boolean ok = queue.offer(new Entry(event, done, false), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return new Offer(ok, done);
+  }
+
+  /** The result of {@link #submit}. */
+  public record Offer(boolean accepted, CompletableFuture<Void> durable) {}
+
+  /**
+   * Queues a barrier that completes once everything queued before it is fsynced (and, for
+   * {@code close}, the writer has stopped). Returns null when the queue stayed full.
+   */
+  public CompletableFuture<Void> barrier(boolean close, Duration timeout) throws InterruptedException {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    return queue.offer(new Entry(null, done, close), timeout.toNanos(), TimeUnit.NANOSECONDS) ? done : null;
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        Entry first = queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
+        if (first == null) {
+          timedWork();
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        if (processBatch()) {
+          return;
+        }
+      }
+    } catch (Throwable t) {
+      die(t);
+    }
+  }
+
+  /** Writes one batch; true when it held the close barrier. */
+  private boolean processBatch() throws Exception {
+    if (config.beforeWrite() != null) {
+      config.beforeWrite().run();
+    }
+    boolean barrier = false;
+    boolean close = false;
+    for (Entry e : batch) {
+      if (e.event() == null) {
+        barrier = true;
+        close |= e.close();
+      } else {
+        ChainLine.Built line = ChainLine.build(e.event(), seq + 1, prevHash, sha);
+        append(line.bytes());
+        seq++;
+        prevHash = line.hash();
+        eventsSinceCheckpoint++;
+      }
+      if (e.done() != null) {
+        waiting.add(e.done());
+      }
+    }
+    batch.clear();
+    flushBuffer();
+    if (config.fsyncInterval() == null || barrier || intervalElapsed()) {
+      force();
+    }
+    if (checkpointDue(close)) {
+      checkpoint();
+    }
+    if (close) {
+      channel.close();
+    }
+    waiting.forEach(f -> f.complete(null));
+    waiting.clear();
+    return close;
+  }
+
+  private void timedWork() throws Exception {
+    if (dirty && intervalElapsed()) {
+      force();
+    }
+    if (checkpointDue(false)) {
+      checkpoint();
+    }
+  }
+
+  private long pollNanos() {
+    long wait = Long.MAX_VALUE;
+    if (config.fsyncInterval() != null) {
+      wait = Math.min(wait, config.fsyncInterval().toNanos());
+    }
+    if (config.signing() != null && config.signing().every() != null) {
+      wait = Math.min(wait, config.signing().every().toNanos());
+    }
+    return wait == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : Math.max(wait / 2, 1_000_000);
+  }
+
+  private boolean intervalElapsed() {
+    return config.fsyncInterval() != null
+        && System.nanoTime() - lastForceNanos >= config.fsyncInterval().toNanos();
+  }
+
+  private boolean checkpointDue(boolean closing) {
+    Signing s = config.signing();
+    if (s == null || eventsSinceCheckpoint == 0 || seq == 0) {
+      return false;
+    }
+    return closing
+        || (s.everyEvents() > 0 && eventsSinceCheckpoint >= s.everyEvents())
+        || (s.every() != null && System.nanoTime() - lastCheckpointNanos >= s.every().toNanos());
+  }
+
+  private void checkpoint() throws Exception {
+    force(); // a checkpoint vouches only for lines already on disk
+    Signing s = config.signing();
+    String jws =
+        CheckpointCodec.sign(
+            s.signer(), s.algorithm(), s.keyId(),
+            new CheckpointCodec.Checkpoint(
+                config.path().getFileName().toString(), seq, prevHash, config.clock().instant()));
+    CheckpointCodec.write(CheckpointCodec.sidecar(config.path()), jws);
+    eventsSinceCheckpoint = 0;
+    lastCheckpointNanos = System.nanoTime();
+  }
+
+  private void append(byte[] line) throws IOException {
+    long used = fileBytes + buffer.position();
+    if (used > 0 && used + line.length > config.maxFileBytes()) {
+      flushBuffer();
+      rotate();
+    }
+    if (fileBytes == 0 && buffer.position() == 0) {
+      fileFirstSeq = seq + 1;
+    }
+    if (line.length > buffer.remaining()) {
+      flushBuffer();
+    }
+    if (line.length > buffer.capacity()) {
+      writeFully(ByteBuffer.wrap(line));
+      fileBytes += line.length;
+    } else {
+      buffer.put(line);
+    }
+  }
+
+  private void flushBuffer() throws IOException {
+    if (buffer.position() == 0) {
+      return;
+    }
+    buffer.flip();
+    int n = buffer.remaining();
+    writeFully(buffer);
+    buffer.clear();
+    fileBytes += n;
+  }
+
+  private void writeFully(ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      channel.write(b);
+    }
+    dirty = true;
+  }
+
+  private void force() throws IOException {
+    if (dirty) {
+      channel.force(false);
+      dirty = false;
+    }
+    lastForceNanos = System.nanoTime();
+    durableSeq = seq;
+  }
+
+  private void rotate() throws IOException {
+    force();
+    channel.close();
+    Path active = config.path();
+    Files.move(active, ChainFiles.rotatedName(active, fileFirstSeq));
+    forceDirectory();
+    openActive();
+  }
+
+  private void openActive() throws IOException {
+    Path active = config.path();
+    channel =
+        FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    fileBytes = channel.size();
+    fileFirstSeq = fileBytes == 0 ? 0 : ChainFiles.firstSeq(active);
+    forceDirectory();
+  }
+
+  private void forceDirectory() throws IOException {
+    // A new or renamed file is only durable once its directory entry is.
+    try (FileChannel dir = FileChannel.open(config.path().toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+  }
+
+  private void die(Throwable t) {
+    failure = t;
+    IOException cause = t instanceof IOException io ? io : new IOException("audit writer failed: " + t, t);
+    waiting.forEach(f -> f.completeExceptionally(cause));
+    waiting.clear();
+    batch.forEach(e -> fail(e, cause));
+    batch.clear();
+    try {
+      if (channel != null) {
+        channel.close();
+      }
+    } catch (IOException ignored) {
+      // already failing; the first error is the one reported
+    }
+    // Keep failing whatever still arrives until closed, so no caller waits for nothing.
+    while (true) {
+      try {
+        Entry e = queue.take();
+        fail(e, cause);
+        if (e.close()) {
+          return;
+        }
+      } catch (InterruptedException ie) {
+        return;
+      }
+    }
+  }
+
+  private static void fail(Entry e, IOException cause) {
+    if (e.done() != null) {
+      if (e.close()) {
+        e.done().complete(null);
+      } else {
+        e.done().completeExceptionally(cause);
+      }
+    }
+  }
+
+  /** Waits for the writer thread to end (after a close barrier). */
+  public void join(Duration timeout) throws InterruptedException {
+    thread.join(Math.max(1, timeout.toMillis()));
+  }
+}

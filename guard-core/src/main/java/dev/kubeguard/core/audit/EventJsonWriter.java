@@ -1,0 +1,208 @@
+package dev.kubeguard.core.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.Identity;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes an {@link AuditEvent} as one line of {@code audit.k8s.io/v1 Event} JSON: fields in the
+ * order of the Go struct, empty fields omitted as Go's {@code omitempty} omits them, annotations
+ * last and sorted by key, no whitespace. The output is deterministic: the same event always gives
+ * the same bytes, which is what the audit chain hashes.
+ *
+ * <p>Stateless and thread-safe. Chain annotations ({@link ChainLine#RESERVED_KEYS}) carried by the
+ * event are dropped in the "open" form, because the chain writer appends its own.
+ */
+final class EventJsonWriter {
+
+  /** Kubernetes' {@code metav1.MicroTime} encoding: RFC 3339, six fractional digits, UTC. */
+  public static final DateTimeFormatter MICRO_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+  /** An event written up to and including its annotation entries, the annotations object left open. */
+  public record OpenEvent(byte[] prefix, boolean hasAnnotations) {}
+
+  private EventJsonWriter() {}
+
+  /** The complete event as compact JSON bytes (UTF-8), without a trailing newline. */
+  public static byte[] write(AuditEvent event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writeHead(g, event);
+      Map<String, String> annotations = new TreeMap<>(event.annotations());
+      if (!annotations.isEmpty()) {
+        g.writeObjectFieldStart("annotations");
+        for (Map.Entry<String, String> e : annotations.entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The event up to its last annotation entry, with {@code "annotations":{} } opened but not closed,
+   * so the chain writer can append its own entries and close both objects.
+   */
+  public static OpenEvent writeOpen(AuditEvent event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    boolean any = false;
+    // With AUTO_CLOSE_JSON_CONTENT off, close() flushes without writing the two closing braces.
+    try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
+      writeHead(g, event);
+      g.writeObjectFieldStart("annotations");
+      for (Map.Entry<String, String> e : new TreeMap<>(event.annotations()).entrySet()) {
+        if (!ChainLine.RESERVED_KEYS.contains(e.getKey())) {
+          g.writeStringField(e.getKey(), e.getValue());
+          any = true;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new OpenEvent(out.toByteArray(), any);
+  }
+
+  private static void writeHead(JsonGenerator g, AuditEvent e) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("kind", "Event");
+    g.writeStringField("apiVersion", "audit.k8s.io/v1");
+    g.writeStringField("level", e.level().wireName());
+    g.writeStringField("auditID", e.auditId());
+    g.writeStringField("stage", e.stage().name());
+    g.writeStringField("requestURI", e.requestUri());
+    g.writeStringField("verb", e.verb());
+    g.writeFieldName("user");
+    writeUser(g, e.user());
+    if (e.impersonatedUser() != null) {
+      g.writeFieldName("impersonatedUser");
+      writeUser(g, e.impersonatedUser());
+    }
+    writeStrings(g, "sourceIPs", e.sourceIps());
+    optional(g, "userAgent", e.userAgent());
+    AuditEvent.ObjectReference ref = e.objectRef();
+    if (ref != null) {
+      g.writeObjectFieldStart("objectRef");
+      optional(g, "resource", ref.resource());
+      optional(g, "namespace", ref.namespace());
+      optional(g, "name", ref.name());
+      optional(g, "uid", ref.uid());
+      optional(g, "apiGroup", ref.apiGroup());
+      optional(g, "apiVersion", ref.apiVersion());
+      optional(g, "resourceVersion", ref.resourceVersion());
+      optional(g, "subresource", ref.subresource());
+      g.writeEndObject();
+    }
+    AuditEvent.ResponseStatus status = e.responseStatus();
+    if (status != null) {
+      // metav1.Status field order; its ListMeta is a struct, which omitempty never omits.
+      g.writeObjectFieldStart("responseStatus");
+      g.writeObjectFieldStart("metadata");
+      g.writeEndObject();
+      optional(g, "status", status.status());
+      optional(g, "message", status.message());
+      optional(g, "reason", status.reason());
+      if (status.code() != 0) {
+        g.writeNumberField("code", status.code());
+      }
+      g.writeEndObject();
+    }
+    writeBody(g, "requestObject", e.requestObject());
+    writeBody(g, "responseObject", e.responseObject());
+    g.writeStringField("requestReceivedTimestamp", MICRO_TIME.format(e.requestReceivedTimestamp()));
+    g.writeStringField("stageTimestamp", MICRO_TIME.format(e.stageTimestamp()));
+  }
+
+  private static void writeUser(JsonGenerator g, Identity user) throws IOException {
+    g.writeStartObject();
+    optional(g, "username", user.user());
+    optional(g, "uid", user.uid());
+    writeStrings(g, "groups", user.groups());
+    if (!user.extra().isEmpty()) {
+      g.writeObjectFieldStart("extra");
+      for (Map.Entry<String, List<String>> x : new TreeMap<>(user.extra()).entrySet()) {
+        g.writeArrayFieldStart(x.getKey());
+        for (String v : x.getValue()) {
+          g.writeString(v);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * Embeds a body as raw JSON (re-encoded compactly, so the line stays one line) when it is one
+   * valid JSON value, else as a JSON string.
+   */
+  private static void writeBody(JsonGenerator g, String field, String body) throws IOException {
+    if (body == null) {
+      return;
+    }
+    g.writeFieldName(field);
+    TokenBuffer parsed = parseSingleValue(body);
+    if (parsed == null) {
+      g.writeString(body);
+    } else {
+      parsed.serialize(g);
+    }
+  }
+
+  private static TokenBuffer parseSingleValue(String body) {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      if (p.nextToken() == null) {
+        return null;
+      }
+      TokenBuffer buffer = new TokenBuffer(p);
+      buffer.copyCurrentStructure(p);
+      JsonToken trailing = p.nextToken();
+      return trailing == null ? buffer : null;
+    } catch (IOException malformed) {
+      return null;
+    }
+  }
+
+  private static void optional(JsonGenerator g, String field, String value) throws IOException {
+    if (value != null && !value.isEmpty()) {
+      g.writeStringField(field, value);
+    }
+  }
+
+  private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart(field);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+  }
+
+  /** Formats an instant as Kubernetes' MicroTime does. */
+  public static String microTime(Instant instant) {
+    return MICRO_TIME.format(instant);
+  }
+}

@@ -1,0 +1,299 @@
+package dev.kubeguard.core.audit;
+
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
+import dev.kubeguard.api.spi.Recorder;
+import dev.kubeguard.api.spi.RecordingException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Records audit events as a tamper-evident hash chain in JSON Lines files.
+ *
+ * <h2>Format</h2>
+ *
+ * Every line is one {@code audit.k8s.io/v1} Event as {@link AuditEventJson} writes it (compact,
+ * fields in Kubernetes' order, annotations sorted), so tools that read kube-apiserver audit logs
+ * read it, except that the annotations end with three chain entries, always in this order and
+ * always last on the line:
+ *
+ * <pre>
+ * ...,"annotations":{...,"kubeguard.dev/seq":"42","kubeguard.dev/prev-hash":"&lt;hex&gt;","kubeguard.dev/hash":"&lt;hex&gt;"}}
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code seq}: 1 for the first event of the chain, then +1 per line, across files;
+ *   <li>{@code prev-hash}: the previous line's {@code hash}; 64 zeros on line 1 of the chain;
+ *   <li>{@code hash}: lower-case hex SHA-256 of the line's UTF-8 bytes from the first byte up to,
+ *       not including, the hash value itself (so it covers the whole event, its seq and the
+ *       previous hash). The canonical encoding is the bytes as written: nothing is re-serialized
+ *       to verify.
+ * </ul>
+ *
+ * <b>Rotation</b>: before a line would take the active file ({@code path}) past
+ * {@code maxFileBytes}, the file is fsynced and renamed {@code <stem>-<first seq, 20 digits><ext>}
+ * ({@code audit-00000000000000000001.jsonl}), and a new active file starts; the chain simply
+ * continues (the new file's first {@code prev-hash} is the old file's last {@code hash}). Name
+ * order is chain order, the active file last. <b>Restart</b>: the recorder continues the chain
+ * found at {@code path}; an unterminated last line (a crash mid-write, never acknowledged) is cut
+ * off first. <b>Checkpoints</b>: see {@link AuditCheckpoints}.
+ *
+ * <h2>Durability and back-pressure</h2>
+ *
+ * {@link #record} serializes the event on the calling thread and hands it to one writer thread
+ * through a bounded queue. If the queue stays full for {@code offerTimeout}, {@code record} throws.
+ * With {@link Durability#perEvent()} it then waits (up to {@code ackTimeout}) until the line is
+ * fsynced; with {@link Durability#interval} it returns at once. <b>Acknowledged</b> means: with
+ * per-event durability, {@code record} returned; with interval durability, a {@link #sync()} (or
+ * {@link #close()}) called after that {@code record} returned. A crash loses no acknowledged event
+ * and leaves at most one unterminated last line, which {@link AuditVerifier} reports as such.
+ *
+ * <h2>Failure</h2>
+ *
+ * Any I/O error (or checkpoint signing error) kills the writer: waiting callers and every later
+ * {@code record} get a {@link RecordingException}, and the Guard then denies, failing closed. A
+ * recorder is not restarted automatically: build a new one. Events with level {@code None} are
+ * ignored.
+ *
+ * <p><b>Threading</b>: {@code record}, {@code sync} and {@code close} may be called from any thread.
+ * Only one recorder may write a given path at a time (not enforced across processes).
+ */
+public final class JsonlAuditRecorder implements Recorder {
+
+  private final ChainWriter writer;
+  private final boolean perEvent;
+  private final Duration offerTimeout;
+  private final Duration ackTimeout;
+  private volatile boolean closed;
+
+  private JsonlAuditRecorder(Builder b) throws IOException {
+    this.perEvent = b.durability instanceof Durability.PerEvent;
+    this.offerTimeout = b.offerTimeout;
+    this.ackTimeout = b.ackTimeout;
+    Duration interval = b.durability instanceof Durability.Interval i ? i.interval() : null;
+    ChainWriter.Signing signing =
+        b.checkpoints == null
+            ? null
+            : new ChainWriter.Signing(
+                b.checkpoints.signer(), b.checkpoints.algorithm(), b.checkpoints.keyId(),
+                b.checkpoints.everyEvents(), b.checkpoints.every());
+    this.writer =
+        new ChainWriter(
+            new ChainWriter.Config(
+                b.path, b.maxFileBytes, interval, b.queueCapacity, signing, b.beforeWrite, b.clock));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Accepts {@code event}: see the class javadoc for what returning means under each durability.
+   *
+   * @throws RecordingException when the queue stays full, the line is not durable within the ack
+   *     timeout, the writer has failed, or the recorder is closed
+   */
+  @Override
+  public void record(AuditEvent event) throws RecordingException {
+    Objects.requireNonNull(event, "event");
+    if (event.level() == AuditLevel.NONE) {
+      return;
+    }
+    ensureUsable();
+    EventJsonWriter.OpenEvent open = EventJsonWriter.writeOpen(event);
+    ChainWriter.Offer offer;
+    try {
+      offer = writer.submit(open, perEvent, offerTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RecordingException("interrupted while queueing an audit event", e);
+    }
+    if (!offer.accepted()) {
+      ensureUsable();
+      throw new RecordingException(
+          "audit queue full for " + offerTimeout + ": the writer cannot keep up or is stuck on I/O");
+    }
+    if (perEvent) {
+      await(offer.durable(), "audit event not fsynced within " + ackTimeout);
+    }
+  }
+
+  /**
+   * Returns once every event recorded before this call is written and fsynced.
+   *
+   * @throws RecordingException when the writer failed or did not get there within the ack timeout
+   */
+  public void sync() throws RecordingException {
+    ensureUsable();
+    await(barrier(false, offerTimeout), "audit sync not done within " + ackTimeout);
+  }
+
+  /** Writes and fsyncs what was accepted, signs a final checkpoint if configured, and stops. */
+  @Override
+  public void close() throws RecordingException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // The close barrier may wait as long as an fsync may take: the queue drains meanwhile.
+    await(barrier(true, ackTimeout), "audit recorder did not close within " + ackTimeout);
+    try {
+      writer.join(ackTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.failure() != null) {
+      throw new RecordingException("audit writer had failed: " + writer.failure(), writer.failure());
+    }
+  }
+
+  /** Sequence number of the last event covered by a completed fsync (0 when none). */
+  public long durableSeq() {
+    return writer.durableSeq();
+  }
+
+  private CompletableFuture<Void> barrier(boolean close, Duration wait) throws RecordingException {
+    try {
+      CompletableFuture<Void> f = writer.barrier(close, wait);
+      if (f == null) {
+        throw new RecordingException("audit queue full for " + wait);
+      }
+      return f;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RecordingException("interrupted", e);
+    }
+  }
+
+  private void await(CompletableFuture<Void> f, String timeoutMessage) throws RecordingException {
+    try {
+      f.get(ackTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw new RecordingException("audit writer failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new RecordingException(timeoutMessage, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RecordingException("interrupted while waiting for the audit writer", e);
+    }
+  }
+
+  private void ensureUsable() throws RecordingException {
+    Throwable failure = writer.failure();
+    if (failure != null) {
+      throw new RecordingException("audit writer is dead after: " + failure.getMessage(), failure);
+    }
+    if (closed) {
+      throw new RecordingException("audit recorder is closed");
+    }
+  }
+
+  /** Configures a {@link JsonlAuditRecorder}; {@link #build()} checks the settings. Not thread-safe. */
+  public static final class Builder {
+    private Path path;
+    private long maxFileBytes = 100L << 20;
+    private Durability durability = Durability.perEvent();
+    private int queueCapacity = 8192;
+    private Duration offerTimeout = Duration.ofMillis(100);
+    private Duration ackTimeout = Duration.ofSeconds(5);
+    private AuditCheckpoints checkpoints;
+    private Runnable beforeWrite;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The active file ({@code /var/log/kubeguard/audit.jsonl}); its directory is created. Required. */
+    public Builder path(Path path) {
+      this.path = path;
+      return this;
+    }
+
+    /** Rotate before a file would exceed this size; default 100 MiB. */
+    public Builder maxFileBytes(long maxFileBytes) {
+      this.maxFileBytes = maxFileBytes;
+      return this;
+    }
+
+    /** Default {@link Durability#perEvent()}. */
+    public Builder durability(Durability durability) {
+      this.durability = durability;
+      return this;
+    }
+
+    /** Events that may wait for the writer; default 8192. */
+    public Builder queueCapacity(int queueCapacity) {
+      this.queueCapacity = queueCapacity;
+      return this;
+    }
+
+    /** How long {@code record} waits for room in a full queue before it throws; default 100 ms. */
+    public Builder offerTimeout(Duration offerTimeout) {
+      this.offerTimeout = offerTimeout;
+      return this;
+    }
+
+    /** How long {@code record} (per-event), {@code sync} and {@code close} wait for the fsync; default 5 s. */
+    public Builder ackTimeout(Duration ackTimeout) {
+      this.ackTimeout = ackTimeout;
+      return this;
+    }
+
+    /** Signed checkpoints of the chain head; default none. */
+    public Builder checkpoints(AuditCheckpoints checkpoints) {
+      this.checkpoints = checkpoints;
+      return this;
+    }
+
+    /** Clock for checkpoint times; default UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Test hook: runs on the writer thread before each batch is written (to simulate slow disks). */
+    Builder beforeWrite(Runnable hook) {
+      this.beforeWrite = hook;
+      return this;
+    }
+
+    /**
+     * Opens (or continues) the chain and starts the writer thread.
+     *
+     * @throws IllegalStateException naming the setting to fix
+     * @throws IOException when the directory or the existing chain cannot be opened
+     */
+    public JsonlAuditRecorder build() throws IOException {
+      if (path == null) {
+        throw new IllegalStateException("JsonlAuditRecorder needs path(Path): where to write audit.jsonl");
+      }
+      if (maxFileBytes < 4096) {
+        throw new IllegalStateException("maxFileBytes must be at least 4096, got " + maxFileBytes);
+      }
+      if (durability == null) {
+        throw new IllegalStateException("durability must be Durability.perEvent() or Durability.interval(d)");
+      }
+      if (queueCapacity < 1) {
+        throw new IllegalStateException("queueCapacity must be at least 1, got " + queueCapacity);
+      }
+      requirePositive(offerTimeout, "offerTimeout", true);
+      requirePositive(ackTimeout, "ackTimeout", false);
+      if (clock == null) {
+        throw new IllegalStateException("clock must not be null");
+      }
+      return new JsonlAuditRecorder(this);
+    }
+
+    private static void requirePositive(Duration d, String name, boolean zeroOk) {
+      if (d == null || d.isNegative() || (!zeroOk && d.isZero())) {
+        throw new IllegalStateException(name + " must be " + (zeroOk ? ">= 0" : "> 0") + ", got " + d);
+      }
+    }
+  }
+}

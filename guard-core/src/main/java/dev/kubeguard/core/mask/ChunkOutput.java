@@ -1,0 +1,91 @@
+package dev.kubeguard.core.mask;
+
+import dev.kubeguard.api.spi.ChunkSink;
+import dev.kubeguard.api.spi.MaskingException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A reusable output buffer between a writer (log lines, {@link CompactJsonWriter}) and a
+ * {@link ChunkSink}: bytes collect here and go downstream on {@link #emit()}. Capacity grows only
+ * to the largest single emit, which the streams keep near {@link #FLUSH_AT}. Not thread-safe.
+ */
+final class ChunkOutput extends OutputStream {
+
+  /** Emit once this much is waiting, so output memory stays bounded whatever the input chunk. */
+  static final int FLUSH_AT = 64 * 1024;
+
+  private final ChunkSink sink;
+  private byte[] buf;
+  private int count;
+
+  ChunkOutput(ChunkSink sink) {
+    this(sink, 8 * 1024);
+  }
+
+  /** {@code sink} may be null for output read back with {@link #utf8()}. */
+  ChunkOutput(ChunkSink sink, int initialCapacity) {
+    this.sink = sink;
+    this.buf = new byte[initialCapacity];
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    buf[count++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, count, len);
+    count += len;
+  }
+
+  int size() {
+    return count;
+  }
+
+  /**
+   * Room for {@code n} more bytes: the buffer to write into from {@link #size()}, after which
+   * the writer calls {@link #size(int)}. Lets {@link CompactJsonWriter} encode in place.
+   */
+  byte[] room(int n) {
+    ensure(n);
+    return buf;
+  }
+
+  void size(int newCount) {
+    count = newCount;
+  }
+
+  /** What is waiting, decoded: for output that never goes to the sink (embedded JSON). */
+  String utf8() {
+    return new String(buf, 0, count, StandardCharsets.UTF_8);
+  }
+
+  /** Hands what is waiting to the sink. */
+  void emit() throws MaskingException {
+    if (count == 0) {
+      return;
+    }
+    try {
+      sink.accept(ByteBuffer.wrap(buf, 0, count));
+    } catch (MaskingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new MaskingException("downstream refused masked bytes: " + e.getMessage(), e);
+    } finally {
+      count = 0;
+    }
+  }
+
+  private void ensure(int n) {
+    if (count + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+    }
+  }
+}

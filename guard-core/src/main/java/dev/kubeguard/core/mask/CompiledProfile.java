@@ -1,0 +1,85 @@
+package dev.kubeguard.core.mask;
+
+import dev.kubeguard.core.mask.MaskingProfile.Rule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link MaskingProfile} prepared for the hot path: flags for the built-in rules, one path trie
+ * per kind (plus the union of all of them, used while an object's kind is still unknown), and the
+ * name and value matchers. Built once per masker; immutable and thread-safe.
+ */
+final class CompiledProfile {
+
+  final String name;
+  final boolean passThrough;
+  final boolean secretData;
+  final boolean configMapKeys;
+  final boolean envValues;
+  final boolean embeddedJson;
+  final ValueDetectors detectors;
+  final SensitiveNames names;
+  private final Map<String, FieldPaths.Node> tries;
+  private final FieldPaths.Node anyKindTrie;
+  private final FieldPaths.Node unknownKindTrie;
+
+  public CompiledProfile(MaskingProfile p) {
+    this.name = p.name();
+    this.passThrough = p.passesThrough();
+    this.secretData = p.rules().contains(Rule.SECRET_DATA);
+    this.configMapKeys = p.rules().contains(Rule.CONFIG_MAP_KEYS);
+    this.envValues = p.rules().contains(Rule.ENV_VALUES) || !p.sensitiveNames().isEmpty();
+    this.embeddedJson = p.rules().contains(Rule.EMBEDDED_JSON);
+    this.detectors = new ValueDetectors(p.rules().contains(Rule.VALUE_DETECTORS), p.detectors());
+    this.names = new SensitiveNames(
+        p.rules().contains(Rule.ENV_VALUES) || p.rules().contains(Rule.CONFIG_MAP_KEYS), p.sensitiveNames());
+
+    Map<String, List<List<String>>> byKind = new HashMap<>();
+    if (p.rules().contains(Rule.SERVICE_ACCOUNT_TOKENS)) {
+      byKind.computeIfAbsent("TokenRequest", k -> new ArrayList<>()).add(List.of("status", "token"));
+      byKind.computeIfAbsent("TokenReview", k -> new ArrayList<>()).add(List.of("spec", "token"));
+    }
+    p.fieldPaths().forEach(
+        (kind, paths) -> paths.forEach(
+            path -> byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(FieldPaths.parse(path))));
+    List<List<String>> anyKind = byKind.getOrDefault("*", List.of());
+    Map<String, FieldPaths.Node> t = new HashMap<>();
+    List<List<String>> all = new ArrayList<>();
+    byKind.forEach(
+        (kind, paths) -> {
+          all.addAll(paths);
+          if (!kind.equals("*")) {
+            List<List<String>> withAny = new ArrayList<>(paths);
+            withAny.addAll(anyKind);
+            t.put(kind, FieldPaths.trie(withAny));
+          }
+        });
+    this.tries = Map.copyOf(t);
+    this.anyKindTrie = FieldPaths.trie(anyKind);
+    this.unknownKindTrie = FieldPaths.trie(all);
+  }
+
+  /** The path trie for objects of {@code kind}; {@code null} kind (not known yet) gets the union. */
+  FieldPaths.Node trieFor(String kind) {
+    if (kind == null) {
+      return unknownKindTrie;
+    }
+    FieldPaths.Node n = tries.get(kind);
+    return n != null ? n : anyKindTrie;
+  }
+
+  /** Whether {@code data}-like fields of an object of unknown kind must wait for the kind. */
+  boolean kindMatters() {
+    return secretData || configMapKeys;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public boolean passThrough() {
+    return passThrough;
+  }
+}

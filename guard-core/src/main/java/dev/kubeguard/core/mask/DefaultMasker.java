@@ -1,0 +1,193 @@
+package dev.kubeguard.core.mask;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.kubeguard.api.spi.ChunkSink;
+import dev.kubeguard.api.spi.Masker;
+import dev.kubeguard.api.spi.MaskingContext;
+import dev.kubeguard.api.spi.MaskingException;
+import dev.kubeguard.api.spi.MaskingStream;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The built-in {@link Masker}: rewrites Kubernetes responses as they stream so that secrets never
+ * reach the caller, in constant memory per body.
+ *
+ * <h2>What is masked (profile {@code default})</h2>
+ * <ul>
+ *   <li>Every value of a Secret's {@code data} (replaced by base64 of a token, so it is still
+ *       valid base64) and {@code stringData} (the token itself), in single objects, {@code items}
+ *       of lists, watch events' {@code object}, Table {@code rows[].object} (with
+ *       {@code includeObject}) and write responses.
+ *   <li>ConfigMap {@code data}/{@code binaryData} values whose key looks sensitive.
+ *   <li>{@code env[].value} anywhere (containers, initContainers, ephemeralContainers, in any
+ *       workload or revision) when the variable name looks sensitive. A name "looks sensitive" when
+ *       it contains password, passwd, passphrase, secret, token, credential, apikey, privatekey or
+ *       accesskey, or has the word key, pwd, pass, pw, cred(s), pat or jwt ({@code STRIPE_KEY},
+ *       {@code apiKey}, not {@code KEYCLOAK_URL}).
+ *   <li>TokenRequest {@code status.token} and TokenReview {@code spec.token}.
+ *   <li>Annotations (in any {@code metadata}) whose value is JSON, such as
+ *       {@code kubectl.kubernetes.io/last-applied-configuration}: parsed (bounded), masked inside
+ *       with these same rules, and written back as a JSON string with its trailing whitespace.
+ *       An annotation that starts like JSON but does not parse, or is too large, is masked whole.
+ *   <li>Value detectors on every other string and on text bodies: JWTs, PEM private keys, AWS
+ *       and Google keys, GitHub, GitLab, Slack and Stripe tokens, basic-auth URL passwords and the
+ *       value of {@code password=}/{@code token:}-style pairs.
+ * </ul>
+ * Table {@code cells} are ordinary values: detectors apply to them. Everything that is not
+ * masked keeps its meaning: same keys, same values (numbers as written), same event framing;
+ * the output is compact JSON with one root value per line.
+ *
+ * <h2>Tokens</h2>
+ * A masked value becomes {@code kubeguard-masked:<16 hex>}, the first 8 bytes of HMAC-SHA256 of
+ * the value under this masker's key (Secret {@code data} is hashed over its decoded bytes). Equal
+ * secrets give equal tokens under one masker, in {@code data}, {@code stringData} and the
+ * last-applied annotation alike; without the key a token reveals nothing.
+ *
+ * <h2>Field order</h2>
+ * kube-apiserver writes {@code kind} first, but the last-applied annotation has sorted keys
+ * ({@code data} before {@code kind}) and clients may send any order. A value is never emitted
+ * before it is decided: when {@code data}, {@code stringData} or {@code binaryData} arrives in
+ * an object whose kind is not known (neither its own {@code kind} nor its list's), the field is
+ * held (bounded by {@link Builder#maxHeldBytes}) until {@code kind} arrives, then written after
+ * it; if the object ends without a kind, or the bound is reached, it is masked as a Secret's
+ * would be. Items of a list whose {@code kind} comes after {@code items} and that carry no kind
+ * of their own are therefore masked as Secrets. An env var's {@code value} that precedes its
+ * {@code name} is held likewise. Moved fields change no meaning: JSON objects are unordered.
+ *
+ * <h2>Failure</h2>
+ * {@link #open} throws {@link MaskingException} for an unknown profile and for a body it cannot
+ * read under a masking profile: protobuf, CBOR, YAML, a charset other than UTF-8, or bytes
+ * without a Content-Type. A stream throws it for broken JSON, a string longer than
+ * {@code maxHeldBytes}, nesting deeper than {@code maxDepth}, or a log line with nowhere safe to
+ * cut; the caller withholds the rest of the body and answers {@link KubeStatus#internalError}.
+ * Messages never quote the body. Profile {@code none} passes any body through unread.
+ *
+ * <p><b>Threading:</b> thread-safe; {@link #open} may be called concurrently, each stream serves
+ * one body on one thread at a time.
+ */
+public final class DefaultMasker implements Masker {
+
+  private final SecretKeySpec key;
+  private final Map<String, CompiledProfile> profiles;
+  private final MaskLimits limits;
+  private final JsonFactory factory;
+
+  private DefaultMasker(SecretKeySpec key, Map<String, CompiledProfile> profiles, MaskLimits limits) {
+    this.key = key;
+    this.profiles = profiles;
+    this.limits = limits;
+    this.factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxStringLength(limits.maxHeldChars())
+                    .maxNestingDepth(limits.maxDepth())
+                    .build())
+            .build();
+    factory.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException {
+    Objects.requireNonNull(downstream, "downstream");
+    CompiledProfile profile = profiles.get(context.profile());
+    if (profile == null) {
+      throw new MaskingException(
+          "unknown masking profile '" + context.profile() + "'; body withheld (known: " + profiles.keySet() + ")");
+    }
+    if (profile.passThrough()) {
+      return Masker.passThrough().open(context, downstream);
+    }
+    return switch (ContentTypes.reading(context.contentType())) {
+      case JSON -> new JsonMaskingStream(profile, new MaskTokens(key), factory, limits, downstream);
+      case TEXT -> new TextMaskingStream(profile, new MaskTokens(key), limits, downstream);
+      case UNREADABLE -> throw new MaskingException(
+          "cannot mask a '" + context.contentType() + "' body (only JSON and text/plain); body withheld");
+    };
+  }
+
+  /** Builds a {@link DefaultMasker}; fails at {@link #build()} without a key. Not thread-safe. */
+  public static final class Builder {
+    private byte[] key;
+    private final Map<String, MaskingProfile> profiles = new LinkedHashMap<>();
+    private int maxHeldBytes = 4 * 1024 * 1024;
+    private int maxDepth = 200;
+    private int maxEmbeddedBytes = 512 * 1024;
+
+    private Builder() {}
+
+    /** The HMAC key for tokens (at least 16 bytes); keep it per Guard and secret. */
+    public Builder key(byte[] hmacKey) {
+      this.key = Objects.requireNonNull(hmacKey, "hmacKey").clone();
+      return this;
+    }
+
+    /** A fresh random 32-byte key: tokens are stable for this masker's lifetime only. */
+    public Builder randomKey() {
+      byte[] k = new byte[32];
+      new SecureRandom().nextBytes(k);
+      this.key = k;
+      return this;
+    }
+
+    /**
+     * Makes a profile available by its name, beside {@code default} and {@code none} (a profile
+     * of either name replaces the built-in one).
+     */
+    public Builder profile(MaskingProfile profile) {
+      Objects.requireNonNull(profile, "profile");
+      if (profiles.containsKey(profile.name())) {
+        throw new IllegalArgumentException("masking profile '" + profile.name() + "' added twice");
+      }
+      profiles.put(profile.name(), profile);
+      return this;
+    }
+
+    /**
+     * The most one stream holds at once: the longest JSON string, the deferred {@code data} of
+     * an object whose kind is not known yet, the longest log line. Default 4 MiB (a Secret is at
+     * most 1 MiB).
+     */
+    public Builder maxHeldBytes(int bytes) {
+      this.maxHeldBytes = bytes;
+      return this;
+    }
+
+    /** The deepest JSON nesting accepted; deeper bodies are withheld. Default 200. */
+    public Builder maxDepth(int depth) {
+      this.maxDepth = depth;
+      return this;
+    }
+
+    /** The longest annotation parsed as embedded JSON; longer ones are masked whole. Default 512 KiB. */
+    public Builder maxEmbeddedBytes(int bytes) {
+      this.maxEmbeddedBytes = bytes;
+      return this;
+    }
+
+    public DefaultMasker build() {
+      if (key == null) {
+        throw new IllegalStateException("DefaultMasker needs an HMAC key: call key(bytes) or randomKey()");
+      }
+      if (key.length < 16) {
+        throw new IllegalStateException("DefaultMasker key must be at least 16 bytes, got " + key.length);
+      }
+      MaskLimits limits = new MaskLimits(maxHeldBytes, maxDepth, maxEmbeddedBytes);
+      Map<String, CompiledProfile> compiled = new HashMap<>();
+      compiled.put(MaskingProfile.DEFAULT.name(), new CompiledProfile(MaskingProfile.DEFAULT));
+      compiled.put(MaskingProfile.NONE.name(), new CompiledProfile(MaskingProfile.NONE));
+      profiles.forEach((name, p) -> compiled.put(name, new CompiledProfile(p)));
+      return new DefaultMasker(new SecretKeySpec(key, "HmacSHA256"), Map.copyOf(compiled), limits);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.kubeguard.core.mask;
+
+import dev.kubeguard.api.spi.ChunkSink;
+import dev.kubeguard.api.spi.MaskingException;
+import dev.kubeguard.api.spi.MaskingStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Masks a text body (pod logs, including endless {@code follow} streams) line by line with the
+ * value detectors. A line is emitted once its newline arrives, so a secret cut across chunks is
+ * seen whole; the carry is the current incomplete line only.
+ *
+ * <p>Bytes are read as ISO-8859-1, one char per byte, so every byte that is not part of a secret
+ * comes out unchanged whatever the log's encoding (the detectors match ASCII). A PEM private key
+ * spans lines: from its BEGIN line on nothing is emitted until its END line, and the token
+ * (keyed hash of the whole block, computed piecewise) takes the block's place, so a key costs no
+ * memory however long. A line longer than the held bound is cut at whitespace well before its
+ * end; a line with nowhere safe to cut fails closed. Not thread-safe.
+ */
+final class TextMaskingStream implements MaskingStream {
+
+  private static final Pattern BEGIN = Pattern.compile("-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----");
+  private static final Pattern END = Pattern.compile("-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----");
+  /** What is kept at the end of an over-long line when it is cut: longer than any one token. */
+  private static final int TAIL = 8 * 1024;
+
+  private final ValueDetectors detectors;
+  private final MaskTokens tokens;
+  private final ChunkOutput out;
+  private final int maxLine;
+  private final int[] masked = new int[1];
+  private char[] line = new char[1024];
+  private int len;
+  private boolean inPem;
+  private boolean dead;
+  private boolean finished;
+
+  public TextMaskingStream(CompiledProfile profile, MaskTokens tokens, MaskLimits limits, ChunkSink sink) {
+    this.detectors = profile.detectors;
+    this.tokens = tokens;
+    this.out = new ChunkOutput(sink);
+    this.maxLine = Math.max(limits.maxHeldChars(), 2 * TAIL);
+  }
+
+  @Override
+  public void write(ByteBuffer chunk) throws MaskingException {
+    alive();
+    try {
+      while (chunk.hasRemaining()) {
+        char c = (char) (chunk.get() & 0xff);
+        if (len == line.length) {
+          char[] bigger = new char[line.length * 2];
+          System.arraycopy(line, 0, bigger, 0, len);
+          line = bigger;
+        }
+        line[len++] = c;
+        if (c == '\n') {
+          segment(new String(line, 0, len));
+          len = 0;
+          if (out.size() >= ChunkOutput.FLUSH_AT) {
+            out.emit();
+          }
+        } else if (len > maxLine) {
+          cutLongLine();
+        }
+      }
+      out.emit();
+    } catch (MaskingException e) {
+      dead = true;
+      throw e;
+    }
+  }
+
+  @Override
+  public void finish() throws MaskingException {
+    alive();
+    finished = true;
+    if (len > 0) {
+      segment(new String(line, 0, len));
+      len = 0;
+    }
+    if (inPem) {
+      // unterminated key: everything from BEGIN on was withheld; its token stands in for it
+      inPem = false;
+      put(tokens.finish());
+      masked[0]++;
+    }
+    out.emit();
+  }
+
+  @Override
+  public int maskedCount() {
+    return masked[0];
+  }
+
+  private void segment(String s) {
+    if (inPem) {
+      Matcher e = s.contains("-----END") ? END.matcher(s) : null;
+      if (e == null || !e.find()) {
+        pemUpdate(s);
+        return;
+      }
+      pemUpdate(s.substring(0, e.end()));
+      put(tokens.finish());
+      masked[0]++;
+      inPem = false;
+      s = s.substring(e.end());
+    }
+    int begin = s.indexOf("-----BEGIN");
+    if (begin >= 0) {
+      Matcher b = BEGIN.matcher(s);
+      if (b.find() && !END.matcher(s).find(b.end())) {
+        detect(s.substring(0, b.start()));
+        inPem = true;
+        pemUpdate(s.substring(b.start()));
+        return;
+      }
+    }
+    detect(s);
+  }
+
+  private void detect(String s) {
+    if (s.isEmpty()) {
+      return;
+    }
+    if (detectors.active()) {
+      char[] c = s.toCharArray();
+      int which = detectors.triggers(c, 0, c.length);
+      if (which != 0) {
+        String m = detectors.mask(s, tokens, masked, which);
+        if (m != null) {
+          s = m;
+        }
+      }
+    }
+    put(s);
+  }
+
+  private void cutLongLine() throws MaskingException {
+    if (inPem) {
+      segment(new String(line, 0, len - TAIL));
+      shift(len - TAIL);
+      return;
+    }
+    for (int i = len - TAIL; i > 0; i--) {
+      char c = line[i];
+      if ((c == ' ' || c == '\t') && line[i - 1] != '=' && line[i - 1] != ':' && line[i - 1] != ' ') {
+        segment(new String(line, 0, i + 1));
+        shift(i + 1);
+        return;
+      }
+    }
+    throw new MaskingException(
+        "text line longer than " + maxLine + " bytes with no whitespace to cut at; body withheld");
+  }
+
+  private void shift(int from) {
+    System.arraycopy(line, from, line, 0, len - from);
+    len -= from;
+  }
+
+  private void pemUpdate(String s) {
+    byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+    tokens.update(b, 0, b.length);
+  }
+
+  private void put(String s) {
+    byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+    out.write(b, 0, b.length);
+  }
+
+  private void alive() throws MaskingException {
+    if (dead) {
+      throw new MaskingException("masking stream already failed; the body is withheld");
+    }
+    if (finished) {
+      throw new MaskingException("masking stream already finished");
+    }
+  }
+}

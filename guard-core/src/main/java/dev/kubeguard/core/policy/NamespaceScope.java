@@ -1,0 +1,95 @@
+package dev.kubeguard.core.policy;
+
+import java.util.List;
+
+/**
+ * Which request namespaces a rule covers.
+ *
+ * <ul>
+ *   <li>{@link #everywhere()}: every namespace, cluster-scoped and non-resource requests (a
+ *       ClusterRoleBinding, a GuardPolicy rule without {@code namespaces});
+ *   <li>{@link #exactly(String)}: only requests in that namespace, so never cluster-scoped or
+ *       all-namespace requests (a RoleBinding);
+ *   <li>{@link #patterns(List)}: a namespaced request whose namespace matches one of the globs;
+ *       a request with namespace {@code ""} (cluster-scoped, or a list across all namespaces) only
+ *       when the list holds {@code ""} itself. So {@code ["*"]} means "any single namespace",
+ *       never "the whole cluster".
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class NamespaceScope {
+
+  private static final NamespaceScope EVERYWHERE = new NamespaceScope(null, false, List.of());
+
+  private final List<Glob> globs;
+  private final boolean clusterScope;
+  /** Literal namespaces the rule can be indexed under, or {@code null} when it has globs or is everywhere. */
+  private final List<String> literals;
+
+  private NamespaceScope(List<Glob> globs, boolean clusterScope, List<String> literals) {
+    this.globs = globs;
+    this.clusterScope = clusterScope;
+    this.literals = literals;
+  }
+
+  public static NamespaceScope everywhere() {
+    return EVERYWHERE;
+  }
+
+  public static NamespaceScope exactly(String namespace) {
+    return patterns(List.of(namespace));
+  }
+
+  /** From GuardPolicy {@code namespaces}: globs, and {@code ""} for cluster scope. */
+  public static NamespaceScope patterns(List<String> patterns) {
+    boolean cluster = false;
+    boolean allLiteral = true;
+    java.util.ArrayList<Glob> globs = new java.util.ArrayList<>();
+    for (String p : patterns) {
+      if (p.isEmpty()) {
+        cluster = true;
+      } else {
+        Glob g = Glob.compile(p);
+        allLiteral &= g.isLiteral();
+        globs.add(g);
+      }
+    }
+    return new NamespaceScope(List.copyOf(globs), cluster, allLiteral ? List.copyOf(patterns) : null);
+  }
+
+  public boolean isEverywhere() {
+    return globs == null;
+  }
+
+  /**
+   * The namespaces (possibly {@code ""}) this scope is exactly the union of, so an index can
+   * file the rule under each; {@code null} when it is everywhere or has globs.
+   */
+  public List<String> literalNamespaces() {
+    return globs == null ? null : literals;
+  }
+
+  public boolean matches(String namespace) {
+    if (globs == null) {
+      return true;
+    }
+    if (namespace.isEmpty()) {
+      return clusterScope;
+    }
+    for (int i = 0; i < globs.size(); i++) {
+      if (globs.get(i).matches(namespace)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    if (globs == null) {
+      return "everywhere";
+    }
+    return (clusterScope ? "cluster-scope+" : "") + globs;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.kubeguard.core.policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rules of one verb (or of verb {@code *}) filed by the resources they name: exactly
+ * ({@code pods}, {@code pods/log}), by {@code *}/subresource ({@code *}{@code /scale}), or all
+ * ({@code *}). A lookup touches at most three arrays. Immutable once built.
+ */
+final class ResourceBucket {
+  private final Map<String, CompiledRule[]> byResource;
+  private final Map<String, CompiledRule[]> bySubresource;
+  private final CompiledRule[] anyResource;
+
+  private ResourceBucket(Builder b) {
+    this.byResource = freeze(b.byResource);
+    this.bySubresource = freeze(b.bySubresource);
+    this.anyResource = b.anyResource.isEmpty() ? null : b.anyResource.toArray(CompiledRule[]::new);
+  }
+
+  void collect(String combinedResource, String subresource, Winner w) {
+    w.offer(anyResource);
+    w.offer(byResource.get(combinedResource));
+    if (!subresource.isEmpty() && !bySubresource.isEmpty()) {
+      w.offer(bySubresource.get(subresource));
+    }
+  }
+
+  static Map<String, CompiledRule[]> freeze(Map<String, List<CompiledRule>> m) {
+    if (m.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, CompiledRule[]> out = new HashMap<>(m.size() * 2);
+    m.forEach((k, v) -> out.put(k, v.toArray(CompiledRule[]::new)));
+    return out;
+  }
+
+  static final class Builder {
+    private final Map<String, List<CompiledRule>> byResource = new HashMap<>();
+    private final Map<String, List<CompiledRule>> bySubresource = new HashMap<>();
+    private final List<CompiledRule> anyResource = new ArrayList<>();
+
+    void add(CompiledRule r) {
+      List<String> resources = r.match().resources();
+      if (resources.contains(RuleMatch.ALL)) {
+        anyResource.add(r);
+        return;
+      }
+      for (String res : resources) {
+        byResource.computeIfAbsent(res, k -> new ArrayList<>()).add(r);
+        if (res.startsWith("*/") && res.length() > 2) {
+          bySubresource.computeIfAbsent(res.substring(2), k -> new ArrayList<>()).add(r);
+        }
+      }
+    }
+
+    ResourceBucket build() {
+      return new ResourceBucket(this);
+    }
+  }
+}

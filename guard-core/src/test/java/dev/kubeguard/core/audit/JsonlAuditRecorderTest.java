@@ -1,0 +1,298 @@
+package dev.kubeguard.core.audit;
+
+import static dev.kubeguard.core.audit.AuditTestEvents.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
+import dev.kubeguard.api.spi.RecordingException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonlAuditRecorderTest {
+
+  @TempDir Path dir;
+
+  private JsonlAuditRecorder.Builder recorder() {
+    return JsonlAuditRecorder.builder().path(dir.resolve("audit.jsonl"));
+  }
+
+  @Test
+  void writesEachEventAsAChainedKubeAuditEventLine() throws Exception {
+    try (JsonlAuditRecorder r = recorder().build()) {
+      for (int i = 1; i <= 3; i++) {
+        r.record(event(i));
+      }
+    }
+
+    List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
+    assertThat(lines).hasSize(3);
+    JsonNode second = new ObjectMapper().readTree(lines.get(1));
+    assertThat(second.get("kind").asText()).isEqualTo("Event");
+    assertThat(second.get("auditID").asText()).isEqualTo("audit-2");
+    assertThat(second.at("/annotations/kubeguard.dev~1seq").asText()).isEqualTo("2");
+    assertThat(second.at("/annotations/kubeguard.dev~1prev-hash").asText())
+        .isEqualTo(new ObjectMapper().readTree(lines.get(0)).at("/annotations/kubeguard.dev~1hash").asText());
+    assertThat(AuditEventJson.fromJson(lines.get(1)).auditId()).isEqualTo("audit-2");
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).summary()).isEqualTo("OK 3 events");
+  }
+
+  @Test
+  void ignoresEventsAtLevelNone() throws Exception {
+    AuditEvent none = new AuditEvent(
+        AuditLevel.NONE, "x", AuditEvent.Stage.ResponseComplete, "/", "get", event(1).user(), null, null, null,
+        null, null, null, null, AuditTestEvents.T0, AuditTestEvents.T0, null);
+    try (JsonlAuditRecorder r = recorder().build()) {
+      r.record(none);
+    }
+    assertThat(Files.size(dir.resolve("audit.jsonl"))).isZero();
+  }
+
+  @Test
+  void rotatesBySizeAndTheChainContinuesAcrossFiles() throws Exception {
+    try (JsonlAuditRecorder r = recorder().maxFileBytes(4096).build()) {
+      for (int i = 1; i <= 40; i++) {
+        r.record(event(i));
+      }
+    }
+
+    List<Path> files = ChainFiles.list(dir.resolve("audit.jsonl"));
+    assertThat(files).hasSizeGreaterThan(3);
+    assertThat(files.get(0).getFileName().toString()).isEqualTo("audit-00000000000000000001.jsonl");
+    for (Path f : files) {
+      assertThat(Files.size(f)).isLessThanOrEqualTo(4096);
+    }
+    assertThat(AuditVerifier.verify(files).summary()).isEqualTo("OK 40 events");
+
+    List<Path> withoutSecond = new java.util.ArrayList<>(files);
+    withoutSecond.remove(1);
+    AuditVerificationResult gap = AuditVerifier.verify(withoutSecond);
+    assertThat(gap.problem()).isEqualTo(AuditVerificationResult.Problem.GAP_BETWEEN_FILES);
+    assertThat(gap.file()).isEqualTo(files.get(2));
+    assertThat(gap.line()).isEqualTo(1);
+  }
+
+  @Test
+  void aRestartedRecorderContinuesTheChain() throws Exception {
+    try (JsonlAuditRecorder r = recorder().build()) {
+      r.record(event(1));
+      r.record(event(2));
+    }
+    try (JsonlAuditRecorder r = recorder().build()) {
+      r.record(event(3));
+    }
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).summary()).isEqualTo("OK 3 events");
+  }
+
+  @Test
+  void aRestartCutsOffAnUnacknowledgedHalfLineAndContinues() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    try (JsonlAuditRecorder r = recorder().build()) {
+      r.record(event(1));
+      r.record(event(2));
+    }
+    Files.write(file, "{\"kind\":\"Event\",\"apiVer".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    assertThat(AuditVerifier.verify(List.of(file)).problem())
+        .isEqualTo(AuditVerificationResult.Problem.INCOMPLETE_LAST_LINE);
+
+    try (JsonlAuditRecorder r = recorder().build()) {
+      r.record(event(3));
+    }
+
+    assertThat(AuditVerifier.verify(List.of(file)).summary()).isEqualTo("OK 3 events");
+  }
+
+  @Test
+  void intervalDurabilityReturnsOnQueueingAndSyncMakesItDurable() throws Exception {
+    try (JsonlAuditRecorder r = recorder().durability(Durability.interval(Duration.ofHours(1))).build()) {
+      for (int i = 1; i <= 5; i++) {
+        r.record(event(i));
+      }
+      r.sync();
+      assertThat(r.durableSeq()).isEqualTo(5);
+      assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).eventCount()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void concurrentCallersAllGetTheirEventsChainedWithPerEventDurability() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (JsonlAuditRecorder r = recorder().build()) {
+      List<Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int base = t * 100;
+        futures.add(pool.submit(() -> {
+          for (int i = 1; i <= 50; i++) {
+            r.record(event(base + i));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(r.durableSeq()).isEqualTo(200);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).summary()).isEqualTo("OK 200 events");
+  }
+
+  @Test
+  void throwsInsteadOfBlockingWhenTheWriterIsStuckAndTheQueueIsFull() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    JsonlAuditRecorder r =
+        recorder()
+            .durability(Durability.interval(Duration.ofMillis(50)))
+            .queueCapacity(2)
+            .offerTimeout(Duration.ofMillis(50))
+            .beforeWrite(() -> {
+              try {
+                gate.await(); // a disk that does not answer
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+            .build();
+    try {
+      assertThatThrownBy(() -> {
+            for (int i = 1; i <= 10; i++) {
+              r.record(event(i));
+            }
+          })
+          .isInstanceOf(RecordingException.class)
+          .hasMessageContaining("queue full");
+    } finally {
+      gate.countDown();
+      r.close();
+    }
+  }
+
+  @Test
+  void perEventRecordThrowsWhenTheFsyncDoesNotComeInTime() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    JsonlAuditRecorder r =
+        recorder().ackTimeout(Duration.ofMillis(100)).beforeWrite(() -> {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }).build();
+    try {
+      assertThatThrownBy(() -> r.record(event(1)))
+          .isInstanceOf(RecordingException.class)
+          .hasMessageContaining("not fsynced");
+    } finally {
+      gate.countDown();
+      r.close();
+    }
+  }
+
+  @Test
+  void anIoFailureKillsTheRecorderAndEveryLaterRecordThrows() throws Exception {
+    Path sub = dir.resolve("logs");
+    JsonlAuditRecorder r = JsonlAuditRecorder.builder().path(sub.resolve("audit.jsonl")).maxFileBytes(4096).build();
+    r.record(event(1));
+    deleteTree(sub); // rotation must rename inside a directory that is gone
+
+    assertThatThrownBy(() -> {
+          for (int i = 2; i <= 40; i++) {
+            r.record(event(i));
+          }
+        })
+        .isInstanceOf(RecordingException.class);
+    assertThatThrownBy(() -> r.record(event(41)))
+        .isInstanceOf(RecordingException.class)
+        .hasMessageContaining("dead");
+    assertThatThrownBy(r::close).isInstanceOf(RecordingException.class);
+  }
+
+  @Test
+  void signedCheckpointsRevealATailCutOffBeforeThem() throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("audit-1").generate();
+    Path file = dir.resolve("audit.jsonl");
+    try (JsonlAuditRecorder r =
+        recorder().checkpoints(AuditCheckpoints.every(new ECDSASigner(key), JWSAlgorithm.ES256, "audit-1", 0)).build()) {
+      for (int i = 1; i <= 5; i++) {
+        r.record(event(i));
+      }
+    }
+    AuditVerifier.Options withKey =
+        AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK()));
+    assertThat(AuditVerifier.verify(List.of(file), withKey).summary())
+        .isEqualTo("OK 5 events (checkpoint at seq 5 verified)");
+
+    List<String> lines = Files.readAllLines(file);
+    Files.write(file, lines.subList(0, 4));
+
+    AuditVerificationResult cut = AuditVerifier.verify(List.of(file), withKey);
+    assertThat(cut.problem()).isEqualTo(AuditVerificationResult.Problem.TRUNCATED_BEFORE_CHECKPOINT);
+    assertThat(AuditVerifier.verify(List.of(file)).ok()).isTrue(); // without the checkpoint it cannot tell
+
+    ECKey other = new ECKeyGenerator(Curve.P_256).generate();
+    AuditVerificationResult wrongKey =
+        AuditVerifier.verify(
+            List.of(file),
+            AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(other.toPublicJWK())));
+    assertThat(wrongKey.problem()).isEqualTo(AuditVerificationResult.Problem.BAD_CHECKPOINT_SIGNATURE);
+  }
+
+  @Test
+  void checkpointsEveryNEventsWhileRunning() throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+    try (JsonlAuditRecorder r =
+        recorder().checkpoints(AuditCheckpoints.every(new ECDSASigner(key), JWSAlgorithm.ES256, "", 3)).build()) {
+      for (int i = 1; i <= 4; i++) {
+        r.record(event(i));
+      }
+      AuditVerificationResult mid =
+          AuditVerifier.verify(
+              List.of(dir.resolve("audit.jsonl")),
+              AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK())));
+      assertThat(mid.checkpointSeq()).isEqualTo(3);
+      assertThat(mid.ok()).isTrue();
+    }
+  }
+
+  @Test
+  void builderSaysWhatToFix() {
+    assertThatThrownBy(() -> JsonlAuditRecorder.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("path(Path)");
+    assertThatThrownBy(() -> recorder().queueCapacity(0).build())
+        .hasMessageContaining("queueCapacity");
+    assertThatThrownBy(() -> Durability.interval(Duration.ZERO)).hasMessageContaining("positive");
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    }
+  }
+}

@@ -1,0 +1,440 @@
+package dev.kubeguard.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubeguard.api.AccessRequest;
+import dev.kubeguard.api.ApprovalOutcome;
+import dev.kubeguard.api.ApprovalRequest;
+import dev.kubeguard.api.ApprovalRequirement;
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
+import dev.kubeguard.api.Decision;
+import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.Obligations;
+import dev.kubeguard.api.spi.Masker;
+import dev.kubeguard.api.spi.MaskingStream;
+import dev.kubeguard.api.spi.PolicyEngine;
+import dev.kubeguard.api.spi.PolicyException;
+import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.core.Guard;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every KubeGuard adapter must show on the same requests, written once and run by
+ * each adapter through one hook, {@link #call}. Micrometer's compatibility kit and fabric8's
+ * {@code AbstractInterceptorTest} are the model: a subclass per adapter, no case duplicated.
+ *
+ * <p>Each case starts a {@link FixtureApiServer} serving the real kube-apiserver captures, builds a
+ * {@link Guard} with a policy, a recorder collecting events and the {@link MarkerMasker}, and asks
+ * the adapter to make one call. The adapter must behave as the Guard's contract says: denials are
+ * 403 Kubernetes Statuses that never reach the server, allowed requests carry the audit id,
+ * responses that must be masked pass through the masker as they stream and are withheld when it
+ * cannot read them.
+ */
+public abstract class AdapterConformanceSuite {
+
+  /**
+   * What the caller saw. For clients that raise exceptions on 4xx/5xx answers, the subclass turns
+   * the exception back into the status code and the body the server (or guard) sent.
+   *
+   * @param status the HTTP status code
+   * @param body the response body as text
+   * @param headers the response headers, keys in any case
+   */
+  public record Exchange(int status, String body, Map<String, List<String>> headers) {
+    public Exchange {
+      body = Objects.requireNonNullElse(body, "");
+      headers = headers == null ? Map.of() : headers;
+    }
+  }
+
+  /**
+   * Makes one call through the adapter under test: a client guarded by {@code guard} on behalf of
+   * {@code identity} ({@code null}: the adapter binds no identity at all) sends {@code method}
+   * {@code pathAndQuery} (origin form, percent-encoded) to {@code server} with {@code headers} and
+   * {@code body} ({@code null} for none), reads the whole response body and returns what the
+   * caller saw.
+   *
+   * @throws Exception when the client fails the call without a response (connection refused, a
+   *     body the adapter had to fail mid-stream)
+   */
+  protected abstract Exchange call(Guard guard, Identity identity, URI server, String method,
+      String pathAndQuery, Map<String, String> headers, byte[] body) throws Exception;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Identity BOB = Identity.of("bob", "developers", Identity.AUTHENTICATED);
+  private static final Identity ALICE = Identity.of("alice", "sre-leads", Identity.AUTHENTICATED);
+  private static final String SECRET = "/api/v1/namespaces/shop/secrets/db-creds";
+  private static final String SECRETS = "/api/v1/namespaces/shop/secrets";
+  private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+
+  /** The fixture server of the running case. */
+  protected FixtureApiServer server;
+  /** Every audit event the case's guard recorded. */
+  protected final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+  /** The masker of the case's guard. */
+  protected final MarkerMasker masker = new MarkerMasker();
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server = FixtureApiServer.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  /** A guard with {@code policy}, recording into {@link #events} and masking with {@link #masker}. */
+  protected Guard.Builder guard(PolicyEngine policy) {
+    return Guard.builder().policy(policy).recorder(events::add).masker(masker);
+  }
+
+  private Exchange get(Guard g, Identity who, String path) throws Exception {
+    return call(g, who, server.uri(), "GET", path, Map.of(), null);
+  }
+
+  // --- denials ---------------------------------------------------------------------------------
+
+  @Test
+  void deniedRequestNeverReachesTheServerAndAnswersAForbiddenStatusNamingTheRule() throws Exception {
+    Guard g = guard(q -> Decision.deny("no-secrets", "secrets are off limits")).build();
+
+    Exchange x = get(g, BOB, SECRET);
+
+    assertThat(server.count()).isZero();
+    assertThat(x.status()).isEqualTo(403);
+    JsonNode status = JSON.readTree(x.body());
+    assertThat(status.path("kind").asText()).isEqualTo("Status");
+    assertThat(status.path("reason").asText()).isEqualTo("Forbidden");
+    assertThat(status.path("code").asInt()).isEqualTo(403);
+    assertThat(status.path("details").path("name").asText()).isEqualTo("db-creds");
+    assertThat(status.path("message").asText())
+        .contains("User \"bob\" cannot get resource \"secrets\"")
+        .contains("kubeguard: secrets are off limits (rule \"no-secrets\")");
+  }
+
+  @Test
+  void callWithoutIdentityIsForbiddenAndNeverSent() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange x = get(g, null, SECRET);
+
+    assertThat(x.status()).isEqualTo(403);
+    assertThat(x.body()).contains("no identity is bound");
+    assertThat(server.count()).isZero();
+  }
+
+  @Test
+  void policyFailureIsForbiddenAndNeverSent() throws Exception {
+    Guard g = guard(q -> { throw new PolicyException("rule store unreachable"); }).build();
+
+    Exchange x = get(g, BOB, SECRET);
+
+    assertThat(x.status()).isEqualTo(403);
+    assertThat(x.body()).contains("policy engine failed: rule store unreachable");
+    assertThat(server.count()).isZero();
+  }
+
+  @Test
+  void recorderFailureIsForbiddenAndNeverSent() throws Exception {
+    Guard g = Guard.builder().policy(q -> Decision.allow()).masker(masker)
+        .recorder(e -> { throw new RecordingException("audit disk full"); }).build();
+
+    Exchange x = get(g, BOB, SECRET);
+
+    assertThat(x.status()).isEqualTo(403);
+    assertThat(x.body()).contains("audit trail cannot record");
+    assertThat(server.count()).isZero();
+  }
+
+  @Test
+  void approvalPendingIsForbiddenNamingTheApprovalAndTheApprovedRetryPasses() throws Exception {
+    CompletableFuture<ApprovalOutcome> answer = new CompletableFuture<>();
+    List<ApprovalRequest> asked = new CopyOnWriteArrayList<>();
+    Guard g = guard(q -> Decision.requireApproval("secret-reads", "secret reads need a second pair of eyes",
+            ApprovalRequirement.of("sre-leads")))
+        .approver(r -> { asked.add(r); return answer; })
+        .build();
+
+    Exchange first = get(g, BOB, SECRET);
+
+    assertThat(first.status()).isEqualTo(403);
+    assertThat(asked).hasSize(1);
+    String approvalId = asked.get(0).id();
+    assertThat(first.body()).contains(approvalId).contains("pending");
+    assertThat(server.count()).isZero();
+
+    answer.complete(ApprovalOutcome.approved(approvalId, List.of(ALICE), "looked fine"));
+    Exchange retry = get(g, BOB, SECRET);
+
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(server.count()).isEqualTo(1);
+  }
+
+  // --- forwarding ------------------------------------------------------------------------------
+
+  @Test
+  void allowedRequestReachesTheServerCarryingTheRecordedAuditId() throws Exception {
+    Guard g = guard(q -> Decision.allow("reads", "reads are fine")).build();
+
+    Exchange x = get(g, BOB, SECRET);
+
+    assertThat(x.status()).isEqualTo(200);
+    assertThat(server.count()).isEqualTo(1);
+    String sent = server.requests().get(0).header("Audit-ID");
+    assertThat(sent).isNotBlank();
+    assertThat(events).filteredOn(e -> e.stage() == AuditEvent.Stage.RequestReceived)
+        .singleElement().satisfies(e -> {
+          assertThat(e.auditId()).isEqualTo(sent);
+          assertThat(e.user().user()).isEqualTo("bob");
+          assertThat(e.requestUri()).isEqualTo(SECRET);
+        });
+  }
+
+  @Test
+  void credentialsNeverReachThePolicy() throws Exception {
+    List<AccessRequest> seen = new CopyOnWriteArrayList<>();
+    Guard g = guard(q -> { seen.add(q); return Decision.allow(); }).build();
+
+    Exchange x = call(g, BOB, server.uri(), "GET", SECRET, Map.of("Authorization", "Bearer sa-token-123"), null);
+
+    assertThat(x.status()).isEqualTo(200);
+    assertThat(seen).isNotEmpty().allSatisfy(q -> assertThat(q.request().header("Authorization")).isNull());
+    assertThat(server.requests().get(0).header("Authorization")).isEqualTo("Bearer sa-token-123");
+  }
+
+  @Test
+  void protobufAcceptIsRewrittenToJsonWhenTheResponseMustBeMasked() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange x = call(g, BOB, server.uri(), "GET", SECRETS, Map.of("Accept", PROTOBUF + ", application/json"), null);
+
+    assertThat(server.requests().get(0).header("Accept")).isEqualTo("application/json");
+    assertThat(x.status()).isEqualTo(200);
+    assertThat(JSON.readTree(x.body()).path("kind").asText()).isEqualTo("SecretList");
+  }
+
+  @Test
+  void protobufBodyArrivingAnywayIsWithheld() throws Exception {
+    server.forceProtobuf();
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange x = get(g, BOB, SECRETS);
+
+    assertThat(server.count()).isEqualTo(1);
+    assertThat(x.status()).isEqualTo(500);
+    JsonNode status = JSON.readTree(x.body());
+    assertThat(status.path("kind").asText()).isEqualTo("Status");
+    assertThat(status.path("reason").asText()).isEqualTo("InternalError");
+    assertThat(x.body()).doesNotContain("k8s").doesNotContain("db-creds");
+  }
+
+  @Test
+  void requestBodyIsVisibleToThePolicyAndForwardedUnchanged() throws Exception {
+    List<byte[]> bodies = new CopyOnWriteArrayList<>();
+    Guard g = guard(q -> { bodies.add(q.request().body()); return Decision.allow(); }).build();
+    byte[] configMap = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\"},\"data\":{\"mode\":\"fast\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+
+    Exchange x = call(g, BOB, server.uri(), "POST", "/api/v1/namespaces/shop/configmaps",
+        Map.of("Content-Type", "application/json"), configMap);
+
+    assertThat(bodies).isNotEmpty().allSatisfy(b -> assertThat(b).isEqualTo(configMap));
+    assertThat(server.requests().get(0).body()).isEqualTo(configMap);
+    assertThat(x.status()).isEqualTo(201);
+  }
+
+  @Test
+  void serverErrorsReachTheCallerAsTheServerSentThem() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange x = get(g, BOB, "/api/v1/namespaces/shop/secrets/missing");
+
+    assertThat(x.status()).isEqualTo(404);
+    assertThat(JSON.readTree(x.body()).path("reason").asText()).isEqualTo("NotFound");
+  }
+
+  @Test
+  void unreachableServerIsRecordedAsAFailedResponse() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+
+    Throwable failure = catchThrowable(() -> call(g, BOB, URI.create("http://127.0.0.1:" + closedPort), "GET", SECRET, Map.of(), null));
+
+    assertThat(failure).isNotNull();
+    assertThat(events).filteredOn(e -> e.stage() == AuditEvent.Stage.ResponseComplete)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.responseStatus().message()).contains("failed"));
+  }
+
+  // --- masking and recording -------------------------------------------------------------------
+
+  @Test
+  void responseBodyPassesThroughTheMasker() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange x = get(g, BOB, SECRET);
+
+    assertThat(new String(server.fixture("secret-get.json"), StandardCharsets.UTF_8)).contains(MarkerMasker.MARKER);
+    assertThat(x.status()).isEqualTo(200);
+    assertThat(x.body()).doesNotContain(MarkerMasker.MARKER).contains(MarkerMasker.REPLACEMENT + "-Pa55w0rd!");
+    assertThat(masker.opened()).isEqualTo(1);
+  }
+
+  /**
+   * The real default masker behind this adapter, over every captured shape a client can ask for:
+   * no value planted in the captures ({@code must-not-leak.json}) reaches the caller, plain or
+   * base64, and every JSON body still parses.
+   */
+  @Test
+  void defaultMaskerLeaksNothingFromAnyCapturedResponseShape() throws Exception {
+    Obligations recordAll = new Obligations(AuditLevel.REQUEST_RESPONSE, Obligations.DEFAULT_PROFILE, null);
+    Guard g = Guard.builder().policy(q -> Decision.allow("all", "ok").withObligations(recordAll)).recorder(events::add).build();
+    String table = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+    List<Exchange> answers = List.of(
+        get(g, BOB, SECRET),
+        get(g, BOB, SECRETS),
+        get(g, BOB, SECRETS + "?watch=true"),
+        call(g, BOB, server.uri(), "GET", SECRETS, Map.of("Accept", table), null),
+        call(g, BOB, server.uri(), "GET", SECRETS + "?includeObject=Object", Map.of("Accept", table), null),
+        get(g, BOB, "/apis/apps/v1/namespaces/shop/deployments/web"),
+        get(g, BOB, "/api/v1/namespaces/shop/configmaps/app-config"),
+        call(g, BOB, server.uri(), "POST", "/api/v1/namespaces/shop/serviceaccounts/deployer/token",
+            Map.of("Content-Type", "application/json"),
+            "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":{}}".getBytes(StandardCharsets.UTF_8)),
+        call(g, BOB, server.uri(), "PATCH", SECRET, Map.of("Content-Type", "application/merge-patch+json"),
+            "{\"stringData\":{\"password\":\"R0tated-Pa55!\"}}".getBytes(StandardCharsets.UTF_8)),
+        call(g, BOB, server.uri(), "PATCH", SECRET + "?fieldManager=kubectl", Map.of("Content-Type", "application/apply-patch+yaml"),
+            "apiVersion: v1\nkind: Secret\nstringData: {api: ssa-secret-value-123}\n".getBytes(StandardCharsets.UTF_8)));
+
+    JsonNode mustNotLeak = JSON.readTree(server.fixture("must-not-leak.json"));
+    for (Exchange x : answers) {
+      assertThat(x.status()).as(x.body()).isBetween(200, 201);
+      for (String field : List.of("plainValues", "base64Values")) {
+        for (JsonNode secret : mustNotLeak.get(field)) {
+          assertThat(x.body()).doesNotContain(secret.asText());
+        }
+      }
+      for (String line : x.body().lines().toList()) {
+        assertThat(JSON.readTree(line)).isNotNull();
+      }
+    }
+    // Bodies are recorded only masked, too.
+    String recorded = events.stream().map(e -> e.responseObject() + " " + e.requestObject()).collect(Collectors.joining("\n"));
+    assertThat(recorded).contains("kubeguard-masked:").doesNotContain("S3cr3t-Pa55w0rd!").doesNotContain("R0tated-Pa55!")
+        .doesNotContain("ssa-secret-value-123");
+  }
+
+  @Test
+  void watchStreamAndTextLogArePassedThroughTheMasker() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange watch = get(g, BOB, SECRETS + "?watch=true");
+    Exchange log = get(g, BOB, "/api/v1/namespaces/shop/pods/web/log");
+
+    assertThat(watch.status()).isEqualTo(200);
+    assertThat(watch.body()).doesNotContain(MarkerMasker.MARKER).contains("\"type\":\"DELETED\"");
+    assertThat(watch.body().lines().count()).isEqualTo(
+        new String(server.fixture("secret-watch.jsonstream"), StandardCharsets.UTF_8).lines().count());
+    assertThat(log.body()).isEqualTo("starting\nconnecting with password " + MarkerMasker.REPLACEMENT + "-Pa55w0rd!\nready\n");
+  }
+
+  @Test
+  void unmaskedProfileLeavesTheBodyAndAcceptAlone() throws Exception {
+    Guard g = guard(q -> Decision.allow("raw", "trusted tool").withObligations(
+        Decision.allow().obligations().withMaskingProfile("none"))).build();
+
+    Exchange x = call(g, BOB, server.uri(), "GET", SECRET, Map.of("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io"), null);
+
+    assertThat(x.body()).contains(MarkerMasker.MARKER);
+    assertThat(server.requests().get(0).header("Accept")).isEqualTo("application/json;as=Table;v=v1;g=meta.k8s.io");
+    assertThat(masker.opened()).isZero();
+  }
+
+  @Test
+  void largeResponseStreamsThroughTheMaskerChunkByChunk() throws Exception {
+    // The server holds back the second half until the masker has seen a megabyte: an adapter that
+    // buffered the whole body before masking would stall here until the server gives up waiting.
+    Masker releasing = (ctx, sink) -> {
+      MaskingStream inner = masker.open(ctx, sink);
+      return new MaskingStream() {
+        @Override
+        public void write(ByteBuffer chunk) throws dev.kubeguard.api.spi.MaskingException {
+          inner.write(chunk);
+          if (masker.bytesIn() > 1024 * 1024) {
+            server.releaseSecondHalf();
+          }
+        }
+
+        @Override
+        public void finish() throws dev.kubeguard.api.spi.MaskingException {
+          inner.finish();
+        }
+
+        @Override
+        public int maskedCount() {
+          return inner.maskedCount();
+        }
+      };
+    };
+    Guard g = Guard.builder().policy(q -> Decision.allow()).recorder(events::add).masker(releasing).build();
+
+    Exchange x = get(g, BOB, "/api/v1/namespaces/shop/pods/big/log");
+
+    assertThat(x.status()).isEqualTo(200);
+    assertThat(server.secondHalfTimedOut()).as("masker saw the first half before the server sent the second").isFalse();
+    assertThat(x.body().length()).isEqualTo(FixtureApiServer.BIG_LOG_BYTES);
+    assertThat(x.body()).doesNotContain(MarkerMasker.MARKER);
+    assertThat(masker.bytesIn()).isEqualTo(FixtureApiServer.BIG_LOG_BYTES);
+    assertThat(masker.chunks()).isGreaterThan(100);
+  }
+
+  @Test
+  void recorderReceivesRequestReceivedAndResponseCompleteWithTheSameAuditId() throws Exception {
+    Guard g = guard(q -> Decision.allow("reads", "ok")).build();
+
+    Exchange x = get(g, BOB, SECRET);
+
+    assertThat(x.status()).isEqualTo(200);
+    Map<AuditEvent.Stage, List<AuditEvent>> byStage = events.stream().collect(Collectors.groupingBy(AuditEvent::stage));
+    assertThat(byStage.get(AuditEvent.Stage.RequestReceived)).hasSize(1);
+    assertThat(byStage.get(AuditEvent.Stage.ResponseComplete)).hasSize(1);
+    AuditEvent complete = byStage.get(AuditEvent.Stage.ResponseComplete).get(0);
+    assertThat(complete.auditId()).isEqualTo(byStage.get(AuditEvent.Stage.RequestReceived).get(0).auditId());
+    assertThat(complete.responseStatus().code()).isEqualTo(200);
+    assertThat(complete.annotations()).containsEntry("kubeguard.dev/decision", "allow");
+  }
+
+  @Test
+  void deniedRequestIsRecordedOnceAsResponseComplete() throws Exception {
+    Guard g = guard(q -> Decision.deny("no-secrets", "secrets are off limits")).build();
+
+    get(g, BOB, SECRET);
+
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.stage()).isEqualTo(AuditEvent.Stage.ResponseComplete);
+      assertThat(e.responseStatus().code()).isEqualTo(403);
+      assertThat(e.user().user()).isEqualTo("bob");
+    });
+  }
+}
