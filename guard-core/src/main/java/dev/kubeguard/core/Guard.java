@@ -86,9 +86,56 @@ public final class Guard {
   }
 
   /**
+   * Begins the exchange of one HTTP request made on behalf of {@code identity} ({@code null} when
+   * none is bound: always a denial), as the HTTP client will put it on the wire. Judges and records
+   * it before returning; the adapter then answers {@link GuardedExchange#denied() the denial} or
+   * forwards with {@link GuardedExchange#headersToSet()} and {@link GuardedExchange#headersToDrop()}
+   * applied, and reports the response through {@link GuardedExchange#respond}.
+   *
+   * <p>Never throws for a bad request or a failing part: every failure is a denied exchange.
+   */
+  public GuardedExchange begin(Identity identity, KubeRequest request, CallContext context) {
+    Objects.requireNonNull(request, "request");
+    CallContext ctx = context == null ? CallContext.now() : context;
+    Verdict v;
+    try {
+      String rewritten = WireRules.rewrittenByClients(request.rawPath());
+      v = rewritten != null ? refuseVerdict(identity, request, ctx, rewritten) : check(identity, request, ctx);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn("kubeguard: judging failed; denying {} {}", request.method(), request.rawPath(), e);
+      v = refuseUnrecorded(identity, request, "the request could not be judged");
+    }
+    return new GuardedExchange(this, v, request);
+  }
+
+  /**
+   * Begins an exchange the adapter must refuse before the policy can judge it (a body it cannot
+   * read without breaking the call, an identity source that failed, a client setting that would
+   * send requests unjudged): a denial, recorded like any other with {@code context}'s tool and
+   * session. {@code identity} may be {@code null}.
+   */
+  public GuardedExchange refuse(Identity identity, KubeRequest request, CallContext context, String reason) {
+    Objects.requireNonNull(request, "request");
+    CallContext ctx = context == null ? CallContext.now() : context;
+    Verdict v;
+    try {
+      v = refuseVerdict(identity, request, ctx, reason);
+    } catch (RuntimeException e) {
+      LOG.warn("kubeguard: could not record a refusal of {} {}", request.method(), request.rawPath(), e);
+      v = refuseUnrecorded(identity, request, reason);
+    }
+    return new GuardedExchange(this, v, request);
+  }
+
+  /** The largest request body the Guard judges; adapters read at most one byte more. */
+  public int maxRequestBodyBytes() {
+    return maxRequestBodyBytes;
+  }
+
+  /**
    * Judges one HTTP request made on behalf of {@code identity} ({@code null} when none is bound:
    * always a denial). Records the decision before returning; forward only if
-   * {@link Verdict#allowed()}.
+   * {@link Verdict#allowed()}. Adapters use {@link #begin} instead, which adds the wire rules.
    */
   public Verdict check(Identity identity, KubeRequest request, CallContext context) {
     Objects.requireNonNull(request, "request");
@@ -97,35 +144,38 @@ public final class Guard {
     String auditId = UUID.randomUUID().toString();
     Attributes fallback = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
     if (identity == null) {
-      return denied(null, NOBODY, request, fallback, Decision.deny("no identity is bound to this call"), auditId, "", received);
+      return denied(null, NOBODY, request, fallback, Decision.deny("no identity is bound to this call"), auditId, "", received, ctx);
     }
     if (request.bodyLength() > maxRequestBodyBytes) {
       return denied(null, identity, request, fallback,
-          Decision.deny("request body of " + request.bodyLength() + " bytes exceeds the guard's limit of " + maxRequestBodyBytes),
-          auditId, "", received);
+          Decision.deny("request body exceeds the guard's limit of " + maxRequestBodyBytes + " bytes"),
+          auditId, "", received, ctx);
     }
     Evaluation evaluation;
     try {
       evaluation = evaluate(identity, request, ctx);
     } catch (ClassificationException e) {
-      return denied(null, identity, request, fallback, Decision.deny("request rejected: " + e.getMessage()), auditId, "", received);
+      return denied(null, identity, request, fallback, Decision.deny("request rejected: " + e.getMessage()), auditId, "", received, ctx);
     } catch (RuntimeException e) {
       LOG.warn("kubeguard: classification failed for {} {}", request.method(), request.rawPath(), e);
-      return denied(null, identity, request, fallback, Decision.deny("request could not be classified"), auditId, "", received);
+      return denied(null, identity, request, fallback, Decision.deny("request could not be classified"), auditId, "", received, ctx);
     }
     return conclude(evaluation, auditId, received);
   }
 
-  /**
-   * Denies a request the adapter itself cannot put before the policy (a body it cannot read
-   * without breaking the call, an identity source that failed), recording the refusal like any
-   * other denial. {@code identity} may be {@code null}.
-   */
-  public Verdict refuse(Identity identity, KubeRequest request, CallContext context, String reason) {
-    Objects.requireNonNull(request, "request");
+  private Verdict refuseVerdict(Identity identity, KubeRequest request, CallContext ctx, String reason) {
     Attributes seen = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
     return denied(null, identity == null ? NOBODY : identity, request, seen, Decision.deny(reason),
-        UUID.randomUUID().toString(), "", clock.instant());
+        UUID.randomUUID().toString(), "", clock.instant(), ctx);
+  }
+
+  // Only when the Guard itself failed: a 403 built without recording (the caller logged why).
+  private static Verdict refuseUnrecorded(Identity identity, KubeRequest request, String reason) {
+    String user = identity == null ? NOBODY.user() : identity.user();
+    Attributes seen = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
+    String message = KubeStatus.forbiddenMessage(user, seen, "kubeguard: " + reason);
+    return new Verdict(false, Decision.deny(reason), null, UUID.randomUUID().toString(), "", 403, message,
+        KubeStatus.forbidden(user, seen, "kubeguard: " + reason));
   }
 
   /**
@@ -223,6 +273,11 @@ public final class Guard {
   }
 
   private Verdict allowed(AccessRequest q, Decision d, String auditId, String approvalId, Instant received, List<Identity> approvers) {
+    String unmaskable = WireRules.unmaskableUpgrade(q, d.obligations().maskingProfile());
+    if (unmaskable != null) {
+      return denied(q, q.identity(), q.request(), q.attributes(), Decision.deny(d.ruleId(), unmaskable), auditId, approvalId,
+          received, q.context());
+    }
     Verdict v = new Verdict(true, d, q, auditId, approvalId, 0, "", null);
     if (d.obligations().auditLevel() == AuditLevel.NONE) {
       return v;
@@ -247,6 +302,11 @@ public final class Guard {
 
   private Verdict denied(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d,
       String auditId, String approvalId, Instant received) {
+    return denied(q, who, http, about, d, auditId, approvalId, received, CallContext.now());
+  }
+
+  private Verdict denied(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d,
+      String auditId, String approvalId, Instant received, CallContext ctx) {
     String reason = denialReason(d);
     byte[] body = KubeStatus.forbidden(who.user(), about, reason);
     String message = KubeStatus.forbiddenMessage(who.user(), about, reason);
@@ -255,8 +315,8 @@ public final class Guard {
     // looked like, so its URI and user agent still reach the audit trail.
     AccessRequest subject = q != null ? q
         : http != null
-            ? new AccessRequest(who, http, RequestInfo.nonResource(http.rawPath(), about.verb()), about, false, CallContext.now())
-            : AccessRequest.forAttributes(who, about, CallContext.now());
+            ? new AccessRequest(who, http, RequestInfo.nonResource(http.rawPath(), about.verb()), about, false, ctx)
+            : AccessRequest.forAttributes(who, about, ctx);
     try {
       record(event(v, subject, received).responseStatus(403, "Failure", "Forbidden", message).approval(approvalId, List.of()));
     } catch (RecordingException | RuntimeException e) {
@@ -314,7 +374,7 @@ public final class Guard {
     int capture = level.includesResponse() ? auditBodyLimit : -1;
     return ResponseStream.open(sink -> {
       if (!v.masksResponse() || bodiless) {
-        return ResponseStream.passthrough(sink);
+        return Masker.passThrough().open(new MaskingContext("none", contentType, q), sink);
       }
       if (encoded) {
         throw new MaskingException("response content encoding '" + contentEncoding + "' cannot be masked");
@@ -343,6 +403,28 @@ public final class Guard {
     } catch (RecordingException | RuntimeException ex) {
       LOG.warn("kubeguard: audit recorder failed to record the end of a session (auditID {})", v.auditId(), ex);
     }
+  }
+
+  /**
+   * Records the start of an upgraded session (exec, attach, port-forward) that {@code v} allowed:
+   * a ResponseStarted event with the handshake's status, as kube-apiserver records long-running
+   * requests. Never throws for the recorder's sake (logged: the session is already open).
+   */
+  void recordSessionStart(Verdict v, Instant startedAt, int code) {
+    if (v.obligations().auditLevel() == AuditLevel.NONE) {
+      return;
+    }
+    AuditEvents.Builder e = event(v, v.request(), startedAt).stage(AuditEvent.Stage.ResponseStarted)
+        .responseStatus(code, code < 400 ? "Success" : "Failure", "", "").approval(v.approvalId(), List.of());
+    try {
+      record(e);
+    } catch (RecordingException | RuntimeException ex) {
+      LOG.warn("kubeguard: audit recorder failed to record the start of a session (auditID {})", v.auditId(), ex);
+    }
+  }
+
+  Instant now() {
+    return clock.instant();
   }
 
   /** Records that an allowed request failed before a response (connection error, timeout). */

@@ -104,19 +104,11 @@ public final class ResponseStream implements MaskingStream {
     throw e instanceof MaskingException me ? me : new MaskingException("masking failed", e);
   }
 
-  /** A passthrough for the {@code none} profile. */
-  static MaskingStream passthrough(ChunkSink sink) {
-    return new MaskingStream() {
+  /** A stream for a response that has no body to write (an upgraded connection): already done. */
+  static ResponseStream finished() {
+    MaskingStream none = new MaskingStream() {
       @Override
-      public void write(ByteBuffer chunk) throws MaskingException {
-        try {
-          sink.accept(chunk);
-        } catch (MaskingException e) {
-          throw e;
-        } catch (java.io.IOException e) {
-          throw new MaskingException("downstream failed", e);
-        }
-      }
+      public void write(ByteBuffer chunk) {}
 
       @Override
       public void finish() {}
@@ -126,6 +118,15 @@ public final class ResponseStream implements MaskingStream {
         return 0;
       }
     };
+    ResponseStream s = new ResponseStream(none, null, new Completion() {
+      @Override
+      public void completed(byte[] capture, long total, int masked) {}
+
+      @Override
+      public void failed(String why) {}
+    });
+    s.done = true;
+    return s;
   }
 
   private static final class Capture {
