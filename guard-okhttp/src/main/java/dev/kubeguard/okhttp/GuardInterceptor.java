@@ -3,9 +3,8 @@ package dev.kubeguard.okhttp;
 import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.KubeRequest;
-import dev.kubeguard.core.AcceptHeaders;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.Verdict;
+import dev.kubeguard.core.GuardedExchange;
 import dev.kubeguard.okhttp.internal.BufferedRequestBody;
 import dev.kubeguard.okhttp.internal.GuardedResponses;
 import dev.kubeguard.okhttp.internal.KubeRequests;
@@ -31,15 +30,16 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  *
- * <p>For every call it reads the request body (bounded), asks the Guard, and then:
+ * <p>For every call it reads the request body (bounded by the Guard's limit), begins the call's
+ * {@link GuardedExchange} and translates it:
  * <ul>
  *   <li><b>denied:</b> answers the Guard's {@code 403} Kubernetes {@code Status} as a synthetic
  *       response; nothing is sent to the server;
- *   <li><b>allowed:</b> forwards the request with an {@code Audit-ID} header (the audit event's
- *       id, which kube-apiserver adopts as its own); when the response must be masked, asks for
- *       JSON only and drops a caller-set {@code Accept-Encoding} so OkHttp negotiates and decodes
- *       gzip itself; then streams the response body through the masker as the caller reads it
- *       (never buffered whole; {@code Content-Length} is dropped since masking changes it).
+ *   <li><b>allowed:</b> forwards the request with the exchange's headers set and dropped
+ *       ({@code Audit-ID}, which kube-apiserver adopts as its own; JSON-only {@code Accept} and no
+ *       caller-set {@code Accept-Encoding} when the response is masked), then streams the body
+ *       through the exchange's masker as the caller reads it (never buffered whole;
+ *       {@code Content-Length} is dropped since masking changes it).
  * </ul>
  *
  * <p><b>Identity</b>, first match wins: the request's {@code Identity} tag
@@ -50,7 +50,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Request bodies:</b> the Guard judges the complete body, and exactly the judged bytes are
  * sent (a body written twice could differ the second time). One-shot bodies are read once and
  * replaced by their bytes. A duplex body (HTTP/2 full duplex) cannot be read before sending and is
- * denied, as is a body larger than {@link Builder#maxRequestBodyBytes} or one that fails to write.
+ * denied, as is a body larger than the Guard's {@code maxRequestBodyBytes} or one that fails to
+ * write.
+ *
+ * <p><b>Redirects:</b> OkHttp follows them below application interceptors, so a followed hop
+ * would reach a server unjudged. A client that follows redirects is refused on every call with a
+ * 403 saying how to fix it; {@link GuardedOkHttp} derives clients that do not follow them.
  *
  * <p><b>WebSockets</b> ({@code exec}, {@code attach}, {@code portforward}): OkHttp runs
  * application interceptors on the handshake, which carries {@code Upgrade: websocket}, so the
@@ -72,13 +77,14 @@ import org.slf4j.LoggerFactory;
 public final class GuardInterceptor implements Interceptor {
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardInterceptor.class);
+  private static final String FOLLOWS_REDIRECTS = "this OkHttpClient follows redirects, which OkHttp sends below the guard,"
+      + " unjudged: build it with followRedirects(false) and followSslRedirects(false), or derive it with GuardedOkHttp";
 
   private final Guard guard;
   private final Identity fixedIdentity;
   private final IdentitySource identitySource;
   private final Identity serviceIdentity;
   private final Supplier<CallContext> callContext;
-  private final int maxRequestBodyBytes;
 
   private GuardInterceptor(Builder b) {
     this.guard = b.guard;
@@ -86,7 +92,6 @@ public final class GuardInterceptor implements Interceptor {
     this.identitySource = b.identitySource;
     this.serviceIdentity = b.serviceIdentity;
     this.callContext = b.callContext;
-    this.maxRequestBodyBytes = b.maxRequestBodyBytes;
   }
 
   /** Starts configuring an interceptor for {@code guard}. */
@@ -97,36 +102,34 @@ public final class GuardInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
+    CallContext context = contextFor(request);
     Identity identity;
     try {
       identity = identityFor(request);
     } catch (Exception e) {
       LOG.warn("kubeguard: identity source failed; denying {} {}", request.method(), request.url().encodedPath(), e);
-      return refuse(request, null, "the identity of this call could not be resolved");
+      return denied(request, guard.refuse(null, KubeRequests.withoutBody(request), context,
+          "the identity of this call could not be resolved"));
     }
-    BufferedRequestBody body = BufferedRequestBody.read(request.body(), maxRequestBodyBytes);
-    if (body.refusal() != null) {
-      return refuse(request, identity, body.refusal());
+    if (chain.getFollowRedirects() || chain.getFollowSslRedirects()) {
+      // OkHttp follows redirects below application interceptors: the next hop would go out unjudged.
+      return denied(request, guard.refuse(identity, KubeRequests.withoutBody(request), context, FOLLOWS_REDIRECTS));
     }
-    Verdict verdict;
-    try {
-      KubeRequest kube = KubeRequests.of(request, body);
-      verdict = guard.check(identity, kube, contextFor(request));
-    } catch (RuntimeException e) {
-      LOG.warn("kubeguard: guard failed; denying {} {}", request.method(), request.url().encodedPath(), e);
-      return refuse(request, identity, "the request could not be judged");
-    }
-    if (!verdict.allowed()) {
-      return SyntheticResponses.denied(request, verdict);
+    BufferedRequestBody body = BufferedRequestBody.read(request.body(), guard.maxRequestBodyBytes() + 1);
+    GuardedExchange exchange = body.refusal() != null
+        ? guard.refuse(identity, KubeRequests.withoutBody(request), context, body.refusal())
+        : guard.begin(identity, KubeRequests.of(request, body), context);
+    if (exchange.denied()) {
+      return denied(request, exchange);
     }
     Response response;
     try {
-      response = chain.proceed(forwarded(request, verdict, body));
+      response = chain.proceed(forwarded(request, exchange, body));
     } catch (IOException | RuntimeException e) {
-      guard.recordFailure(verdict, e);
+      exchange.failed(e);
       throw e;
     }
-    return GuardedResponses.guard(guard, verdict, response);
+    return GuardedResponses.guard(exchange, response);
   }
 
   private Identity identityFor(Request request) throws Exception {
@@ -139,15 +142,8 @@ public final class GuardInterceptor implements Interceptor {
     return bound != null ? bound : serviceIdentity;
   }
 
-  // Refusals made before the policy could judge are still recorded by the Guard; only if the
-  // Guard itself fails is the 403 built here, unrecorded (and logged by the caller).
-  private Response refuse(Request request, Identity identity, String reason) {
-    try {
-      return SyntheticResponses.denied(request, guard.refuse(identity, KubeRequests.withoutBody(request), contextFor(request), reason));
-    } catch (RuntimeException e) {
-      LOG.warn("kubeguard: could not record a refusal of {} {}", request.method(), request.url().encodedPath(), e);
-      return SyntheticResponses.refused(request, identity, reason);
-    }
+  private static Response denied(Request request, GuardedExchange exchange) {
+    return SyntheticResponses.denied(request, exchange);
   }
 
   private CallContext contextFor(Request request) {
@@ -159,14 +155,10 @@ public final class GuardInterceptor implements Interceptor {
     return supplied != null ? supplied : CallContext.now();
   }
 
-  private static Request forwarded(Request request, Verdict verdict, BufferedRequestBody body) {
-    Request.Builder out = request.newBuilder().header("Audit-ID", verdict.auditId());
-    if (verdict.masksResponse()) {
-      List<String> accepts = request.headers("Accept");
-      out.header("Accept", AcceptHeaders.forMasking(accepts.isEmpty() ? null : String.join(",", accepts)));
-      // OkHttp decodes gzip below us only when it asked for it itself.
-      out.removeHeader("Accept-Encoding");
-    }
+  private static Request forwarded(Request request, GuardedExchange exchange, BufferedRequestBody body) {
+    Request.Builder out = request.newBuilder();
+    exchange.headersToDrop().forEach(out::removeHeader);
+    exchange.headersToSet().forEach(out::header);
     if (request.body() != null) {
       out.method(request.method(), body.forwardable());
     }
@@ -183,7 +175,6 @@ public final class GuardInterceptor implements Interceptor {
     private IdentitySource identitySource;
     private Identity serviceIdentity;
     private Supplier<CallContext> callContext;
-    private int maxRequestBodyBytes = 3 * 1024 * 1024;
 
     private Builder(Guard guard) {
       this.guard = guard;
@@ -216,22 +207,12 @@ public final class GuardInterceptor implements Interceptor {
       return this;
     }
 
-    /**
-     * The largest request body read for the Guard (default 3 MiB, the Guard's default); larger
-     * bodies are denied. Keep it no larger than the Guard's own limit.
-     */
-    public Builder maxRequestBodyBytes(int bytes) {
-      this.maxRequestBodyBytes = bytes;
-      return this;
-    }
-
     public GuardInterceptor build() {
       List<String> problems = new ArrayList<>();
       if (guard == null) problems.add("no guard: pass the Guard to GuardInterceptor.builder(guard)");
       if (identity != null && identitySource != null) {
         problems.add("both identity(...) and identitySource(...) are set: choose one");
       }
-      if (maxRequestBodyBytes <= 0) problems.add("maxRequestBodyBytes must be positive");
       if (!problems.isEmpty()) {
         throw new IllegalStateException("invalid GuardInterceptor configuration: " + String.join("; ", problems));
       }

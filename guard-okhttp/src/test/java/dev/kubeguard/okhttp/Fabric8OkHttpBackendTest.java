@@ -53,7 +53,8 @@ class Fabric8OkHttpBackendTest {
         .withHttpClientFactory(new OkHttpClientFactory() {
           @Override
           protected void additionalConfig(OkHttpClient.Builder builder) {
-            builder.addInterceptor(interceptor);
+            // fabric8 follows redirects by default; a guarded client must not (see GuardInterceptor).
+            builder.addInterceptor(interceptor).followRedirects(false).followSslRedirects(false);
           }
         })
         .build();

@@ -21,26 +21,25 @@ public record BufferedRequestBody(byte[] bytes, MediaType contentType, String re
 
   private static final BufferedRequestBody NONE = new BufferedRequestBody(null, null, null);
 
-  /** Reads {@code body} (may be {@code null}) if it is at most {@code limit} bytes. */
-  public static BufferedRequestBody read(RequestBody body, int limit) {
+  /**
+   * Reads {@code body} (may be {@code null}), keeping at most {@code cap} bytes: a body larger
+   * than the Guard's limit is read only one byte past it, which is all the Guard needs to deny it.
+   */
+  public static BufferedRequestBody read(RequestBody body, int cap) {
     if (body == null) {
       return NONE;
     }
     if (body.isDuplex()) {
       return refused("a duplex request body cannot be read before it is sent, so the guard cannot judge it");
     }
+    Buffer buffer = new Buffer();
     try {
-      long declared = body.contentLength();
-      if (declared > limit) {
-        return refused(tooLarge(declared, limit));
-      }
-      Buffer buffer = new Buffer();
-      BufferedSink sink = Okio.buffer(new Bounded(buffer, limit));
+      BufferedSink sink = Okio.buffer(new Bounded(buffer, cap));
       body.writeTo(sink);
       sink.flush();
       return new BufferedRequestBody(buffer.readByteArray(), body.contentType(), null);
     } catch (TooLarge e) {
-      return refused(tooLarge(e.seen, limit));
+      return new BufferedRequestBody(buffer.readByteArray(), body.contentType(), null);
     } catch (IOException | RuntimeException e) {
       return refused("the request body could not be read (" + e.getClass().getSimpleName() + ")");
     }
@@ -63,36 +62,33 @@ public record BufferedRequestBody(byte[] bytes, MediaType contentType, String re
     return new BufferedRequestBody(null, null, why);
   }
 
-  private static String tooLarge(long size, int limit) {
-    return "the request body (" + (size < 0 ? "more than " + limit : size) + " bytes) exceeds the guard's limit of " + limit + " bytes";
-  }
-
   private static final class TooLarge extends IOException {
     private static final long serialVersionUID = 1L;
-    final transient long seen;
 
-    TooLarge(long seen) {
+    TooLarge() {
       super("request body too large");
-      this.seen = seen;
     }
   }
 
-  // Fails as soon as the body outgrows the limit, so a huge body is never held whole.
+  // Stops the body's writer at the cap, so a huge body is never held whole.
   private static final class Bounded extends ForwardingSink {
-    private final int limit;
+    private final int cap;
     private long written;
 
-    Bounded(Buffer delegate, int limit) {
+    Bounded(Buffer delegate, int cap) {
       super(delegate);
-      this.limit = limit;
+      this.cap = cap;
     }
 
     @Override
     public void write(Buffer source, long byteCount) throws IOException {
-      written += byteCount;
-      if (written > limit) {
-        throw new TooLarge(-1);
+      long room = cap - written;
+      if (byteCount > room) {
+        super.write(source, room);
+        written = cap;
+        throw new TooLarge();
       }
+      written += byteCount;
       super.write(source, byteCount);
     }
   }

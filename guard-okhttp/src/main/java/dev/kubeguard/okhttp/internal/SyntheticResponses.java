@@ -1,10 +1,6 @@
 package dev.kubeguard.okhttp.internal;
 
-import dev.kubeguard.api.Attributes;
-import dev.kubeguard.api.Identity;
-import dev.kubeguard.core.KubeStatus;
-import dev.kubeguard.core.Verdict;
-import java.util.Locale;
+import dev.kubeguard.core.GuardedExchange;
 import okhttp3.MediaType;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -12,53 +8,40 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * Responses the interceptor answers itself, shaped as kube-apiserver's so clients raise their
- * usual errors. Stateless.
+ * Responses the interceptor answers itself from the exchange's bytes, shaped as kube-apiserver's
+ * so clients raise their usual errors. Stateless.
  */
 public final class SyntheticResponses {
 
   private static final MediaType JSON = MediaType.get("application/json");
 
-  /** The Guard's denial: its status code and {@code v1 Status} body; the server is never called. */
-  public static Response denied(Request request, Verdict verdict) {
-    return status(request, verdict.httpStatus(), "Forbidden", verdict.statusBody())
-        .header("Audit-Id", verdict.auditId())
-        .build();
-  }
-
-  /**
-   * A denial built without the Guard, for when the Guard could not even record a refusal.
-   * Logged by the caller of this method; nothing records it.
-   */
-  public static Response refused(Request request, Identity identity, String reason) {
-    String user = identity == null ? "system:anonymous" : identity.user();
-    Attributes about = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.url().encodedPath());
-    return status(request, 403, "Forbidden", KubeStatus.forbidden(user, about, "kubeguard: " + reason)).build();
-  }
-
-  /** Replaces a response whose body had to be withheld with a 500 InternalError Status. */
-  public static Response withheld(Response original, String reason) {
-    return original.newBuilder()
-        .code(500)
-        .message("Internal Server Error")
-        .removeHeader("Content-Length")
-        .removeHeader("Content-Encoding")
-        .header("Content-Type", JSON.toString())
-        .body(ResponseBody.create(KubeStatus.internalError("kubeguard: response withheld: " + reason), JSON))
-        .build();
-  }
-
-  private static Response.Builder status(Request request, int code, String message, byte[] body) {
+  /** The exchange's denial: its status code and {@code v1 Status} body; the server is never called. */
+  public static Response denied(Request request, GuardedExchange exchange) {
     long now = System.currentTimeMillis();
     return new Response.Builder()
         .request(request)
         .protocol(Protocol.HTTP_1_1)
-        .code(code)
-        .message(message)
+        .code(exchange.statusCode())
+        .message("Forbidden")
         .header("Content-Type", JSON.toString())
-        .body(ResponseBody.create(body, JSON))
+        .header("Audit-Id", exchange.auditId())
+        .body(ResponseBody.create(exchange.statusBody(), JSON))
         .sentRequestAtMillis(now)
-        .receivedResponseAtMillis(now);
+        .receivedResponseAtMillis(now)
+        .build();
+  }
+
+  /** Replaces a response whose body had to be withheld with the exchange's {@code Status}. */
+  public static Response withheld(Response original, GuardedExchange.Reply.Withhold w) {
+    MediaType type = MediaType.get(w.contentType());
+    return original.newBuilder()
+        .code(w.code())
+        .message("Internal Server Error")
+        .removeHeader("Content-Length")
+        .removeHeader("Content-Encoding")
+        .header("Content-Type", type.toString())
+        .body(ResponseBody.create(w.body(), type))
+        .build();
   }
 
   private SyntheticResponses() {}
