@@ -1,7 +1,6 @@
 package dev.kubeguard.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,11 +9,10 @@ import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.KubeRequest;
-import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.Verdict;
+import dev.kubeguard.core.GuardedExchange;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +35,11 @@ class GuardCapturesTest {
 
   @Test
   void denialIsAKubernetesForbiddenStatusNamingRuleAndReason() throws Exception {
-    Verdict v = guard(q -> Decision.deny("no-secrets", "secrets are off limits")).build()
-        .check(BOB, GET_SECRET, CallContext.now());
+    GuardedExchange v = guard(q -> Decision.deny("no-secrets", "secrets are off limits")).build()
+        .begin(BOB, GET_SECRET, CallContext.now());
 
-    assertThat(v.allowed()).isFalse();
-    assertThat(v.httpStatus()).isEqualTo(403);
+    assertThat(v.denied()).isTrue();
+    assertThat(v.statusCode()).isEqualTo(403);
     JsonNode ours = JSON.readTree(v.statusBody());
     JsonNode real = JSON.readTree(Fixtures.bytes("status-403-forbidden.json"));
     // Same fields in the same places as the real apiserver's Forbidden; our message extends theirs.
@@ -55,13 +53,12 @@ class GuardCapturesTest {
         .isEqualTo(real.get("message").asText() + ": kubeguard: secrets are off limits (rule \"no-secrets\")");
   }
 
-
   @Test
   void byDefaultResponsesAreMaskedAndUnreadableOnesWithheld() throws Exception {
     Guard g = guard(q -> Decision.allow()).build();
-    Verdict protobuf = g.check(BOB, GET_SECRET, CallContext.now());
-    assertThatThrownBy(() -> g.openResponse(protobuf, 200, "application/vnd.kubernetes.protobuf", "", chunk -> {}))
-        .isInstanceOf(MaskingException.class);
+    GuardedExchange protobuf = g.begin(BOB, GET_SECRET, CallContext.now());
+    assertThat(protobuf.respond(200, "application/vnd.kubernetes.protobuf", "", false, chunk -> {}))
+        .isInstanceOf(GuardedExchange.Reply.Withhold.class);
     assertThat(events).last().satisfies(e -> {
       assertThat(e.stage()).isEqualTo(AuditEvent.Stage.ResponseComplete);
       assertThat(e.responseStatus().code()).isEqualTo(500);
@@ -69,13 +66,14 @@ class GuardCapturesTest {
       assertThat(e.responseStatus().message()).contains("protobuf");
     });
 
-    Verdict json = g.check(BOB, GET_SECRET, CallContext.now());
+    GuardedExchange json = g.begin(BOB, GET_SECRET, CallContext.now());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    MaskingStream s = g.openResponse(json, 200, "application/json", null, chunk -> {
+    GuardedExchange.Reply reply = json.respond(200, "application/json", null, false, chunk -> {
       byte[] b = new byte[chunk.remaining()];
       chunk.get(b);
       out.write(b);
     });
+    MaskingStream s = ((GuardedExchange.Reply.Pass) reply).body();
     byte[] secret = Fixtures.bytes("secret-get.json");
     for (int i = 0; i < secret.length; i += 100) {
       s.write(ByteBuffer.wrap(secret, i, Math.min(100, secret.length - i)));
