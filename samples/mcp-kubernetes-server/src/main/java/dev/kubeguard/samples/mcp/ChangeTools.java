@@ -70,9 +70,14 @@ final class ChangeTools {
       namespace = null;
     }
     String name = manifest.getMetadata().getName();
-    GenericKubernetesResource applied = type.one(namespace, name)
-        .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
-            .withFieldManager(FIELD_MANAGER).build(), text);
+    if (Boolean.TRUE.equals(type.namespaced()) && namespace == null) {
+      throw new ToolInputException("give \"namespace\" or set metadata.namespace in the manifest");
+    }
+    manifest.getMetadata().setNamespace(namespace);
+    // resource(...).serverSideApply() sends the object as is (patch(...) with a string would GET
+    // it first and fail on objects that do not exist yet, which apply is meant to create).
+    var ops = namespace == null ? type.ops() : type.ops().inNamespace(namespace);
+    GenericKubernetesResource applied = ops.resource(manifest).fieldManager(FIELD_MANAGER).serverSideApply();
     return "applied " + type.kind() + " " + where(namespace, name)
         + " (resourceVersion " + applied.getMetadata().getResourceVersion() + ")";
   }

@@ -1,6 +1,7 @@
 package dev.kubeguard.samples.mcp;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -11,9 +12,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -27,7 +31,8 @@ import java.util.regex.Pattern;
 
 /**
  * The embedded Kubernetes API used when no cluster is configured: fabric8's mock API server in
- * CRUD mode (objects created, read, patched and deleted are really stored) on 127.0.0.1, seeded
+ * CRUD mode (objects created, read, patched and deleted are really stored; a server-side apply
+ * of a new object creates it, as on a real cluster) on 127.0.0.1, seeded
  * with demo namespaces, Secrets, ConfigMaps, Deployments and Pods. It runs no containers: pod
  * logs are canned lines, and exec is not supported (an allowed exec fails at the handshake).
  *
@@ -135,6 +140,7 @@ public final class DemoCluster implements AutoCloseable {
 
   /** CRUD for everything, plus a few plausible log lines for any pod (CRUD mode has no logs). */
   private static final class WithCannedLogs extends Dispatcher {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private final KubernetesCrudDispatcher crud;
     final List<String> received = new CopyOnWriteArrayList<>();
 
@@ -152,7 +158,28 @@ public final class DemoCluster implements AutoCloseable {
                 "2026-12-01T10:00:01Z connected to postgres://shop@db:5432/shop",
                 "2026-12-01T10:00:02Z GET /healthz 200")) + "\n");
       }
+      if (isApplyOfMissingObject(request)) {
+        return createFromApply(request);
+      }
       return crud.dispatch(request);
+    }
+
+    // Server-side apply creates what does not exist yet; fabric8's CRUD mock answers 404 instead,
+    // so an apply of a new object is stored as a create of the same object.
+    private boolean isApplyOfMissingObject(RecordedRequest request) {
+      String type = request.getHeader("Content-Type");
+      return "PATCH".equals(request.getMethod()) && type != null && type.startsWith("application/apply-patch")
+          && crud.handleGet(request.getPath().split("\\?", 2)[0]).code() == 404;
+    }
+
+    private MockResponse createFromApply(RecordedRequest request) {
+      String path = request.getPath().split("\\?", 2)[0];
+      String collection = path.substring(0, path.lastIndexOf('/'));
+      GenericKubernetesResource object =
+          SERIALIZATION.unmarshal(request.getUtf8Body(), GenericKubernetesResource.class);
+      byte[] json = SERIALIZATION.asJson(object).getBytes(StandardCharsets.UTF_8);
+      return crud.handleCreate(new RecordedRequest(
+          request.getHttpVersion(), HttpMethod.POST, collection, request.getHeaders(), new Buffer(json)));
     }
 
     @Override

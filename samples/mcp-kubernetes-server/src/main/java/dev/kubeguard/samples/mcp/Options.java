@@ -8,7 +8,8 @@ import java.util.Map;
  * The command line. With no options: embedded cluster, embedded issuer, port 8765. A kubeconfig
  * ({@code --kubeconfig}, else the {@code KUBECONFIG} environment variable) selects a real
  * cluster; {@code --issuer} a real OIDC issuer. {@code ~/.kube/config} is never picked up
- * implicitly, so trying the demo cannot touch a cluster by accident. Immutable.
+ * implicitly, and the scenario (which deletes a demo Deployment) runs only on the embedded
+ * cluster, so trying the demo cannot touch a real cluster by accident. Immutable.
  *
  * @param scenario drive the server with the MCP SDK's client, print each step, exit with the result
  * @param port the HTTP port (0: any free port; the scenario's default)
@@ -59,7 +60,11 @@ record Options(
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
-    if (kubeconfig == null && env.get("KUBECONFIG") != null && !env.get("KUBECONFIG").isBlank()) {
+    if (scenario && kubeconfig != null) {
+      throw new IllegalArgumentException("--scenario deletes demo objects, so it runs only on the embedded cluster; drop --kubeconfig");
+    }
+    // The scenario ignores $KUBECONFIG for the same reason: it must never touch a real cluster.
+    if (!scenario && kubeconfig == null && env.get("KUBECONFIG") != null && !env.get("KUBECONFIG").isBlank()) {
       // KUBECONFIG may list several files; fabric8 reads the first, as kubectl's merge would start.
       kubeconfig = Path.of(env.get("KUBECONFIG").split(java.io.File.pathSeparator)[0]);
     }
