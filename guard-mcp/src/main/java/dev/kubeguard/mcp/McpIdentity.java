@@ -90,11 +90,27 @@ public final class McpIdentity {
             + " the MCP servlet and set contextExtractor(McpIdentity.contextExtractor())");
   }
 
-  /** The call context for Kubernetes requests a tool makes: tool name, session id, now. */
+  /** The call context for Kubernetes requests a sync tool makes: tool name, session id, now. */
   public static CallContext callContext(McpSyncServerExchange exchange, String toolName) {
-    String session = exchange.sessionId();
+    Objects.requireNonNull(exchange, "exchange");
+    return callContext(exchange.sessionId(), exchange.transportContext(), toolName);
+  }
+
+  /**
+   * The call context for Kubernetes requests an async tool makes: tool name, session id, now.
+   * Read it in the handler before going asynchronous (the exchange is the request's own, so any
+   * thread may read it, but "now" is when you call this).
+   */
+  public static CallContext callContext(McpAsyncServerExchange exchange, String toolName) {
+    Objects.requireNonNull(exchange, "exchange");
+    return callContext(exchange.sessionId(), exchange.transportContext(), toolName);
+  }
+
+  private static CallContext callContext(
+      String sessionId, McpTransportContext context, String toolName) {
+    String session = sessionId;
     if (session == null) {
-      Object fromHeader = exchange.transportContext().get(SESSION_ID);
+      Object fromHeader = context == null ? null : context.get(SESSION_ID);
       session = fromHeader == null ? "" : fromHeader.toString();
     }
     return new CallContext(toolName, session, "", Instant.now());

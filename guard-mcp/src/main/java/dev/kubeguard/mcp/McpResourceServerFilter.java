@@ -70,6 +70,9 @@ public final class McpResourceServerFilter implements Filter {
    */
   public static final String SCOPES_EXTRA = "oauth.kubeguard.dev/scope";
 
+  /** The claim {@link #issuerFor} reads groups from unless told otherwise. */
+  public static final String DEFAULT_GROUPS_CLAIM = "groups";
+
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Logger LOG = LoggerFactory.getLogger(McpResourceServerFilter.class);
 
@@ -97,11 +100,15 @@ public final class McpResourceServerFilter implements Filter {
 
   /**
    * An issuer configuration bound to this resource: audience = the canonical {@code resource}
-   * URL, and the {@code scope} claim mapped to {@link #SCOPES_EXTRA}. Add claim mappings as needed.
+   * URL, groups from the {@code groups} claim (the usual OIDC name; without groups every group
+   * rule of a policy silently never matches), and the {@code scope} claim mapped to
+   * {@link #SCOPES_EXTRA}. Override as needed, e.g. {@code .groupsClaim("roles")}, or
+   * {@code .groupsClaim("")} for an issuer whose groups must not be trusted.
    */
   public static OidcIssuer.Builder issuerFor(URI issuer, URI resource) {
     return OidcIssuer.builder(issuer)
         .audience(resource.toString())
+        .groupsClaim(DEFAULT_GROUPS_CLAIM)
         .extraClaim(SCOPES_EXTRA, "scope");
   }
 
@@ -115,7 +122,11 @@ public final class McpResourceServerFilter implements Filter {
     return metadataPath;
   }
 
-  /** A servlet serving the same metadata, for containers that need one mapped at the path. */
+  /**
+   * A servlet serving the same metadata. Map it at {@link #metadataPath()} in the container's
+   * root context: a bare embedded Tomcat context has no default servlet, so a request for a path
+   * no servlet is mapped to is answered 404 before any filter runs (this filter included).
+   */
   public ProtectedResourceMetadataServlet metadataServlet() {
     return new ProtectedResourceMetadataServlet(metadataResponder);
   }

@@ -5,6 +5,7 @@ import dev.kubeguard.core.oidc.TestIssuer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -27,14 +28,17 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A real MCP server for tests: the SDK's streamable servlet transport in embedded Tomcat 11 on
  * 127.0.0.1, behind {@link McpResourceServerFilter} trusting {@code issuer} (usernames get the
- * {@code oidc:} prefix, groups come from the {@code groups} claim), and the SDK's own client.
+ * {@code oidc:} prefix; groups come from the {@code groups} claim, issuerFor's default), and the
+ * SDK's own client. The filter is mapped on {@code /*}, or on {@code /mcp} only (then the metadata
+ * servlet alone serves the RFC 9728 document, as in a container where other servlets live too).
  */
 final class EmbeddedMcpServer implements AutoCloseable {
   static final String SCOPE = "mcp:tools";
 
   private final TestIssuer issuer;
   private final Tomcat tomcat;
-  private final McpSyncServer mcpServer;
+  private final Runnable closeMcpServer;
+  private final String filterPattern;
   private final OidcAuthenticator authenticator;
   private final McpResourceServerFilter filter;
   private final URI resource;
@@ -43,9 +47,11 @@ final class EmbeddedMcpServer implements AutoCloseable {
   private EmbeddedMcpServer(
       TestIssuer issuer,
       McpTransportContextExtractor<HttpServletRequest> extractor,
-      Function<HttpServletStreamableServerTransportProvider, McpSyncServer> server)
+      String filterPattern,
+      Function<HttpServletStreamableServerTransportProvider, Runnable> server)
       throws IOException, LifecycleException {
     this.issuer = issuer;
+    this.filterPattern = filterPattern;
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
@@ -57,7 +63,6 @@ final class EmbeddedMcpServer implements AutoCloseable {
             .issuer(
                 McpResourceServerFilter.issuerFor(issuer.issuer(), resource)
                     .usernamePrefix("oidc:")
-                    .groupsClaim("groups")
                     .build())
             .build();
     filter =
@@ -72,7 +77,7 @@ final class EmbeddedMcpServer implements AutoCloseable {
             .mcpEndpoint("/mcp")
             .contextExtractor(extractor)
             .build();
-    mcpServer = server.apply(transport);
+    closeMcpServer = server.apply(transport);
     tomcat = startTomcat(port, transport);
   }
 
@@ -82,7 +87,30 @@ final class EmbeddedMcpServer implements AutoCloseable {
       McpTransportContextExtractor<HttpServletRequest> extractor,
       Function<HttpServletStreamableServerTransportProvider, McpSyncServer> server)
       throws IOException, LifecycleException {
-    return new EmbeddedMcpServer(issuer, extractor, server);
+    return new EmbeddedMcpServer(
+        issuer,
+        extractor,
+        "/*",
+        transport -> {
+          McpSyncServer s = server.apply(transport);
+          return s::closeGracefully;
+        });
+  }
+
+  /** Starts an async server, with the filter mapped on {@code filterPattern} only. */
+  static EmbeddedMcpServer startAsync(
+      TestIssuer issuer,
+      String filterPattern,
+      Function<HttpServletStreamableServerTransportProvider, McpAsyncServer> server)
+      throws IOException, LifecycleException {
+    return new EmbeddedMcpServer(
+        issuer,
+        McpIdentity.contextExtractor(),
+        filterPattern,
+        transport -> {
+          McpAsyncServer s = server.apply(transport);
+          return () -> s.closeGracefully().block(Duration.ofSeconds(10));
+        });
   }
 
   private Tomcat startTomcat(int port, HttpServletStreamableServerTransportProvider transport)
@@ -105,7 +133,7 @@ final class EmbeddedMcpServer implements AutoCloseable {
     ctx.addFilterDef(def);
     FilterMap map = new FilterMap();
     map.setFilterName("kubeguard");
-    map.addURLPattern("/*");
+    map.addURLPattern(filterPattern);
     ctx.addFilterMap(map);
     t.start();
     return t;
@@ -147,7 +175,7 @@ final class EmbeddedMcpServer implements AutoCloseable {
   @Override
   public void close() throws LifecycleException {
     try {
-      mcpServer.closeGracefully();
+      closeMcpServer.run();
       tomcat.stop();
       tomcat.destroy();
     } finally {

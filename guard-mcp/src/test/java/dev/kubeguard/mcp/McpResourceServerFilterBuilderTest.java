@@ -60,4 +60,13 @@ class McpResourceServerFilterBuilderTest {
     assertThat(McpResourceServerFilter.issuerFor(ISSUER, RESOURCE).build().audiences())
         .containsExactly(RESOURCE.toString());
   }
+
+  @Test
+  void issuerForTakesGroupsFromTheGroupsClaimUnlessToldOtherwise() {
+    assertThat(McpResourceServerFilter.issuerFor(ISSUER, RESOURCE).build().groupsClaim())
+        .isEqualTo("groups");
+    assertThat(
+            McpResourceServerFilter.issuerFor(ISSUER, RESOURCE).groupsClaim("roles").build().groupsClaim())
+        .isEqualTo("roles");
+  }
 }

@@ -1,0 +1,226 @@
+package dev.kubeguard.samples.mcp;
+
+import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.core.Guard;
+import dev.kubeguard.core.approval.ManualApprover;
+import dev.kubeguard.core.audit.JsonlAuditRecorder;
+import dev.kubeguard.core.mask.DefaultMasker;
+import dev.kubeguard.core.oidc.OidcAuthenticator;
+import dev.kubeguard.core.policy.PolicyLoader;
+import dev.kubeguard.fabric8.GuardedKubernetesClient;
+import dev.kubeguard.fabric8.KubeGuardFabric8;
+import dev.kubeguard.mcp.McpIdentity;
+import dev.kubeguard.mcp.McpResourceServerFilter;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Everything the server runs, started in order and closed in reverse: the cluster (embedded or
+ * from a kubeconfig), the issuer (embedded or real), the Guard (policy, default masking, manual
+ * approvals, JSON Lines audit), the guarded fabric8 client, the MCP server and its HTTP front
+ * door. Start with {@link #start(Options)}; {@link #close()} is idempotent and safe from a
+ * shutdown hook. Thread-safe once started.
+ */
+final class ServerStack implements AutoCloseable {
+  /** The scope every MCP call's token must carry. */
+  static final String SCOPE = "mcp:tools";
+
+  private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+  private DemoCluster demoCluster;
+  private DemoIssuer demoIssuer;
+  private URI issuer;
+  private URI resource;
+  private URI approvalsUrl;
+  private Path audit;
+  private JsonlAuditRecorder recorder;
+  private McpResourceServerFilter filter;
+  private String clusterDescription;
+  private boolean closed;
+
+  private ServerStack() {}
+
+  /** Starts everything {@code options} asks for; on failure, closes what was started and rethrows. */
+  static ServerStack start(Options options) throws Exception {
+    ServerStack stack = new ServerStack();
+    try {
+      stack.startAll(options);
+      return stack;
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Options options) throws Exception {
+    int port = options.port() == 0 ? freePort() : options.port();
+    String base = "http://127.0.0.1:" + port;
+    resource = URI.create(base + "/mcp");
+    approvalsUrl = URI.create(base + "/approvals");
+
+    Config config = clusterConfig(options);
+    if (options.issuer() == null) {
+      demoIssuer = closing(DemoIssuer.start());
+      issuer = demoIssuer.issuer();
+    } else {
+      issuer = options.issuer();
+    }
+    OidcAuthenticator authenticator = closing(OidcAuthenticator.builder()
+        .issuer(McpResourceServerFilter.issuerFor(issuer, resource)
+            .usernamePrefix(McpKubernetesServer.USERNAME_PREFIX)
+            .groupsClaim(options.groupsClaim())
+            .build())
+        .build());
+    filter = McpResourceServerFilter.builder()
+        .resource(resource).authorizationServer(issuer).requiredScopes(SCOPE)
+        .authenticator(authenticator).build();
+
+    audit = options.audit() != null ? options.audit()
+        : Files.createTempDirectory("kubeguard-mcp").resolve("audit.jsonl");
+    recorder = closing(JsonlAuditRecorder.builder().path(audit).build());
+    ApprovalDesk desk = new ApprovalDesk(new ManualApprover(), approvalsUrl);
+    Guard guard = Guard.builder()
+        .policy(options.policy() != null ? PolicyLoader.load(options.policy())
+            : PolicyLoader.fromYaml("policy.yaml", bundledPolicy()))
+        .masker(DefaultMasker.builder().randomKey().build())
+        .recorder(recorder)
+        .approver(desk.approver())
+        .build();
+    GuardedKubernetesClient guarded = closing(KubeGuardFabric8.builder(guard)
+        .config(config)
+        .httpClientFactory(new JdkHttpClientFactory())
+        .build());
+
+    ToolRunner runner = new ToolRunner(guarded, new ToolErrors(desk));
+    List<SyncToolSpecification> tools = new ArrayList<>(ReadTools.all(runner));
+    tools.addAll(ChangeTools.all(runner));
+    tools.add(ExecTool.spec(runner));
+    HttpServletStreamableServerTransportProvider transport =
+        HttpServletStreamableServerTransportProvider.builder()
+            .mcpEndpoint("/mcp")
+            .contextExtractor(McpIdentity.contextExtractor())
+            .build();
+    McpSyncServer mcp = McpServer.sync(transport)
+        .serverInfo("kubeguard-mcp-kubernetes-server", "0.1.0")
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+        .tools(tools)
+        .build();
+    toClose.push(mcp::closeGracefully);
+    toClose.push(FrontDoor.start(port, filter, transport, new ApprovalServlet(authenticator, desk)));
+  }
+
+  private Config clusterConfig(Options options) throws IOException {
+    if (options.kubeconfig() == null) {
+      demoCluster = closing(DemoCluster.start());
+      clusterDescription = "an embedded demo API server (fabric8 mock, CRUD mode) at 127.0.0.1";
+      return demoCluster.config();
+    }
+    Path file = options.kubeconfig();
+    if (!Files.isReadable(file)) {
+      throw new IllegalArgumentException("kubeconfig " + file + " is not a readable file");
+    }
+    Config config = Config.fromKubeconfig(null, Files.readString(file), file.toString());
+    clusterDescription = "the cluster of context \"" + config.getCurrentContext().getName() + "\" in " + file;
+    return config;
+  }
+
+  private static String bundledPolicy() throws IOException {
+    try (InputStream in = ServerStack.class.getResourceAsStream("/mcp-kubernetes-server/policy.yaml")) {
+      if (in == null) {
+        throw new IOException("bundled policy.yaml is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
+  }
+
+  private <T extends AutoCloseable> T closing(T resource) {
+    toClose.push(resource);
+    return resource;
+  }
+
+  /** The MCP endpoint, also the tokens' audience. */
+  URI resource() {
+    return resource;
+  }
+
+  URI approvalsUrl() {
+    return approvalsUrl;
+  }
+
+  URI issuer() {
+    return issuer;
+  }
+
+  URI metadataUrl() {
+    return filter.metadataUrl();
+  }
+
+  Path audit() {
+    return audit;
+  }
+
+  String clusterDescription() {
+    return clusterDescription;
+  }
+
+  /** The embedded cluster, or {@code null} on a real one. */
+  DemoCluster demoCluster() {
+    return demoCluster;
+  }
+
+  /** A token for {@code user} from the embedded issuer; fails with a real issuer. */
+  String tokenFor(DemoUser user) {
+    if (demoIssuer == null) {
+      throw new IllegalStateException("tokens come from your issuer (--issuer), not from this server");
+    }
+    return demoIssuer.tokenFor(user, resource, "openid " + SCOPE);
+  }
+
+  boolean demoIssuer() {
+    return demoIssuer != null;
+  }
+
+  /** Makes every audit event recorded so far durable. */
+  void syncAudit() throws RecordingException {
+    recorder.sync();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    while (!toClose.isEmpty()) {
+      try {
+        toClose.pop().close();
+      } catch (Exception e) {
+        // Keep closing the rest; a half-stopped demo must still release its ports.
+      }
+    }
+    // Reactor's shared workers were started from Tomcat's threads; stop them with it.
+    Schedulers.shutdownNow();
+  }
+}
