@@ -24,6 +24,11 @@ final class Denials {
     return failure(request, status(v.statusBody(), v.httpStatus(), v.message()));
   }
 
+  /** The exception for a denied exchange, carrying the Guard's own {@code v1 Status}. */
+  static KubernetesClientException forbidden(HttpRequest request, dev.kubeguard.core.GuardedExchange x) {
+    return failure(request, status(x.statusBody(), x.statusCode(), x.message()));
+  }
+
   /** The exception for a request the adapter itself refuses after the Guard allowed it. */
   static KubernetesClientException forbidden(HttpRequest request, Verdict allowed, String reason) {
     byte[] body = KubeStatus.forbidden(allowed.request().identity().user(), allowed.request().attributes(), reason);
