@@ -22,7 +22,7 @@ public final class WireCorpus {
   public static final List<String> SEGMENTS = List.of(
       "app-config", "settings", ".", "..", "%2e", "%2E", "%2e%2e", "%2E%2e", ".%2e", "%2e.", "...", ".hidden",
       "a..b", "..a", "%252e%252e", "a%20b", "%C3%A9t%C3%A9", "%E2%9C%93", "%F0%9F%98%80", "x%2Fy", "x%2f..%2fy",
-      "x%252Fy", "a;b", "..;x", "a+b", "~x", "%7E", "a%3Fb", "a%23b", "", "a".repeat(253), "b".repeat(254),
+      "x%252Fy", "a;b", "..;x", "a+b", "~x", "%7E", "a'b", "a:b", "a@b", "a=b,c", "a%3Fb", "a%23b", "", "a".repeat(253), "b".repeat(254),
       "kube-system", "secrets", "db", "status", "shop");
 
   /** Namespaces: the plain one and a few that try to leave it. */
@@ -32,7 +32,7 @@ public final class WireCorpus {
   public static final List<String> QUERIES = List.of(
       "", "?", "?watch=true", "?fieldSelector=metadata.name%3D..", "?a=..&b=%2e%2e", "?q=a+b;c", "?x=%2F..%2F",
       "?labelSelector=app%20in%20(a,b)", "?limit=1&limit=2", "?dryRun=All", "?x=/../../kube-system/secrets/db",
-      "?%77atch=1", "?" + "v".repeat(300) + "=1");
+      "?%77atch=1", "?q='a'", "?q=a:b@c!$", "?" + "v".repeat(300) + "=1");
 
   private WireCorpus() {}
 

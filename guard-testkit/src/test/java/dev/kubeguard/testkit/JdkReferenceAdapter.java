@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The smallest correct adapter: the JDK's own {@link HttpClient} driven through
@@ -42,22 +43,30 @@ import java.util.TreeMap;
  *   <li>No response at all: {@link GuardedExchange#failed}, then the failure reaches the caller.
  * </ol>
  *
- * <p><b>Threading:</b> stateless apart from one shared JDK client; safe from any thread, each call
+ * <p><b>Threading:</b> immutable, over one shared JDK client; safe from any thread, each call
  * blocks its caller. <b>Failure:</b> an I/O failure or a body the masker fails mid-stream throws
  * {@link IOException} after the exchange recorded it.
  */
 final class JdkReferenceAdapter {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  /** The adapter as it should be. */
+  static final JdkReferenceAdapter CORRECT = new JdkReferenceAdapter(jdkClient(HttpClient.Redirect.NEVER), UnaryOperator.identity());
 
-  private JdkReferenceAdapter() {}
+  private final HttpClient client;
+  private final UnaryOperator<URI> sentAs;
+
+  /**
+   * An adapter over {@code client} whose client sends {@code sentAs} of the URI it was given. Only
+   * the kit's own tests pass anything but {@link #CORRECT}'s settings: to prove each case fails
+   * for the adapter bug it is about.
+   */
+  JdkReferenceAdapter(HttpClient client, UnaryOperator<URI> sentAs) {
+    this.client = client;
+    this.sentAs = sentAs;
+  }
 
   /** One call as {@link AdapterConformanceSuite#call} describes it. */
-  static AdapterConformanceSuite.Exchange call(Guard guard, Identity identity, URI server, String method,
+  AdapterConformanceSuite.Exchange call(Guard guard, Identity identity, URI server, String method,
       String pathAndQuery, Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
     // The JDK client writes non-ASCII characters percent-encoded: judge that form, send that form.
     URI target = URI.create(URI.create(server + pathAndQuery).toASCIIString());
@@ -71,12 +80,19 @@ final class JdkReferenceAdapter {
     }
     HttpResponse<InputStream> response;
     try {
-      response = CLIENT.send(forwarded(exchange, target, method, headers, body), HttpResponse.BodyHandlers.ofInputStream());
+      response = client.send(forwarded(exchange, sentAs.apply(target), method, headers, body),
+          HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       exchange.failed(e);
       throw e;
     }
     return answer(exchange, response);
+  }
+
+  /** A JDK client speaking HTTP/1.1 only, following redirects as {@code redirects} says. */
+  static HttpClient jdkClient(HttpClient.Redirect redirects) {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(redirects)
+        .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   // What the JDK client puts in the request line (Http1Request.getPathAndQuery).

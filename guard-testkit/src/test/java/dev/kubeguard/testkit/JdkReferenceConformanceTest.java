@@ -14,6 +14,6 @@ class JdkReferenceConformanceTest extends AdapterConformanceSuite {
   @Override
   protected Exchange call(Guard guard, Identity identity, URI server, String method, String pathAndQuery,
       Map<String, String> headers, byte[] body) throws Exception {
-    return JdkReferenceAdapter.call(guard, identity, server, method, pathAndQuery, headers, body);
+    return JdkReferenceAdapter.CORRECT.call(guard, identity, server, method, pathAndQuery, headers, body);
   }
 }
