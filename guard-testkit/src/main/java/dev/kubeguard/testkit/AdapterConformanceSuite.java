@@ -48,7 +48,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the adapter to make one call. The adapter must behave as the Guard's contract says: denials are
  * 403 Kubernetes Statuses that never reach the server, allowed requests carry the audit id,
  * responses that must be masked pass through the masker as they stream and are withheld when it
- * cannot read them.
+ * cannot read them. What the Guard judged is what the server received (compared on the wire over
+ * the generated {@link WireCorpus}), redirects are handed back rather than followed, and the audit
+ * trail tells the story the caller saw.
+ *
+ * <p><b>Threading:</b> JUnit runs each case on one thread with a fresh server; {@link #call} may
+ * complete on any thread the client likes. <b>Failure:</b> a case fails with an
+ * {@link AssertionError} naming the request it sent; an exception from {@link #call} fails a case
+ * unless the case says a refusal to send is acceptable.
  */
 public abstract class AdapterConformanceSuite {
 
@@ -72,7 +79,8 @@ public abstract class AdapterConformanceSuite {
    * {@code identity} ({@code null}: the adapter binds no identity at all) sends {@code method}
    * {@code pathAndQuery} (origin form, percent-encoded) to {@code server} with {@code headers} and
    * {@code body} ({@code null} for none), reads the whole response body and returns what the
-   * caller saw.
+   * caller saw. The client must not follow redirects (a followed hop reaches the server
+   * unjudged): a 3xx is what the caller sees.
    *
    * @throws Exception when the client fails the call without a response (connection refused, a
    *     body the adapter had to fail mid-stream)
