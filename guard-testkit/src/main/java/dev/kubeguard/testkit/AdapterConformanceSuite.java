@@ -2,6 +2,7 @@ package dev.kubeguard.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.quicktheories.QuickTheory.qt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The behaviour every KubeGuard adapter must show on the same requests, written once and run by
@@ -45,7 +48,14 @@ import org.junit.jupiter.api.Test;
  * the adapter to make one call. The adapter must behave as the Guard's contract says: denials are
  * 403 Kubernetes Statuses that never reach the server, allowed requests carry the audit id,
  * responses that must be masked pass through the masker as they stream and are withheld when it
- * cannot read them.
+ * cannot read them. What the Guard judged is what the server received (compared on the wire over
+ * the generated {@link WireCorpus}), redirects are handed back rather than followed, and the audit
+ * trail tells the story the caller saw.
+ *
+ * <p><b>Threading:</b> JUnit runs each case on one thread with a fresh server; {@link #call} may
+ * complete on any thread the client likes. <b>Failure:</b> a case fails with an
+ * {@link AssertionError} naming the request it sent; an exception from {@link #call} fails a case
+ * unless the case says a refusal to send is acceptable.
  */
 public abstract class AdapterConformanceSuite {
 
@@ -69,7 +79,8 @@ public abstract class AdapterConformanceSuite {
    * {@code identity} ({@code null}: the adapter binds no identity at all) sends {@code method}
    * {@code pathAndQuery} (origin form, percent-encoded) to {@code server} with {@code headers} and
    * {@code body} ({@code null} for none), reads the whole response body and returns what the
-   * caller saw.
+   * caller saw. The client must not follow redirects (a followed hop reaches the server
+   * unjudged): a 3xx is what the caller sees.
    *
    * @throws Exception when the client fails the call without a response (connection refused, a
    *     body the adapter had to fail mid-stream)
@@ -436,5 +447,199 @@ public abstract class AdapterConformanceSuite {
       assertThat(e.responseStatus().code()).isEqualTo(403);
       assertThat(e.user().user()).isEqualTo("bob");
     });
+  }
+
+  // --- judged = sent: what the guard judged is what the server received ------------------------
+
+  /**
+   * How many generated targets {@link #judgedRequestIsTheReceivedRequestOrNothingIsSent} sends
+   * (default 200, a few seconds for a client built per call). Override to change it, e.g. for a
+   * backend whose client is costly to build; never to zero.
+   */
+  protected int wireCorpusExamples() {
+    return 200;
+  }
+
+  /**
+   * Over the {@link WireCorpus} of targets clients rewrite, with a policy that allows everything:
+   * either the server received exactly one request, whose method and raw target are what the
+   * policy judged, or nothing left the process and the caller got a Kubernetes Forbidden (the
+   * Guard refuses what clients would rewrite). A client that refuses to build the URL and throws is
+   * accepted only when the server received nothing.
+   */
+  @Test
+  void judgedRequestIsTheReceivedRequestOrNothingIsSent() {
+    List<String> judged = new CopyOnWriteArrayList<>();
+    Guard g = guard(q -> {
+      judged.add(q.request().method() + " " + q.request().uri());
+      return Decision.allow();
+    }).build();
+
+    qt().withExamples(wireCorpusExamples()).withShrinkCycles(50)
+        .forAll(WireCorpus.methods(), WireCorpus.targets())
+        .checkAssert((method, target) -> judgedEqualsReceived(g, judged, method, target));
+  }
+
+  private void judgedEqualsReceived(Guard g, List<String> judged, String method, String target) {
+    judged.clear();
+    int before = server.count();
+    Exchange x = null;
+    Exception thrown = null;
+    try {
+      x = call(g, BOB, server.uri(), method, target, Map.of(), null);
+    } catch (Exception e) {
+      thrown = e;
+    }
+    List<FixtureApiServer.Received> received = server.requests().subList(before, server.count());
+    String what = method + " " + target;
+    if (received.isEmpty()) {
+      if (thrown == null) {
+        assertForbiddenStatus(what, x);
+      }
+      return;
+    }
+    assertThat(received).as("requests the server received for %s", what).hasSize(1);
+    String sent = received.get(0).method() + " " + received.get(0).uri();
+    assertThat(judged).as("what the policy judged for %s, sent as %s", what, sent).isNotEmpty()
+        .allSatisfy(j -> assertThat(j).isEqualTo(sent));
+  }
+
+  // --- redirects -------------------------------------------------------------------------------
+
+  /**
+   * An allowed request answered with a redirect: the caller sees the redirect, and the hop it
+   * points to (a Secret in kube-system) is never requested. A client that follows redirects sends
+   * requests nobody judged.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(ints = {301, 302, 303, 307, 308})
+  void redirectReachesTheCallerAndIsNeverFollowed(int code) throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+    String path = FixtureApiServer.redirectPath(code);
+
+    Exchange x = get(g, BOB, path);
+
+    assertThat(server.requests()).singleElement().satisfies(r -> assertThat(r.uri()).isEqualTo(path));
+    assertThat(server.requests()).noneSatisfy(r -> assertThat(r.path()).startsWith("/api/v1/namespaces/kube-system/"));
+    assertThat(x.status()).isEqualTo(code);
+    assertThat(events).filteredOn(e -> e.stage() == AuditEvent.Stage.ResponseComplete)
+        .singleElement().satisfies(e -> assertThat(e.responseStatus().code()).isEqualTo(code));
+  }
+
+  // --- request bodies --------------------------------------------------------------------------
+
+  @Test
+  void oversizedRequestBodyIsForbiddenNeverSentAndRecordedOnce() throws Exception {
+    Guard g = guard(q -> Decision.allow()).maxRequestBodyBytes(1024).build();
+    byte[] body = configMapOfSize(4096);
+
+    Exchange x = call(g, BOB, server.uri(), "POST", "/api/v1/namespaces/shop/configmaps",
+        Map.of("Content-Type", "application/json"), body);
+
+    assertForbiddenStatus("a 4 KiB POST over a 1 KiB limit", x);
+    assertThat(server.count()).isZero();
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.stage()).isEqualTo(AuditEvent.Stage.ResponseComplete);
+      assertThat(e.responseStatus().code()).isEqualTo(403);
+    });
+  }
+
+  // --- one request, one story: the trail records what the caller saw ---------------------------
+
+  @Test
+  void deniedRequestIsOneForbiddenEventWhoseMessageTheCallerSaw() throws Exception {
+    Guard g = guard(q -> Decision.deny("no-secrets", "secrets are off limits")).build();
+
+    Exchange x = get(g, BOB, SECRET);
+
+    JsonNode status = assertForbiddenStatus("a denied GET", x);
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.stage()).isEqualTo(AuditEvent.Stage.ResponseComplete);
+      assertThat(e.responseStatus().code()).isEqualTo(403);
+      assertThat(e.responseStatus().message()).isEqualTo(status.path("message").asText());
+    });
+  }
+
+  @Test
+  void allowedRequestIsReceivedThenCompleteWithTheCodeTheCallerSaw() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange x = get(g, BOB, "/api/v1/namespaces/shop/secrets/missing");
+
+    assertThat(x.status()).isEqualTo(404);
+    assertThat(events).extracting(AuditEvent::stage)
+        .containsExactly(AuditEvent.Stage.RequestReceived, AuditEvent.Stage.ResponseComplete);
+    assertThat(events).extracting(AuditEvent::auditId).containsOnly(events.get(0).auditId());
+    assertThat(events.get(1).responseStatus().code()).isEqualTo(x.status());
+  }
+
+  @Test
+  void withheldProtobufBodyIsTheSame500ToTheCallerAndInTheTrail() throws Exception {
+    server.forceProtobuf();
+    Guard g = guard(q -> Decision.allow()).build();
+
+    Exchange x = get(g, BOB, SECRETS);
+
+    assertThat(x.status()).isEqualTo(500);
+    JsonNode status = JSON.readTree(x.body());
+    assertThat(events).extracting(AuditEvent::stage)
+        .containsExactly(AuditEvent.Stage.RequestReceived, AuditEvent.Stage.ResponseComplete);
+    AuditEvent.ResponseStatus recorded = events.get(1).responseStatus();
+    assertThat(recorded.code()).isEqualTo(x.status()).isEqualTo(status.path("code").asInt());
+    assertThat(recorded.reason()).isEqualTo(status.path("reason").asText()).isEqualTo("InternalError");
+    // The caller's Status words the withholding; the trail keeps why the masker refused.
+    assertThat(status.path("message").asText()).contains(recorded.message());
+  }
+
+  /**
+   * Every forwarded request carries, as {@code Audit-ID}, the id under which its own events were
+   * recorded (kube-apiserver adopts it, so both audit logs join), and no two requests share one.
+   */
+  @Test
+  void everyForwardedRequestCarriesTheAuditIdOfItsOwnEvents() throws Exception {
+    Guard g = guard(q -> Decision.allow()).build();
+    byte[] configMap = configMapOfSize(200);
+    List<String> ids = new java.util.ArrayList<>();
+
+    for (int i = 0; i < 4; i++) {
+      int from = events.size();
+      switch (i) {
+        case 0 -> get(g, BOB, SECRET);
+        case 1 -> get(g, BOB, "/api/v1/namespaces/shop/secrets/missing");
+        case 2 -> call(g, BOB, server.uri(), "POST", "/api/v1/namespaces/shop/configmaps",
+            Map.of("Content-Type", "application/json"), configMap);
+        default -> get(g, BOB, FixtureApiServer.redirectPath(302));
+      }
+      String sent = server.requests().get(i).header("Audit-ID");
+      assertThat(sent).as("Audit-ID of request %d", i).isNotBlank();
+      assertThat(events.subList(from, events.size())).as("events of request %d", i).hasSize(2)
+          .allSatisfy(e -> assertThat(e.auditId()).isEqualTo(sent));
+      ids.add(sent);
+    }
+    assertThat(ids).doesNotHaveDuplicates();
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  /** Asserts {@code x} is kube-apiserver's Forbidden: 403 with a v1 Status, reason Forbidden. */
+  private static JsonNode assertForbiddenStatus(String what, Exchange x) {
+    assertThat(x.status()).as("status for %s: %s", what, x.body()).isEqualTo(403);
+    JsonNode status;
+    try {
+      status = JSON.readTree(x.body());
+    } catch (IOException e) {
+      throw new AssertionError("the 403 for " + what + " is no JSON Status: " + x.body(), e);
+    }
+    assertThat(status.path("kind").asText()).as("kind for %s", what).isEqualTo("Status");
+    assertThat(status.path("apiVersion").asText()).as("apiVersion for %s", what).isEqualTo("v1");
+    assertThat(status.path("reason").asText()).as("reason for %s", what).isEqualTo("Forbidden");
+    return status;
+  }
+
+  /** A ConfigMap create body of exactly {@code size} bytes. */
+  private static byte[] configMapOfSize(int size) {
+    String head = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},\"data\":{\"blob\":\"";
+    String tail = "\"}}";
+    return (head + "x".repeat(size - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
   }
 }

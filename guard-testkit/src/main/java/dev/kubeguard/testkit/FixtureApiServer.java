@@ -39,10 +39,24 @@ import java.util.concurrent.TimeUnit;
  *       marker, sent in two halves: the second only once {@link #releaseSecondHalf()} was called
  *       (or after {@link #HALF_WAIT}), so a test can prove the first half reached the caller first
  *   <li>{@code POST /api/v1/namespaces/shop/configmaps}: 201 echoing the request body
+ *   <li>any method on a path under {@code /api/v1/namespaces/redirect-<code>/configmaps/hop}
+ *       ({@link #redirectPath(int)}) for each code of {@link #REDIRECT_CODES}: that status, with
+ *       {@code Location} the absolute URL of {@link #REDIRECT_TARGET} on this server and a small
+ *       JSON body; a client that follows it shows up as a request under
+ *       {@code /api/v1/namespaces/kube-system/}
  *   <li>anything else: 404 with {@code status-404-notfound.json}
  * </ul>
+ * Routes match the raw path as received, never decoded: a path that differs from a route by any
+ * byte is a 404.
  * {@link #forceProtobuf()} makes every JSON answer a protobuf one, as a server that ignores
  * {@code Accept} would.
+ *
+ * <p>What is recorded is what arrived: the request line's target as written, not the JDK's
+ * parsed {@link URI} (which reads a leading {@code //} as an authority and drops it from the
+ * path). The one limit is the JDK server's own: a target that is no valid URI (a raw space, a bad
+ * {@code %} escape) is answered 400 before any handler runs and is not recorded; the kit never
+ * sends one, and a client that turned a valid target into such a one fails every case that
+ * expects its request or its 403 anyway.
  *
  * <p>Thread-safe; serves requests concurrently. Start with {@link #start()}, stop with
  * {@link #close()}.
@@ -55,13 +69,36 @@ public final class FixtureApiServer implements AutoCloseable {
   /** How long the big log waits for the caller to see its first half before sending the rest. */
   public static final long HALF_WAIT = 20;
 
-  /** One request as the server received it. Headers keyed case-insensitively. */
+  /** The redirect statuses {@link #redirectPath(int)} answers. */
+  public static final List<Integer> REDIRECT_CODES = List.of(301, 302, 303, 307, 308);
+
+  /** Where every redirect points: a Secret in another namespace, which no redirect may reach. */
+  public static final String REDIRECT_TARGET = "/api/v1/namespaces/kube-system/secrets/db";
+
+  private static final String REDIRECT_PREFIX = "/api/v1/namespaces/redirect-";
+  private static final String REDIRECT_SUFFIX = "/configmaps/hop";
+
+  /**
+   * One request as the server received it. Headers keyed case-insensitively.
+   *
+   * @param method the method as sent
+   * @param uri the request target exactly as it stood in the request line: path and query
+   *     undecoded, nothing resolved or re-encoded (bytes beyond ASCII read as UTF-8)
+   * @param headers the request headers
+   * @param body the request body, empty when there was none
+   */
   public record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) {
     public Received {
       TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       h.putAll(headers);
       headers = java.util.Collections.unmodifiableMap(h);
       body = body.clone();
+    }
+
+    /** The path part of {@link #uri()}, undecoded. */
+    public String path() {
+      int q = uri.indexOf('?');
+      return q < 0 ? uri : uri.substring(0, q);
     }
 
     /** The first value of a header, or {@code null}. */
@@ -130,6 +167,14 @@ public final class FixtureApiServer implements AutoCloseable {
     return secondHalfWaited;
   }
 
+  /** The path answered with {@code code} redirecting to {@link #REDIRECT_TARGET}. */
+  public static String redirectPath(int code) {
+    if (!REDIRECT_CODES.contains(code)) {
+      throw new IllegalArgumentException("no redirect route for " + code + "; one of " + REDIRECT_CODES);
+    }
+    return REDIRECT_PREFIX + code + REDIRECT_SUFFIX;
+  }
+
   /** The bytes of a fixture file. */
   public byte[] fixture(String name) {
     return Fixtures.bytes(name);
@@ -145,21 +190,36 @@ public final class FixtureApiServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = ex.getRequestBody().readAllBytes();
-      String uri = ex.getRequestURI().getRawPath()
-          + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
-      received.add(new Received(ex.getRequestMethod(), uri, copy(ex.getRequestHeaders()), body));
-      route(ex, body);
+      String target = requestTarget(ex);
+      received.add(new Received(ex.getRequestMethod(), target, copy(ex.getRequestHeaders()), body));
+      route(ex, target, body);
     }
   }
 
-  private void route(HttpExchange ex, byte[] body) throws IOException {
+  /**
+   * The target as the request line held it. {@link URI#toString()} of a URI parsed from a string
+   * is that string unchanged, and the JDK server builds the request's URI from the request line
+   * with one char per byte, so the bytes come back exactly and are read as UTF-8.
+   */
+  private static String requestTarget(HttpExchange ex) {
+    String line = ex.getRequestURI().toString();
+    return new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+  }
+
+  private void route(HttpExchange ex, String target, byte[] body) throws IOException {
     String method = ex.getRequestMethod();
-    String path = ex.getRequestURI().getRawPath();
-    String query = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    String query = q < 0 ? "" : target.substring(q + 1);
     String accept = String.valueOf(ex.getRequestHeaders().getFirst("Accept")).toLowerCase(Locale.ROOT);
     boolean protobuf = forceProtobuf || accept.contains("application/vnd.kubernetes.protobuf");
     ex.getResponseHeaders().add("Audit-Id", String.valueOf(ex.getRequestHeaders().getFirst("Audit-ID")));
-    if (method.equals("GET") && path.equals("/api/v1/namespaces/shop/secrets/db-creds")) {
+    Integer redirect = redirectCode(path);
+    if (redirect != null) {
+      ex.getResponseHeaders().set("Location", uri() + REDIRECT_TARGET);
+      reply(ex, redirect, "application/json", ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\","
+          + "\"message\":\"moved to " + REDIRECT_TARGET + "\",\"code\":" + redirect + "}").getBytes(StandardCharsets.UTF_8));
+    } else if (method.equals("GET") && path.equals("/api/v1/namespaces/shop/secrets/db-creds")) {
       send(ex, 200, protobuf, "secret-get.json");
     } else if (method.equals("GET") && path.equals("/api/v1/namespaces/shop/secrets") && accept.contains("as=table")) {
       reply(ex, 200, "application/json", fixture(query.contains("includeObject=Object")
@@ -191,6 +251,17 @@ public final class FixtureApiServer implements AutoCloseable {
     } else {
       reply(ex, 404, "application/json", fixture("status-404-notfound.json"));
     }
+  }
+
+  // The code of a redirect route the path lies under (the route itself or anything below it).
+  private static Integer redirectCode(String path) {
+    for (int code : REDIRECT_CODES) {
+      String route = REDIRECT_PREFIX + code + REDIRECT_SUFFIX;
+      if (path.equals(route) || path.startsWith(route + "/")) {
+        return code;
+      }
+    }
+    return null;
   }
 
   private void send(HttpExchange ex, int code, boolean protobuf, String jsonFixture) throws IOException {
