@@ -99,7 +99,7 @@ public final class Guard {
     CallContext ctx = context == null ? CallContext.now() : context;
     Verdict v;
     try {
-      String rewritten = WireRules.rewrittenByClients(request.rawPath());
+      String rewritten = WireRules.rewrittenByClients(request.rawPath(), request.rawQuery());
       v = rewritten != null ? refuseVerdict(identity, request, ctx, rewritten) : check(identity, request, ctx);
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("kubeguard: judging failed; denying {} {}", request.method(), request.rawPath(), e);

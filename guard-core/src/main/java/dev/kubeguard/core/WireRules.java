@@ -24,6 +24,27 @@ final class WireRules {
    * another. No Kubernetes object may be named {@code .} or {@code ..}, so refusing loses nothing.
    */
   static String rewrittenByClients(String rawPath) {
+    return dotSegment(rawPath);
+  }
+
+  /**
+   * As {@link #rewrittenByClients(String)} for the whole origin-form target: OkHttp also
+   * percent-encodes a raw {@code '} in the query, the one character of its query encode set that
+   * a {@code java.net.URI} lets through, so the server would see other bytes than were judged. No
+   * Kubernetes name, label or selector holds one.
+   */
+  static String rewrittenByClients(String rawPath, String rawQuery) {
+    String path = dotSegment(rawPath);
+    if (path != null) {
+      return path;
+    }
+    if (rawQuery != null && rawQuery.indexOf('\'') >= 0) {
+      return "the query holds a raw \"'\", which HTTP clients re-encode before sending: percent-encode it as %27";
+    }
+    return null;
+  }
+
+  private static String dotSegment(String rawPath) {
     int start = 0;
     int n = rawPath.length();
     while (start <= n) {

@@ -50,4 +50,11 @@ class WireRulesTest {
       }
     });
   }
+
+  @Test
+  void refusesARawQuoteInTheQueryWhichOkHttpReencodesButKeepsItsEncodedForm() {
+    assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", "q='a'")).contains("%27");
+    assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", "q=%27a%27")).isNull();
+    assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", null)).isNull();
+  }
 }

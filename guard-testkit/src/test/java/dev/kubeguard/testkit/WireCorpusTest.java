@@ -23,7 +23,8 @@ class WireCorpusTest {
   @Test
   void corpusHoldsEveryShapeTheJudgedEqualsSentCaseIsAbout() {
     List<String> seen = new CopyOnWriteArrayList<>();
-    qt().withExamples(2000).forAll(WireCorpus.targets()).checkAssert(seen::add);
+    // A fixed seed: this checks what the generator covers, which is a claim about a sample.
+    qt().withFixedSeed(20261201L).withExamples(4000).forAll(WireCorpus.targets()).checkAssert(seen::add);
 
     for (String shape : List.of("/../", "/%2e%2e", "/%2E%2e", "/.%2e", "/./", "//", "%2F", "%252F", ";", "+", "~",
         "%C3%A9", "a".repeat(253), "?fieldSelector=", "?x=/../", "'")) {
