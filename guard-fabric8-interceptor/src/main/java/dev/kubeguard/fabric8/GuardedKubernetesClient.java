@@ -2,9 +2,6 @@ package dev.kubeguard.fabric8;
 
 import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Identity;
-import dev.kubeguard.core.Guard;
-import dev.kubeguard.fabric8.internal.BoundHttpClientFactory;
-import dev.kubeguard.fabric8.internal.IdentityBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Objects;
@@ -31,11 +28,11 @@ import java.util.concurrent.Executors;
 public final class GuardedKubernetesClient implements AutoCloseable {
 
   private final KubernetesClient root;
-  private final Guard guard;
+  private final GuardInterceptor guard;
   private final ExecutorService boundExecutor;
   private final KubernetesClient unbound;
 
-  GuardedKubernetesClient(KubernetesClient root, Guard guard) {
+  GuardedKubernetesClient(KubernetesClient root, GuardInterceptor guard) {
     this.root = root;
     this.guard = guard;
     this.boundExecutor = Executors.newCachedThreadPool(r -> {
