@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  * and forces watches over plain HTTP ({@code onlyHttpWatches}), the only form whose events the
  * masker can see. Request bodies are read up to the Guard's own
  * {@link Guard#maxRequestBodyBytes()}. Stateless; {@link Builder} is not thread-safe.
+ * <b>Failure:</b> {@link Builder#build()} throws {@code IllegalStateException} for an invalid
+ * configuration or an HTTP backend whose redirect following cannot be turned off.
  */
 public final class KubeGuardFabric8 {
 
