@@ -2,9 +2,6 @@ package dev.kubeguard.fabric8;
 
 import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Identity;
-import dev.kubeguard.core.Guard;
-import dev.kubeguard.fabric8.internal.BoundHttpClientFactory;
-import dev.kubeguard.fabric8.internal.IdentityBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Objects;
@@ -22,20 +19,28 @@ import java.util.concurrent.Executors;
  * one was configured, else are denied. Exec, attach and port-forward sessions of these clients are
  * recorded at their start (the handshake) and at their end (close or failure).
  *
+ * <p>Only {@link #as} binds an identity. A client it hands out stays guarded and bound to that
+ * identity whatever is derived from it: its {@code HttpClient.newBuilder()} refuses interceptors,
+ * identity tags, redirect following and connection settings ({@code UnsupportedOperationException})
+ * and puts the guard and the binding back at {@code build()}. Redirects are never followed: the
+ * caller gets the 3xx.
+ *
  * <p><b>Threading:</b> thread-safe; bind as many identities concurrently as needed. Bound clients
  * share this object's connections, so they are cheap to create per call. <b>Lifecycle:</b> close
  * this object once, at shutdown: that closes the connections, and every client it handed out
  * stops working. Closing a client it handed out (try-with-resources in a tool handler) is
  * harmless: it closes that client's own watches and informers, never the shared connections.
+ * <b>Failure:</b> a denied request raises fabric8's 403 {@code KubernetesClientException} and is
+ * never sent; a response body the Guard withholds raises a 500 one.
  */
 public final class GuardedKubernetesClient implements AutoCloseable {
 
   private final KubernetesClient root;
-  private final Guard guard;
+  private final GuardInterceptor guard;
   private final ExecutorService boundExecutor;
   private final KubernetesClient unbound;
 
-  GuardedKubernetesClient(KubernetesClient root, Guard guard) {
+  GuardedKubernetesClient(KubernetesClient root, GuardInterceptor guard) {
     this.root = root;
     this.guard = guard;
     this.boundExecutor = Executors.newCachedThreadPool(r -> {

@@ -3,8 +3,6 @@ package dev.kubeguard.fabric8;
 import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.fabric8.internal.GuardInterceptor;
-import dev.kubeguard.fabric8.internal.IdentityBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -22,14 +20,16 @@ import java.util.function.Consumer;
  * k8s.as(identity).pods().inNamespace("shop").list();
  * }</pre>
  *
- * <p>It registers KubeGuard's interceptor on the client's HTTP client (after fabric8's own, so
- * token refresh keeps working) and forces watches over plain HTTP ({@code onlyHttpWatches}), the
- * only form whose events the masker can see. Stateless; {@link Builder} is not thread-safe.
+ * <p>It registers KubeGuard's interceptor on the client's HTTP client, last (after fabric8's own,
+ * so token refresh keeps working, and after yours, so what it judges is what is sent), turns
+ * redirect following off (a followed redirect would be sent unjudged: the caller gets the 3xx),
+ * and forces watches over plain HTTP ({@code onlyHttpWatches}), the only form whose events the
+ * masker can see. Request bodies are read up to the Guard's own
+ * {@link Guard#maxRequestBodyBytes()}. Stateless; {@link Builder} is not thread-safe.
+ * <b>Failure:</b> {@link Builder#build()} throws {@code IllegalStateException} for an invalid
+ * configuration or an HTTP backend whose redirect following cannot be turned off.
  */
 public final class KubeGuardFabric8 {
-
-  /** The default bound on request bodies read for inspection: kube-apiserver's own 3 MiB. */
-  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
   /**
    * Guards the clients {@code builder} builds with {@code guard}. It replaces any
@@ -61,7 +61,6 @@ public final class KubeGuardFabric8 {
     private IdentityBinding serviceIdentity;
     private Consumer<HttpClient.Builder> httpClientBuilderConsumer = b -> {};
     private HttpClient.Factory httpClientFactory;
-    private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
 
     private Builder(Guard guard) {
       this.guard = guard;
@@ -85,7 +84,11 @@ public final class KubeGuardFabric8 {
       return this;
     }
 
-    /** Your own HTTP client customization; runs before KubeGuard's interceptor is added. */
+    /**
+     * Your own HTTP client customization; runs before KubeGuard's interceptor is added, so your
+     * interceptors run before the guard judges the request. Redirect following is turned off after
+     * it, whatever it sets.
+     */
     public Builder httpClientBuilderConsumer(Consumer<HttpClient.Builder> consumer) {
       this.httpClientBuilderConsumer = consumer;
       return this;
@@ -100,17 +103,10 @@ public final class KubeGuardFabric8 {
       return this;
     }
 
-    /** The largest streamed request body read for inspection (default 3 MiB); larger ones are denied. */
-    public Builder maxRequestBodyBytes(int bytes) {
-      this.maxRequestBodyBytes = bytes;
-      return this;
-    }
-
     public GuardedKubernetesClient build() {
       List<String> problems = new ArrayList<>();
       if (guard == null) problems.add("no Guard: pass one to KubeGuardFabric8.builder(guard)");
       if (httpClientBuilderConsumer == null) problems.add("httpClientBuilderConsumer must not be null");
-      if (maxRequestBodyBytes <= 0) problems.add("maxRequestBodyBytes must be positive");
       if (!problems.isEmpty()) {
         throw new IllegalStateException("invalid KubeGuard fabric8 configuration: " + String.join("; ", problems));
       }
@@ -123,13 +119,15 @@ public final class KubeGuardFabric8 {
       if (httpClientFactory != null) {
         b.withHttpClientFactory(httpClientFactory);
       }
-      GuardInterceptor interceptor = new GuardInterceptor(guard, serviceIdentity, maxRequestBodyBytes);
+      GuardInterceptor interceptor = new GuardInterceptor(guard, serviceIdentity);
       Consumer<HttpClient.Builder> theirs = httpClientBuilderConsumer;
+      // Runs after fabric8's applyCommonConfiguration, which turns redirect following on.
       b.withHttpClientBuilderConsumer(h -> {
         theirs.accept(h);
         h.addOrReplaceInterceptor(GuardInterceptor.NAME, interceptor);
+        Redirects.off(h);
       });
-      return new GuardedKubernetesClient(b.build(), guard);
+      return new GuardedKubernetesClient(b.build(), interceptor);
     }
   }
 

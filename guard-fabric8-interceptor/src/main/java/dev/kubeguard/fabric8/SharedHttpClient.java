@@ -1,6 +1,5 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
-import dev.kubeguard.core.Guard;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -13,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code HttpClient} of every client {@code GuardedKubernetesClient} hands out: a view of the
- * guarded client's HTTP client that shares its connections and interceptors, and adds the two
+ * guarded client's HTTP client that shares its connections and interceptors, and adds the three
  * things fabric8's interceptors cannot do.
  *
  * <ul>
@@ -21,8 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@code GuardedKubernetesClient}, so a tool handler closing its client (try-with-resources)
  *       cannot break everyone else's.
  *   <li>{@link #newWebSocketBuilder()} builds each WebSocket on its own derived client tagged with a
- *       {@link SessionEnd}, so the session's end (close, error, failed handshake) is recorded
- *       against the verdict the interceptor gave its handshake.
+ *       {@link SessionEnd}, so the session's start and end (close, error, failed handshake) are
+ *       reported to the exchange the interceptor began for its handshake.
+ *   <li>{@link #newBuilder()} derives clients that stay guarded and bound to the same identity
+ *       ({@link SharedClientBuilder}).
  * </ul>
  *
  * <p>Requests are passed on unchanged (the interceptors inside judge them). Clients fabric8 derives
@@ -32,18 +33,22 @@ final class SharedHttpClient implements HttpClient {
 
   private final HttpClient shared;
   private final HttpClient owner;
-  private final Guard guard;
+  private final GuardInterceptor guard;
+  private final IdentityBinding binding;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * @param shared the derived client requests go through
    * @param owner the guarded client's own HTTP client, whose close ends every view (the OkHttp
    *     backend does not tell derived clients that it closed)
+   * @param guard the interceptor every client derived from this one keeps
+   * @param binding who its requests are made for ({@code null}: the service identity)
    */
-  SharedHttpClient(HttpClient shared, HttpClient owner, Guard guard) {
+  SharedHttpClient(HttpClient shared, HttpClient owner, GuardInterceptor guard, IdentityBinding binding) {
     this.shared = shared;
     this.owner = owner;
     this.guard = guard;
+    this.binding = binding;
   }
 
   /** Marks this view closed; the shared connections stay open. */
@@ -59,7 +64,7 @@ final class SharedHttpClient implements HttpClient {
 
   @Override
   public DerivedClientBuilder newBuilder() {
-    return new SharedClientBuilder(shared.newBuilder(), owner, guard);
+    return new SharedClientBuilder(shared.newBuilder(), owner, guard, binding);
   }
 
   @Override
@@ -75,7 +80,7 @@ final class SharedHttpClient implements HttpClient {
 
   @Override
   public WebSocket.Builder newWebSocketBuilder() {
-    SessionEnd end = new SessionEnd(guard);
+    SessionEnd end = new SessionEnd();
     // A derived client per session (sharing the connections) carries the SessionEnd as a tag,
     // the only per-request thing fabric8 shows interceptors besides the request itself.
     HttpClient session = shared.newBuilder().tag(end).build();

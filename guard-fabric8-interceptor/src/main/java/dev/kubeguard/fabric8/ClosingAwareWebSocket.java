@@ -1,4 +1,4 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
 import io.fabric8.kubernetes.client.http.WebSocket;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
-import dev.kubeguard.core.Verdict;
+import dev.kubeguard.core.GuardedExchange;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -8,27 +8,27 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verdicts of requests in flight keyed by the identity of the request's {@link URI} object, held
+ * Exchanges of requests in flight keyed by the identity of the request's {@link URI} object, held
  * weakly so an entry fabric8 never reports back on disappears with its request. Thread-safe.
  */
 final class InFlight {
 
-  private final Map<Key, Verdict> verdicts = new ConcurrentHashMap<>();
+  private final Map<Key, GuardedExchange> exchanges = new ConcurrentHashMap<>();
   private final ReferenceQueue<URI> collected = new ReferenceQueue<>();
 
-  void put(URI uri, Verdict v) {
+  void put(URI uri, GuardedExchange v) {
     purge();
-    verdicts.put(new Key(uri, collected), v);
+    exchanges.put(new Key(uri, collected), v);
   }
 
-  Verdict remove(URI uri) {
+  GuardedExchange remove(URI uri) {
     purge();
-    return uri == null ? null : verdicts.remove(new Key(uri, null));
+    return uri == null ? null : exchanges.remove(new Key(uri, null));
   }
 
   private void purge() {
     for (Object k; (k = collected.poll()) != null; ) {
-      verdicts.remove(k);
+      exchanges.remove(k);
     }
   }
 

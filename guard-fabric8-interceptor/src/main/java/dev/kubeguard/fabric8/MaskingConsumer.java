@@ -1,9 +1,8 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
 import dev.kubeguard.api.spi.MaskingException;
-import dev.kubeguard.api.spi.MaskingStream;
-import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.Verdict;
+import dev.kubeguard.core.GuardedExchange;
+import dev.kubeguard.core.ResponseStream;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
@@ -14,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits in front of fabric8's body consumer and passes it only masked bytes.
+ * Sits in front of fabric8's body consumer and passes it only what the exchange lets through: the
+ * body written through the exchange's {@link ResponseStream} (masked, captured, recorded there).
  *
  * <p>fabric8 wraps consumers before the response exists, and may hand the first chunk over before
  * {@link #onResponse} (fabric8's {@code after}) tells the status and content type the masker
@@ -25,24 +25,24 @@ import org.slf4j.LoggerFactory;
  * fabric8's own consumers registered theirs: the JDK's {@code CompletableFuture} runs later
  * registrations first, so the tail reaches the consumer before it assembles the body.
  *
- * <p><b>Failure:</b> a body the masker cannot open is withheld: the call is cancelled and every
- * chunk refused. A masking error mid-stream fails the consumer (the backend then fails the call;
- * Vert.x reports it as a stream reset). No unmasked byte is ever passed on.
+ * <p><b>Failure:</b> a body the exchange withholds fails the call with fabric8's error for the
+ * exchange's {@code 500 Status}; the transfer is cancelled and every chunk refused. A masking error
+ * mid-stream fails the consumer the same way (the backend then fails the call). No unmasked byte is
+ * ever passed on; the exchange records what the caller got.
  * <b>Threading:</b> chunks, {@code after} and {@code done} may come on different threads; all
  * state is guarded by this object's monitor (reentrant, as backends may deliver the next chunk
  * from inside the consumer's demand call).
  */
-public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
+final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
 
   private static final Logger LOG = LoggerFactory.getLogger(MaskingConsumer.class);
   /** The most a body may send before its headers are processed; in practice one chunk. */
   private static final int MAX_EARLY_BYTES = 1 << 20;
 
-  private final Guard guard;
-  private final Verdict verdict;
+  private final GuardedExchange exchange;
   private final AsyncBody.Consumer<List<ByteBuffer>> downstream;
 
-  private MaskingStream stream;
+  private ResponseStream stream;
   private List<ByteBuffer> collecting;
   private final List<ByteBuffer> early = new ArrayList<>();
   private int earlyBytes;
@@ -51,42 +51,44 @@ public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer
   private boolean ended;
   private boolean doneHooked;
 
-  MaskingConsumer(Guard guard, Verdict verdict, AsyncBody.Consumer<List<ByteBuffer>> downstream) {
-    this.guard = guard;
-    this.verdict = verdict;
+  MaskingConsumer(GuardedExchange exchange, AsyncBody.Consumer<List<ByteBuffer>> downstream) {
+    this.exchange = exchange;
     this.downstream = downstream;
   }
 
-  /** A consumer that refuses every byte: used when no verdict can be found for a response. */
+  /** A consumer that refuses every byte: used when no exchange can be found for a response. */
   static AsyncBody.Consumer<List<ByteBuffer>> refusing(String why) {
     return (value, body) -> {
       throw new IOException("kubeguard: response withheld: " + why);
     };
   }
 
-  /** The response's status and headers are known: open the masking stream for it. */
+  /** The response's status and headers are known: the exchange decides what the caller gets. */
   synchronized void onResponse(HttpResponse<?> response) {
     if (ended) {
       return;
     }
-    // After a retried request fabric8 reuses this consumer for the new response.
+    // fabric8 resends a request an interceptor's afterFailure asked for (a 401 answered by a token
+    // refresh) through this same consumer: the caller gets only the last response, so that is the
+    // one the exchange reports; the superseded one was never passed on and is left unrecorded.
     stream = null;
     withheld = false;
-    try {
-      stream = guard.openResponse(verdict, response.code(), response.header("Content-Type"),
-          response.header("Content-Encoding"), chunk -> {
-            ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
-            copy.put(chunk).flip();
-            collecting.add(copy);
-          });
-    } catch (MaskingException | RuntimeException e) {
+    GuardedExchange.Reply reply = exchange.respond(response.code(), response.header("Content-Type"),
+        response.header("Content-Encoding"), false, chunk -> {
+          ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
+          copy.put(chunk).flip();
+          collecting.add(copy);
+        });
+    if (reply instanceof GuardedExchange.Reply.Withhold withhold) {
       withheld = true;
-      LOG.warn("kubeguard: withholding the response body of auditID {}: {}", verdict.auditId(), e.getMessage());
+      LOG.warn("kubeguard: withholding the response body of auditID {}", exchange.auditId());
       if (response.body() instanceof AsyncBody body) {
-        withhold(body, e.getMessage());
+        body.done().completeExceptionally(Denials.withheld(withhold));
+        body.cancel();
       }
       return;
     }
+    stream = ((GuardedExchange.Reply.Pass) reply).body();
     if (response.body() instanceof AsyncBody body && !doneHooked) {
       // Only ends an empty body (recording it); a body with data is ended by the listener its
       // first chunk registers, which runs before the consumer's own.
@@ -120,7 +122,10 @@ public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer
       earlyBody = body;
       if (earlyBytes > MAX_EARLY_BYTES) {
         withheld = true;
-        throw new IOException("kubeguard: response body arrived before its headers were processed");
+        ended = true;
+        IOException e = new IOException("kubeguard: response body arrived before its headers were processed");
+        exchange.failed(e);
+        throw e;
       }
       return; // onResponse masks and delivers these, which also asks the backend for more
     }
@@ -180,10 +185,15 @@ public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer
       return;
     }
     ended = true;
-    if (failure != null || withheld || stream == null) {
-      if (stream != null && !withheld) {
-        guard.recordFailure(verdict, failure);
-      }
+    if (withheld) {
+      return; // the exchange already recorded the withheld body
+    }
+    if (stream == null) {
+      exchange.failed(failure != null ? failure : new IOException("response body ended before its headers were processed"));
+      return;
+    }
+    if (failure != null) {
+      stream.abort("response body failed: " + failure.getClass().getSimpleName());
       return;
     }
     List<ByteBuffer> tail = new ArrayList<>();
@@ -195,7 +205,7 @@ public final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer
       }
     } catch (Exception e) {
       // The body already completed: the caller sees it truncated, never unmasked.
-      LOG.warn("kubeguard: the end of the response body of auditID {} was withheld: {}", verdict.auditId(), e.getMessage());
+      LOG.warn("kubeguard: the end of the response body of auditID {} was withheld: {}", exchange.auditId(), e.getMessage());
     } finally {
       collecting = null;
     }

@@ -1,9 +1,8 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kubeguard.core.KubeStatus;
-import dev.kubeguard.core.Verdict;
+import dev.kubeguard.core.GuardedExchange;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -19,29 +18,28 @@ final class Denials {
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  /** The exception for a denied verdict, carrying the Guard's own {@code v1 Status}. */
-  static KubernetesClientException forbidden(HttpRequest request, Verdict v) {
-    return failure(request, status(v.statusBody(), v.httpStatus(), v.message()));
-  }
-
   /** The exception for a denied exchange, carrying the Guard's own {@code v1 Status}. */
-  static KubernetesClientException forbidden(HttpRequest request, dev.kubeguard.core.GuardedExchange x) {
-    return failure(request, status(x.statusBody(), x.statusCode(), x.message()));
-  }
-
-  /** The exception for a request the adapter itself refuses after the Guard allowed it. */
-  static KubernetesClientException forbidden(HttpRequest request, Verdict allowed, String reason) {
-    byte[] body = KubeStatus.forbidden(allowed.request().identity().user(), allowed.request().attributes(), reason);
-    return failure(request, status(body, 403, reason));
+  static KubernetesClientException forbidden(HttpRequest request, GuardedExchange denied) {
+    return failure(request, status(denied.statusBody(), denied.statusCode(), "Forbidden", denied.message()));
   }
 
   /**
-   * The exception a caller gets for a response body KubeGuard withheld: fabric8's error for a
-   * {@code 500 InternalError} Status, as the API server itself would send.
+   * The exception a caller gets for a response body the exchange withheld: fabric8's error for the
+   * Status it answers instead ({@code 500 InternalError}), as the API server itself would send.
+   */
+  static KubernetesClientException withheld(GuardedExchange.Reply.Withhold reply) {
+    Status status = status(reply.body(), reply.code(), "InternalError", "kubeguard: response withheld");
+    return new KubernetesClientException(status.getMessage(), reply.code(), status);
+  }
+
+  /**
+   * The exception for a body the masker failed on mid-stream (the exchange recorded it as a 500):
+   * the same {@code InternalError} Status, before the backend can report it its own way.
    */
   static KubernetesClientException withheld(String why) {
     String message = "kubeguard: response withheld: " + why;
-    Status status = status(KubeStatus.internalError(message), 500, message);
+    Status status = new StatusBuilder().withStatus("Failure").withReason("InternalError").withCode(500)
+        .withMessage(message).build();
     return new KubernetesClientException(message, 500, status);
   }
 
@@ -51,16 +49,16 @@ final class Denials {
     return new KubernetesClientException(message, null, status.getCode(), status, request);
   }
 
-  private static Status status(byte[] body, int code, String message) {
+  private static Status status(byte[] body, int code, String reason, String message) {
     try {
       Status s = JSON.readValue(body, Status.class);
       if (s.getCode() != null && s.getCode() == code) {
         return s;
       }
     } catch (IOException | RuntimeException e) {
-      // fall through to a Status built from the verdict's own fields
+      // fall through to a Status built from the exchange's own fields
     }
-    return new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(code).withMessage(message).build();
+    return new StatusBuilder().withStatus("Failure").withReason(reason).withCode(code).withMessage(message).build();
   }
 
   private Denials() {}

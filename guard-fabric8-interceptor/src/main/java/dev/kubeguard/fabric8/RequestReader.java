@@ -1,4 +1,4 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
 import dev.kubeguard.api.KubeRequest;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -38,21 +38,31 @@ final class RequestReader {
    */
   static KubeRequest read(HttpRequest request, BasicBuilder builder, boolean upgrade, int maxBodyBytes)
       throws UnreadableBodyException {
-    Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
     byte[] body = null;
     if (request instanceof StandardHttpRequest standard) {
-      if (standard.getContentType() != null && request.header("Content-Type") == null) {
-        headers.put("Content-Type", List.of(standard.getContentType()));
-      }
       body = body(standard, builder, maxBodyBytes);
     } else if (request.bodyString() != null) {
       body = request.bodyString().getBytes(StandardCharsets.UTF_8);
+    }
+    return new KubeRequest(request.method(), target(request.uri()), headers(request, upgrade), body);
+  }
+
+  /** The request without its body: what a refusal of an unreadable body records. */
+  static KubeRequest withoutBody(HttpRequest request, boolean upgrade) {
+    return new KubeRequest(request.method(), target(request.uri()), headers(request, upgrade), null);
+  }
+
+  private static Map<String, List<String>> headers(HttpRequest request, boolean upgrade) {
+    Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+    if (request instanceof StandardHttpRequest standard && standard.getContentType() != null
+        && request.header("Content-Type") == null) {
+      headers.put("Content-Type", List.of(standard.getContentType()));
     }
     if (upgrade) {
       headers.put("Connection", List.of("Upgrade"));
       headers.put("Upgrade", List.of("websocket"));
     }
-    return new KubeRequest(request.method(), target(request.uri()), headers, body);
+    return headers;
   }
 
   /** The origin-form request target as sent: raw (still percent-encoded) path and query. */

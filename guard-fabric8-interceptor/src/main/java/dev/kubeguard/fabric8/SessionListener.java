@@ -1,12 +1,12 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
 import io.fabric8.kubernetes.client.http.WebSocket;
 import java.nio.ByteBuffer;
 
 /**
- * Passes every WebSocket event to the caller's listener and ends the {@link SessionEnd} on close
- * or error, before the caller hears of it (so the end is recorded by the time the caller's
- * {@code onClose} runs). The caller sees the socket through a {@link ClosingAwareWebSocket}, so a
+ * Passes every WebSocket event to the caller's listener and reports the session's start (open),
+ * and its end (close or error) to the {@link SessionEnd} before the caller hears of it (so each is
+ * recorded by the time the caller's callback runs). The caller sees the socket through a {@link ClosingAwareWebSocket}, so a
  * close it starts is known. Frames are passed untouched: they are neither masked nor recorded.
  * <b>Threading:</b> called on the backend's I/O threads, one callback at a time per session, as
  * the caller's listener is.
@@ -37,7 +37,11 @@ final class SessionListener implements WebSocket.Listener {
 
   @Override
   public void onOpen(WebSocket webSocket) {
-    delegate.onOpen(shown(webSocket));
+    try {
+      end.opened();
+    } finally {
+      delegate.onOpen(shown(webSocket));
+    }
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.kubeguard.fabric8.internal;
+package dev.kubeguard.fabric8;
 
 import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Identity;
@@ -14,15 +14,15 @@ import java.util.Objects;
  * @param identity who the requests are made for
  * @param context the tool, session and correlation id to report (its time is replaced per request)
  */
-public record IdentityBinding(Identity identity, CallContext context) {
+record IdentityBinding(Identity identity, CallContext context) {
 
-  public IdentityBinding {
+  IdentityBinding {
     Objects.requireNonNull(identity, "identity");
     context = context == null ? CallContext.now() : context;
   }
 
   /** The context of one request made now. */
-  public CallContext contextNow() {
+  CallContext contextNow() {
     return new CallContext(context.tool(), context.sessionId(), context.correlationId(), Instant.now());
   }
 }
