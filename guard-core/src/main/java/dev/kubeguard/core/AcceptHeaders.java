@@ -8,7 +8,7 @@ import java.util.StringJoiner;
  * reads. kube-apiserver serves protobuf or CBOR when asked; a guard that let those through
  * unmasked would leak, and one that received them would have to withhold the body. Stateless.
  */
-public final class AcceptHeaders {
+final class AcceptHeaders {
 
   /** What is asked for when nothing the masker reads was in the header. */
   public static final String JSON = "application/json";

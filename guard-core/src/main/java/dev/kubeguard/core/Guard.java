@@ -137,7 +137,7 @@ public final class Guard {
    * always a denial). Records the decision before returning; forward only if
    * {@link Verdict#allowed()}. Adapters use {@link #begin} instead, which adds the wire rules.
    */
-  public Verdict check(Identity identity, KubeRequest request, CallContext context) {
+  Verdict check(Identity identity, KubeRequest request, CallContext context) {
     Objects.requireNonNull(request, "request");
     CallContext ctx = context == null ? CallContext.now() : context;
     Instant received = clock.instant();
@@ -183,7 +183,7 @@ public final class Guard {
    * Approval cannot be given without a request to bind it to, so a decision requiring one is a
    * denial here.
    */
-  public Verdict check(AccessRequest question) {
+  Verdict check(AccessRequest question) {
     Objects.requireNonNull(question, "question");
     return conclude(decideAll(List.of(question)), UUID.randomUUID().toString(), clock.instant());
   }
@@ -345,7 +345,7 @@ public final class Guard {
    * @throws MaskingException when the body cannot be masked (an encoding or content type the
    *     masker cannot read): withhold it and answer {@link KubeStatus#internalError}
    */
-  public ResponseStream openResponse(Verdict v, int code, String contentType, String contentEncoding, ChunkSink downstream)
+  ResponseStream openResponse(Verdict v, int code, String contentType, String contentEncoding, ChunkSink downstream)
       throws MaskingException {
     if (!v.allowed()) {
       throw new IllegalStateException("a denied request has no response to open");
@@ -389,7 +389,7 @@ public final class Guard {
    * {@code startedAt}, with the WebSocket close code and reason. Never throws for the recorder's
    * sake (logged instead: the session is already over).
    */
-  public void recordSessionEnd(Verdict v, Instant startedAt, int closeCode, String closeReason) {
+  void recordSessionEnd(Verdict v, Instant startedAt, int closeCode, String closeReason) {
     if (!v.allowed() || v.obligations().auditLevel() == AuditLevel.NONE) {
       return;
     }
@@ -428,7 +428,7 @@ public final class Guard {
   }
 
   /** Records that an allowed request failed before a response (connection error, timeout). */
-  public void recordFailure(Verdict v, Throwable cause) {
+  void recordFailure(Verdict v, Throwable cause) {
     recordResponse(v, 0, null, 0, clock.instant(), "request failed: " + cause.getClass().getSimpleName());
   }
 

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
  * ({@code responsewriters.forbiddenMessage} + {@code errors.NewForbidden}) with KubeGuard's
  * reason appended, as the apiserver appends an authorizer's reason.
  */
-public final class KubeStatus {
+final class KubeStatus {
 
   private static final JsonFactory JSON = new JsonFactory();
 

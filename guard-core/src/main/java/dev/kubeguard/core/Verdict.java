@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param httpStatus 0 when allowed, else the status to answer (403)
  * @param message why it was denied, or {@code ""}
  */
-public record Verdict(
+record Verdict(
     boolean allowed,
     Decision decision,
     AccessRequest request,

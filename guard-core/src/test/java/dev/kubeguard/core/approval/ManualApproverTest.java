@@ -11,7 +11,7 @@ import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.KubeRequest;
 import dev.kubeguard.core.Guard;
-import dev.kubeguard.core.Verdict;
+import dev.kubeguard.core.GuardedExchange;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -35,15 +35,15 @@ class ManualApproverTest {
     ManualApprover approver = new ManualApprover().onRequest(notified::add);
     Guard guard = guardNeeding(2, approver);
 
-    Verdict first = guard.check(BOB, DELETE, CallContext.now());
+    GuardedExchange first = guard.begin(BOB, DELETE, CallContext.now());
     assertThat(notified).singleElement().satisfies(r -> assertThat(r.id()).isEqualTo(first.approvalId()));
     assertThat(approver.pending()).extracting(ApprovalRequest::id).containsExactly(first.approvalId());
 
     assertThat(approver.approve(first.approvalId(), Identity.of("alice", "sre"), "")).isFalse();
-    assertThat(guard.check(BOB, DELETE, CallContext.now()).allowed()).isFalse();
+    assertThat(guard.begin(BOB, DELETE, CallContext.now()).allowed()).isFalse();
     assertThat(approver.approve(first.approvalId(), Identity.of("carol", "sre"), "go")).isTrue();
 
-    assertThat(guard.check(BOB, DELETE, CallContext.now()).allowed()).isTrue();
+    assertThat(guard.begin(BOB, DELETE, CallContext.now()).allowed()).isTrue();
     assertThat(approver.pending()).isEmpty();
   }
 
@@ -51,13 +51,13 @@ class ManualApproverTest {
   void theRequesterCannotApproveAndOneRefusalEndsIt() {
     ManualApprover approver = new ManualApprover();
     Guard guard = guardNeeding(1, approver);
-    String id = guard.check(BOB, DELETE, CallContext.now()).approvalId();
+    String id = guard.begin(BOB, DELETE, CallContext.now()).approvalId();
 
     assertThatThrownBy(() -> approver.approve(id, BOB, "mine"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot approve");
     approver.deny(id, Identity.of("alice", "sre"), "freeze");
-    Verdict v = guard.check(BOB, DELETE, CallContext.now());
+    GuardedExchange v = guard.begin(BOB, DELETE, CallContext.now());
     assertThat(v.allowed()).isFalse();
     assertThat(v.message()).contains("denied: freeze");
     assertThatThrownBy(() -> approver.approve(id, Identity.of("alice", "sre"), ""))

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
-import dev.kubeguard.core.KubeStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -259,18 +258,6 @@ class DefaultMaskerTest {
     assertThatThrownBy(() -> MaskingProfile.builder("p").detector("a*").build()).hasMessageContaining("empty string");
     assertThatThrownBy(() -> MaskingProfile.builder("p").fieldPath("Secret", "a..b").build()).hasMessageContaining("empty segment");
     assertThatThrownBy(() -> MaskingProfile.builder("bad name").build()).hasMessageContaining("letters, digits");
-  }
-
-  @Test
-  void statusBodyIsAKubernetesInternalErrorStatus() throws Exception {
-    JsonNode s = MaskedOutput.JSON.readTree(KubeStatus.internalError("cannot mask \"x\""));
-    assertThat(s.get("kind").asText()).isEqualTo("Status");
-    assertThat(s.get("apiVersion").asText()).isEqualTo("v1");
-    assertThat(s.get("metadata").isEmpty()).isTrue();
-    assertThat(s.get("status").asText()).isEqualTo("Failure");
-    assertThat(s.get("message").asText()).isEqualTo("cannot mask \"x\"");
-    assertThat(s.get("reason").asText()).isEqualTo("InternalError");
-    assertThat(s.get("code").asInt()).isEqualTo(500);
   }
 
   static byte[] bytes(ByteBuffer c) {
