@@ -20,8 +20,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code kubeguard audit verify|replay}: checks a chained audit trail, or replays its recorded
@@ -35,7 +35,7 @@ import java.util.List;
  *       recorded decision (recorded and replayed effect), then a JSON summary line (exit 0).
  * </ul>
  *
- * Usage errors exit 2. Stateless.
+ * Usage errors exit 2 ({@link Command#ERROR}). Stateless.
  */
 final class AuditCommand implements Command {
 
@@ -52,74 +52,95 @@ final class AuditCommand implements Command {
         + "audit replay --policy FILE [--policy FILE] AUDIT...";
   }
 
+  private static final String VERIFY_HELP =
+      """
+      usage: kubeguard audit verify [--tolerate-incomplete] [--checkpoint FILE --key JWK [--closed]] FILE...
+        Checks the hash chain of a JSON Lines audit trail written by JsonlAuditRecorder: any
+        edited, deleted, inserted or reordered line breaks it. Give the files oldest first
+        (rotated files, then the active one). Prints "OK <n> events" or
+        "BROKEN <file>:<line>: <why>".
+        --tolerate-incomplete  accept an unterminated last line (a crash mid-write)
+        --checkpoint FILE      the signed checkpoint (<active file>.checkpoint); with --key,
+                               also detects a tail cut off before the checkpointed line
+        --key JWK              the public key (EC or RSA JWK file) the checkpoint is signed with
+        --closed               the chain was closed: the checkpoint must cover its last line
+      """ + EXIT_CODES;
+
+  private static final String REPLAY_HELP =
+      """
+      usage: kubeguard audit replay --policy FILE [--policy FILE]... AUDIT...
+        What a new policy would have decided for every request recorded in the audit trail:
+        one JSON line per recorded decision (file, line, auditID, user, verb, requestURI,
+        recorded and replayed effect, changed, rule, reason), then one summary line
+        {"summary":{"replayed","unchanged","allowedToDenied","deniedToAllowed","otherChanges","skipped"}}.
+        Exits 0 whatever changed: read the summary (or the lines) to gate on it.
+      """ + EXIT_CODES;
+
+  @Override
+  public String help() {
+    return """
+        usage: kubeguard audit verify [options] FILE...
+               kubeguard audit replay --policy FILE... AUDIT...
+          verify: check an audit trail's hash chain (and signed checkpoint)
+          replay: see what a new policy would have decided for every recorded request
+          kubeguard audit verify --help, kubeguard audit replay --help for their options.
+        """ + EXIT_CODES;
+  }
+
   @Override
   public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     if (args.isEmpty()) {
-      err.println("kubeguard audit: say verify or replay\nusage: kubeguard " + usage());
-      return 2;
+      err.println("kubeguard audit: say verify or replay (try --help)");
+      return ERROR;
     }
     List<String> rest = args.subList(1, args.size());
     return switch (args.get(0)) {
+      case "--help", "-h" -> {
+        out.print(help());
+        yield OK;
+      }
       case "verify" -> verify(rest, out, err);
       case "replay" -> replay(rest, out, err);
       default -> {
-        err.println("kubeguard audit: unknown subcommand '" + args.get(0) + "'\nusage: kubeguard " + usage());
-        yield 2;
+        err.println("kubeguard audit: unknown subcommand '" + args.get(0) + "' (try --help)");
+        yield ERROR;
       }
     };
   }
 
-  private int verify(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    boolean tolerate = false;
-    boolean closed = false;
-    Path checkpoint = null;
-    Path key = null;
-    List<Path> files = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      switch (a) {
-        case "--tolerate-incomplete" -> tolerate = true;
-        case "--closed" -> closed = true;
-        case "--checkpoint", "--key" -> {
-          if (i + 1 >= args.size()) {
-            err.println("kubeguard audit verify: " + a + " needs a file");
-            return 2;
-          }
-          Path p = Path.of(args.get(++i));
-          if (a.equals("--checkpoint")) {
-            checkpoint = p;
-          } else {
-            key = p;
-          }
-        }
-        default -> {
-          if (a.startsWith("--")) {
-            err.println("kubeguard audit verify: unknown option " + a);
-            return 2;
-          }
-          files.add(Path.of(a));
-        }
+  private int verify(List<String> argv, PrintStream out, PrintStream err) throws Exception {
+    Args args;
+    try {
+      args = Args.parse(argv, Args.Spec.of(Set.of("--checkpoint", "--key"), Set.of("--tolerate-incomplete", "--closed")));
+      if (args.help()) {
+        out.print(VERIFY_HELP);
+        return OK;
       }
+      if (args.operands().isEmpty()) {
+        throw new Args.UsageException("name at least one audit file, oldest first");
+      }
+      if ((args.one("--checkpoint") == null) != (args.one("--key") == null)
+          || (args.flag("--closed") && args.one("--checkpoint") == null)) {
+        throw new Args.UsageException("--checkpoint and --key go together (and --closed needs them)");
+      }
+    } catch (Args.UsageException e) {
+      err.println("kubeguard audit verify: " + e.getMessage() + " (try --help)");
+      return ERROR;
     }
-    if (files.isEmpty()) {
-      err.println("kubeguard audit verify: name at least one audit file, oldest first");
-      return 2;
-    }
-    if ((checkpoint == null) != (key == null) || (closed && checkpoint == null)) {
-      err.println("kubeguard audit verify: --checkpoint and --key go together (and --closed needs them)");
-      return 2;
-    }
-    AuditVerifier.Options options =
-        checkpoint == null ? AuditVerifier.Options.strict() : AuditVerifier.Options.withCheckpoint(checkpoint, verifier(key));
-    if (tolerate) {
+    List<Path> files = args.operands().stream().map(Path::of).toList();
+    String checkpoint = args.one("--checkpoint");
+    AuditVerifier.Options options = checkpoint == null
+        ? AuditVerifier.Options.strict()
+        : AuditVerifier.Options.withCheckpoint(Path.of(checkpoint), verifier(Path.of(args.one("--key"))));
+    if (args.flag("--tolerate-incomplete")) {
       options = options.toleratingIncompleteLastLine();
     }
-    if (closed) {
+    if (args.flag("--closed")) {
       options = options.closedChain();
     }
     AuditVerificationResult result = AuditVerifier.verify(files, options);
     out.println(result.summary());
-    return result.ok() ? 0 : 1;
+    return result.ok() ? OK : NO;
   }
 
   /** A verifier for the public JWK in {@code file} (EC or RSA). */
@@ -137,34 +158,29 @@ final class AuditCommand implements Command {
     throw new JOSEException("checkpoint key must be an EC or RSA JWK, got " + jwk.getKeyType());
   }
 
-  private int replay(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    List<Path> policies = new ArrayList<>();
-    List<Path> audits = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--policy")) {
-        if (i + 1 >= args.size()) {
-          err.println("kubeguard audit replay: --policy needs a file");
-          return 2;
-        }
-        policies.add(Path.of(args.get(++i)));
-      } else if (a.startsWith("--")) {
-        err.println("kubeguard audit replay: unknown option " + a);
-        return 2;
-      } else {
-        audits.add(Path.of(a));
+  private int replay(List<String> argv, PrintStream out, PrintStream err) throws Exception {
+    Args args;
+    try {
+      args = Args.parse(argv, Args.Spec.of(Set.of("--policy"), Set.of()));
+      if (args.help()) {
+        out.print(REPLAY_HELP);
+        return OK;
       }
+      if (args.all("--policy").isEmpty() || args.operands().isEmpty()) {
+        throw new Args.UsageException("needs --policy FILE and at least one audit file");
+      }
+    } catch (Args.UsageException e) {
+      err.println("kubeguard audit replay: " + e.getMessage() + " (try --help)");
+      return ERROR;
     }
-    if (policies.isEmpty() || audits.isEmpty()) {
-      err.println("kubeguard audit replay: needs --policy FILE and at least one audit file");
-      return 2;
-    }
+    List<Path> policies = args.all("--policy").stream().map(Path::of).toList();
+    List<Path> audits = args.operands().stream().map(Path::of).toList();
     PolicyEngine engine;
     try {
       engine = PolicyLoader.load(policies);
     } catch (PolicyLoadException e) {
       err.println("kubeguard audit replay: cannot load policy: " + e.getMessage());
-      return 2;
+      return ERROR;
     }
     ReplayReport report = AuditReplay.replay(engine, audits, e -> out.println(entryJson(e)));
     ObjectNode summary = JSON.createObjectNode();
@@ -176,7 +192,7 @@ final class AuditCommand implements Command {
     s.put("otherChanges", report.otherChanges());
     s.put("skipped", report.skipped());
     out.println(summary);
-    return 0;
+    return OK;
   }
 
   private static String entryJson(ReplayEntry e) {

@@ -30,10 +30,34 @@ final class ClassifyCommand implements Command {
   }
 
   @Override
+  public String help() {
+    return """
+        usage: kubeguard classify < requests.jsonl
+          Reads one request per line, {"method":"GET","url":"/api/v1/...","headers":{...}},
+          and prints kube-apiserver's RequestInfo for it, one JSON object per line, with the
+          fields of RequestInfoFactory.NewRequestInfo (isResourceRequest, path, verb, apiPrefix,
+          apiGroup, apiVersion, namespace, resource, subresource, name, parts, fieldSelector,
+          labelSelector). The URL is read as the server reads it: percent-decoded once, then split.
+          A request the server itself rejects answers {"error":..., "code":400|500} (not a failure);
+          a line that is not such a request answers {"error":..., "line":n} and processing goes on.
+        """ + EXIT_CODES;
+  }
+
+  @Override
   public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-    if (!args.isEmpty()) {
-      err.println("kubeguard classify takes no arguments; it reads JSON lines on stdin");
-      return 2;
+    Args parsed;
+    try {
+      parsed = Args.parse(args, Args.Spec.of(java.util.Set.of(), java.util.Set.of()));
+      if (!parsed.operands().isEmpty()) {
+        throw new Args.UsageException("takes no arguments; it reads JSON lines on stdin");
+      }
+    } catch (Args.UsageException e) {
+      err.println("kubeguard classify: " + e.getMessage() + " (try --help)");
+      return ERROR;
+    }
+    if (parsed.help()) {
+      out.print(help());
+      return OK;
     }
     return JsonLines.process(in, out, line -> {
       KubeRequest request = Requests.from(line);

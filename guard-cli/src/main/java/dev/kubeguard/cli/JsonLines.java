@@ -35,7 +35,7 @@ final class JsonLines {
     }
   }
 
-  /** Returns 0 when every line was handled, 1 otherwise. Blank lines are skipped. */
+  /** Returns {@link Command#OK} when every line was handled, {@link Command#ERROR} otherwise. Blank lines are skipped. */
   static int process(InputStream in, PrintStream out, Handler handler) throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     boolean failed = false;
@@ -65,7 +65,7 @@ final class JsonLines {
       out.println(JSON.writeValueAsString(result));
     }
     out.flush();
-    return failed ? 1 : 0;
+    return failed ? Command.ERROR : Command.OK;
   }
 
   static ObjectNode error(long line, String message) {

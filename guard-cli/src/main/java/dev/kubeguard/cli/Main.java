@@ -1,9 +1,13 @@
 package dev.kubeguard.cli;
 
-import java.util.Arrays;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Properties;
 
-/** Entry point of {@code java -jar kubeguard.jar}. */
+/** Entry point of the {@code kubeguard} command ({@code java -jar kubeguard.jar}). */
 public final class Main {
 
   // One line per command, in the order --help lists them.
@@ -16,24 +20,79 @@ public final class Main {
     );
   }
 
-  public static void main(String[] args) throws Exception {
-    System.exit(run(args));
+  public static void main(String[] args) {
+    System.exit(run(List.of(args), System.in, System.out, System.err));
   }
 
-  static int run(String[] args) throws Exception {
+  /** Runs one command line; returns the exit status ({@link Command#OK}, {@link Command#NO}, {@link Command#ERROR}). */
+  static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
     List<Command> commands = commands();
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      System.out.println("usage: kubeguard <command> [options]");
-      commands.forEach(c -> System.out.println("  " + c.usage()));
-      return args.length == 0 ? 2 : 0;
+    if (args.isEmpty()) {
+      err.print(help(commands));
+      return Command.ERROR;
+    }
+    String first = args.get(0);
+    switch (first) {
+      case "--help", "-h" -> {
+        out.print(help(commands));
+        return Command.OK;
+      }
+      case "--version", "version" -> {
+        out.println("kubeguard " + version());
+        return Command.OK;
+      }
+      case "help" -> {
+        if (args.size() == 1) {
+          out.print(help(commands));
+          return Command.OK;
+        }
+        return run(List.of(args.get(1), "--help"), in, out, err);
+      }
+      default -> { }
     }
     for (Command c : commands) {
-      if (c.name().equals(args[0])) {
-        return c.run(Arrays.asList(args).subList(1, args.length), System.in, System.out, System.err);
+      if (c.name().equals(first)) {
+        try {
+          return c.run(args.subList(1, args.size()), in, out, err);
+        } catch (IOException | UncheckedIOException e) {
+          out.flush();
+          err.println("kubeguard " + c.name() + ": " + e.getMessage());
+          return Command.ERROR;
+        } catch (Exception e) {
+          out.flush();
+          err.println("kubeguard " + c.name() + ": failed: " + e);
+          return Command.ERROR;
+        }
       }
     }
-    System.err.println("kubeguard: unknown command '" + args[0] + "' (try --help)");
-    return 2;
+    err.println("kubeguard: unknown command '" + first + "' (try kubeguard --help)");
+    return Command.ERROR;
+  }
+
+  static String help(List<Command> commands) {
+    StringBuilder s = new StringBuilder();
+    s.append("usage: kubeguard <command> [options]   (kubeguard <command> --help for each)\n");
+    s.append("       kubeguard --version\n\n");
+    for (Command c : commands) {
+      s.append("  ").append(c.usage()).append('\n');
+    }
+    s.append("\nOptions take --name value or --name=value.\n\n");
+    s.append(Command.EXIT_CODES);
+    return s.toString();
+  }
+
+  /** This build's version, from the jar's resources ({@code unknown} when run unpackaged and unfiltered). */
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private Main() {}

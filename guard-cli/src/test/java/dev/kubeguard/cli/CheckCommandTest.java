@@ -62,8 +62,8 @@ class CheckCommandTest {
         {"user":"eve","groups":[],"attributes":{"verb":"get","resource":"pods","namespace":"shop","apiVersion":"v1"}}
         {"user":"bob","groups":["developers"],"attributes":{"verb":"get","path":"/healthz"}}
         """, "--policy", guard.toString(), "--policy", rbac.toString());
-    assertThat(run.err()).isEmpty();
-    assertThat(run.exit()).isZero();
+    assertThat(run.err()).doesNotContain("WARN");
+    assertThat(run.exit()).isEqualTo(1);
     assertThat(run.lines()).hasSize(5);
     assertThat(effect(run, 0)).isEqualTo("ALLOW");
     assertThat(JSON.readTree(run.lines().get(0)).get("rule").asText()).contains("devs-view");
@@ -109,7 +109,7 @@ class CheckCommandTest {
         [1,2]
         {"user":"bob","method":"GET","url":"/api/v1/namespaces/a/pods/p%zz"}
         """, "--policy", ok.toString());
-    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(effect(run, 0)).isEqualTo("ALLOW");
     assertThat(JSON.readTree(run.lines().get(1)).get("line").asInt()).isEqualTo(2);
     assertThat(JSON.readTree(run.lines().get(2)).get("line").asInt()).isEqualTo(3);
@@ -159,7 +159,7 @@ class CheckCommandTest {
         {"user":"bob","method":"DELETE","url":"/api/v1/namespaces/a/pods/p"}
         {"user":"bob","method":"GET","url":"/api/v1/namespaces/a/secrets/s"}
         """, "--policy", readOnly.toString(), "--audit", audit.toString());
-    assertThat(run.exit()).isZero();
+    assertThat(run.exit()).isEqualTo(1);
     assertThat(Files.readAllLines(audit)).hasSize(3);
 
     CliRun verify = CliRun.of(new AuditCommand(), "", "verify", audit.toString());

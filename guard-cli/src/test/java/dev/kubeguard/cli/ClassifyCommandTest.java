@@ -38,7 +38,7 @@ class ClassifyCommandTest {
         {"url":"/api"}
         {"method":"GET","url":"/healthz"}
         """);
-    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.lines()).hasSize(4);
     assertThat(JSON.readTree(run.lines().get(0)).get("code").asInt()).isEqualTo(400);
     assertThat(JSON.readTree(run.lines().get(1)).get("line").asInt()).isEqualTo(2);

@@ -74,15 +74,15 @@ class MaskCommandTest {
   @Test
   void refusesProtobufWithAClearMessageAndNoOutput() throws Exception {
     Run r = runFile("secret-list.protobuf.bin", "--content-type", "application/vnd.kubernetes.protobuf");
-    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.status()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains("cannot mask this input").contains("withheld");
   }
 
   @Test
-  void stopsAtBrokenJsonWithStatusOne() throws Exception {
+  void stopsAtBrokenJsonWithStatusTwo() throws Exception {
     Run r = run(new ByteArrayInputStream("{\"kind\":\"Secret\",\"data\":{\"a\":".getBytes()));
-    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("cannot mask this input");
   }
 
@@ -95,7 +95,7 @@ class MaskCommandTest {
 
   @Test
   void rejectsUnknownProfilesAndOptions() throws Exception {
-    assertThat(runFile("configmap-get.json", "--profile", "strict").status()).isEqualTo(1);
+    assertThat(runFile("configmap-get.json", "--profile", "strict").status()).isEqualTo(2);
     Run bad = run(new ByteArrayInputStream(new byte[0]), "--frobnicate");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("unknown option '--frobnicate'");
