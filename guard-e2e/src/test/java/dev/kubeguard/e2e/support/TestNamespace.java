@@ -15,6 +15,9 @@ public final class TestNamespace {
   public static String create(KubernetesClient admin, String what) {
     String name = ("e2e-" + what + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    // No controller-manager creates it here, and pod admission requires it.
+    admin.serviceAccounts().inNamespace(name).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+        .withNewMetadata().withName("default").endMetadata().build()).create();
     return name;
   }
 
