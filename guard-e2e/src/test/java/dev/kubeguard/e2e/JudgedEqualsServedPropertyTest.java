@@ -65,7 +65,8 @@ class JudgedEqualsServedPropertyTest {
 
   @Test
   void officialClientSendsExactlyWhatTheGuardJudgedOrNothing() {
-    holds(new OkHttpProbe(OfficialClients.guarded(cp, gut.guard, Callers.PROBER).getHttpClient(), cp.url()));
+    holds(new OkHttpProbe(OfficialClients.guarded(cp, gut.guard, Callers.PROBER).getHttpClient(), cp.url(),
+        cp.admin().token()));
   }
 
   private void holds(Probe probe) {
