@@ -1,4 +1,4 @@
-package dev.kubeguard.e2e.knownbugs;
+package dev.kubeguard.e2e;
 
 import static org.quicktheories.QuickTheory.qt;
 
