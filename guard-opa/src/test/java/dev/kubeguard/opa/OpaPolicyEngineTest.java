@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 class OpaPolicyEngineTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  // A cold JVM's first HTTP call can take longer than the 250 ms default on a loaded machine;
+  // only the tests about timeouts set a short one.
+  private static final Duration PATIENT = Duration.ofSeconds(5);
 
   private FakeOpa opa;
   private OpaPolicyEngine engine;
@@ -27,7 +30,7 @@ class OpaPolicyEngineTest {
   @BeforeEach
   void startOpa() throws IOException {
     opa = new FakeOpa();
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(Duration.ofSeconds(5)).build();
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT).timeout(Duration.ofSeconds(5)).build();
   }
 
   @AfterEach
@@ -42,7 +45,7 @@ class OpaPolicyEngineTest {
 
   @Test
   void postsTheSubjectAccessReviewInputToTheDataPath() throws IOException {
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).bearerToken("opa-token").build();
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT).bearerToken("opa-token").build();
     opa.answer(200, "{\"result\": true}");
 
     engine.decide(Requests.createDeployment());
@@ -262,7 +265,7 @@ class OpaPolicyEngineTest {
   @Test
   void deniesWhenOpaIsSlowerThanTheTimeout() {
     opa.hold(1_000);
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(Duration.ofMillis(100)).build();
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT).timeout(Duration.ofMillis(100)).build();
     opa.answer(200, "{\"result\": true}");
 
     Decision d = engine.decide(Requests.createDeployment());
@@ -287,7 +290,7 @@ class OpaPolicyEngineTest {
 
   @Test
   void answersARepeatedQuestionFromTheCacheEvenAtAnotherTime() {
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision"))
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT)
         .decisionCache(Duration.ofMinutes(1), 100).build();
     opa.answer(200, "{\"result\": true, \"decision_id\": \"d-1\"}");
 
@@ -305,7 +308,7 @@ class OpaPolicyEngineTest {
 
   @Test
   void neverCachesAFailure() {
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision"))
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT)
         .decisionCache(Duration.ofMinutes(1), 100).build();
     opa.answer(503, "");
     Decision failed = engine.decide(Requests.createDeployment());
@@ -321,7 +324,7 @@ class OpaPolicyEngineTest {
   @Test
   void readsARotatingTokenOnEveryCallAndDeniesWhenItIsMissing() {
     AtomicInteger n = new AtomicInteger();
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision"))
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT)
         .bearerToken(() -> n.incrementAndGet() <= 2 ? "token-" + n.get() : "").build();
     opa.answer(200, "{\"result\": true}");
 
@@ -359,7 +362,7 @@ class OpaPolicyEngineTest {
 
   @Test
   void deniesWhenAPluggedInTransportThrows() {
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision"))
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT)
         .transport(req -> {
           throw new IllegalStateException("sdk not initialised");
         })
@@ -373,7 +376,7 @@ class OpaPolicyEngineTest {
 
   @Test
   void neverPrintsTheBearerToken() {
-    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).bearerToken("s3cr3t-opa-token").build();
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT).bearerToken("s3cr3t-opa-token").build();
     opa.answer(500, "{\"code\": \"unauthorized\", \"message\": \"missing token\"}");
 
     Decision d = engine.decide(Requests.createDeployment());
