@@ -7,7 +7,8 @@ package dev.kubeguard.api.spi;
  * drain the sink) and a push-based fabric8 consumer (chunks arrive, forwarded to the sink).
  *
  * <p><b>Threading:</b> {@link #open} is called concurrently and must be thread-safe; each
- * returned {@link MaskingStream} serves one body. <b>Failure:</b> {@code open} throws
+ * returned {@link MaskingStream} serves one body. <b>Blocking:</b> {@code open} must not block (no
+ * I/O): it runs on the thread that received the response headers. <b>Failure:</b> {@code open} throws
  * {@link MaskingException} for a body it cannot read (protobuf, CBOR, an unknown content type
  * under a profile that masks): the adapter then withholds the body and answers an error Status.
  */

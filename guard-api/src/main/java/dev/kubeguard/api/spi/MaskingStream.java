@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
  * {@link ChunkSink} given at {@link Masker#open}, then {@link #finish}.
  *
  * <p><b>Threading:</b> not thread-safe; one body, one caller at a time (calls may come from
- * different threads in sequence). <b>Memory:</b> bounded per stream whatever the body size: an
+ * different threads in sequence). <b>Blocking:</b> the stream itself only computes; {@link #write}
+ * and {@link #finish} block only while its {@link ChunkSink} does, which the adapter bounds (a
+ * caller reading slowly, an HTTP client applying backpressure). <b>Memory:</b> bounded per stream whatever the body size: an
  * implementation holds back at most what it needs to decide (a value split across chunks), never
  * the whole body. <b>Failure:</b> after a {@link MaskingException} the stream is dead and the
  * adapter must withhold the rest of the body; bytes already emitted were safe to emit.
