@@ -62,7 +62,7 @@ public final class Guard {
   private final PolicyEngine policy;
   private final RequestClassifier classifier;
   private final Masker masker;
-  private final Recorder recorder;
+  private final ExchangeAudit audit;
   private final ApprovalLedger ledger;
   private final Clock clock;
   private final int maxRequestBodyBytes;
@@ -73,7 +73,7 @@ public final class Guard {
     this.policy = b.policy;
     this.classifier = b.classifier;
     this.masker = b.masker;
-    this.recorder = b.recorder;
+    this.audit = new ExchangeAudit(b.recorder, b.masker, b.clock, b.auditBodyLimit);
     this.clock = b.clock;
     this.ledger = new ApprovalLedger(b.approver, b.approvalTimeout, b.clock, b.maxPendingApprovals);
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
@@ -99,7 +99,7 @@ public final class Guard {
     CallContext ctx = context == null ? CallContext.now() : context;
     Verdict v;
     try {
-      String rewritten = WireRules.rewrittenByClients(request.rawPath(), request.rawQuery());
+      String rewritten = WireRules.rewrittenByClients(request);
       v = rewritten != null ? refuseVerdict(identity, request, ctx, rewritten) : check(identity, request, ctx);
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("kubeguard: judging failed; denying {} {}", request.method(), request.rawPath(), e);
@@ -283,9 +283,9 @@ public final class Guard {
       return v;
     }
     KubeRequest http = q.request();
-    String requestObject = http != null && d.obligations().auditLevel().includesRequest() ? maskedRequestBody(v) : null;
+    String requestObject = http != null && d.obligations().auditLevel().includesRequest() ? audit.maskedRequestBody(v) : null;
     try {
-      record(event(v, q, received).stage(AuditEvent.Stage.RequestReceived).requestBody(requestObject)
+      audit.record(audit.event(v, q, received).stage(AuditEvent.Stage.RequestReceived).requestBody(requestObject)
           .approval(approvalId, approvers.stream().map(Identity::user).toList()));
       return v;
     } catch (RecordingException | RuntimeException e) {
@@ -318,7 +318,7 @@ public final class Guard {
             ? new AccessRequest(who, http, RequestInfo.nonResource(http.rawPath(), about.verb()), about, false, ctx)
             : AccessRequest.forAttributes(who, about, ctx);
     try {
-      record(event(v, subject, received).responseStatus(403, "Failure", "Forbidden", message).approval(approvalId, List.of()));
+      audit.record(audit.event(v, subject, received).responseStatus(403, "Failure", "Forbidden", message).approval(approvalId, List.of()));
     } catch (RecordingException | RuntimeException e) {
       LOG.warn("kubeguard: audit recorder failed to record a denial (auditID {})", auditId, e);
     }
@@ -357,13 +357,13 @@ public final class Guard {
       @Override
       public void completed(byte[] capture, long totalBytes, int masked) {
         String body = capture == null ? null
-            : totalBytes > capture.length ? truncationMarker(totalBytes) : new String(capture, StandardCharsets.UTF_8);
-        recordResponse(v, code, body, masked, received, null);
+            : totalBytes > capture.length ? ExchangeAudit.truncationMarker(totalBytes) : new String(capture, StandardCharsets.UTF_8);
+        audit.response(v, code, body, masked, received, null);
       }
 
       @Override
       public void failed(String why) {
-        recordResponse(v, code, null, 0, received, why);
+        audit.response(v, code, null, 0, received, why);
       }
     };
     // A 101 (upgrade), 204, 304 or HEAD answer has no body; an upgraded stream's frames are not
@@ -383,111 +383,13 @@ public final class Guard {
     }, downstream, capture, completion);
   }
 
-  /**
-   * Records the normal end of an upgraded session (exec, attach, port-forward) that {@code v}
-   * allowed at its handshake: a ResponseComplete event under the handshake's audit id, received at
-   * {@code startedAt}, with the WebSocket close code and reason. Never throws for the recorder's
-   * sake (logged instead: the session is already over).
-   */
-  void recordSessionEnd(Verdict v, Instant startedAt, int closeCode, String closeReason) {
-    if (!v.allowed() || v.obligations().auditLevel() == AuditLevel.NONE) {
-      return;
-    }
-    AuditEvents.Builder e = AuditEvents.forRequest(v.request(), v.decision()).auditId(v.auditId())
-        .maxBodyBytes(auditBodyLimit).requestReceived(startedAt).stageTimestamp(clock.instant())
-        .responseStatus(101, "Success", "", "").approval(v.approvalId(), List.of())
-        .annotate("session-close-code", Integer.toString(closeCode))
-        .annotate("session-close-reason", closeReason == null ? "" : closeReason);
-    try {
-      record(e);
-    } catch (RecordingException | RuntimeException ex) {
-      LOG.warn("kubeguard: audit recorder failed to record the end of a session (auditID {})", v.auditId(), ex);
-    }
-  }
-
-  /**
-   * Records the start of an upgraded session (exec, attach, port-forward) that {@code v} allowed:
-   * a ResponseStarted event with the handshake's status, as kube-apiserver records long-running
-   * requests. Never throws for the recorder's sake (logged: the session is already open).
-   */
-  void recordSessionStart(Verdict v, Instant startedAt, int code) {
-    if (v.obligations().auditLevel() == AuditLevel.NONE) {
-      return;
-    }
-    AuditEvents.Builder e = event(v, v.request(), startedAt).stage(AuditEvent.Stage.ResponseStarted)
-        .responseStatus(code, code < 400 ? "Success" : "Failure", "", "").approval(v.approvalId(), List.of());
-    try {
-      record(e);
-    } catch (RecordingException | RuntimeException ex) {
-      LOG.warn("kubeguard: audit recorder failed to record the start of a session (auditID {})", v.auditId(), ex);
-    }
+  /** The audit choreography of this Guard's exchanges. */
+  ExchangeAudit audit() {
+    return audit;
   }
 
   Instant now() {
     return clock.instant();
-  }
-
-  /** Records that an allowed request failed before a response (connection error, timeout). */
-  void recordFailure(Verdict v, Throwable cause) {
-    recordResponse(v, 0, null, 0, clock.instant(), "request failed: " + cause.getClass().getSimpleName());
-  }
-
-  private void recordResponse(Verdict v, int code, String body, int masked, Instant received, String failure) {
-    if (v.obligations().auditLevel() == AuditLevel.NONE) {
-      return;
-    }
-    AuditEvents.Builder e = event(v, v.request(), received).responseBody(body).maskedFields(masked)
-        .approval(v.approvalId(), List.of());
-    if (failure != null) {
-      // The caller got no body from the server: a withheld body or a failed call is their 500.
-      e.responseStatus(500, "Failure", "InternalError", failure);
-    } else {
-      e.responseStatus(code, code >= 400 ? "Failure" : "Success", "", "");
-    }
-    try {
-      record(e);
-    } catch (RecordingException | RuntimeException ex) {
-      LOG.warn("kubeguard: audit recorder failed to record a response (auditID {})", v.auditId(), ex);
-    }
-  }
-
-  private AuditEvents.Builder event(Verdict v, AccessRequest about, Instant received) {
-    return AuditEvents.forRequest(about, v.decision()).auditId(v.auditId()).maxBodyBytes(auditBodyLimit)
-        .requestReceived(received).stageTimestamp(clock.instant());
-  }
-
-  private void record(AuditEvents.Builder event) throws RecordingException {
-    java.util.Optional<AuditEvent> e = event.build();
-    if (e.isPresent()) {
-      recorder.record(e.get());
-    }
-  }
-
-  // Request bodies can carry secrets too (creating a Secret): record them only once masked.
-  private String maskedRequestBody(Verdict v) {
-    KubeRequest http = v.request().request();
-    if (http.bodyLength() == 0) {
-      return null;
-    }
-    if (http.bodyLength() > auditBodyLimit) {
-      return truncationMarker(http.bodyLength());
-    }
-    StringBuilder out = new StringBuilder();
-    try {
-      MaskingStream s = masker.open(
-          new MaskingContext(v.maskingProfile().equals("none") ? "default" : v.maskingProfile(),
-              Objects.requireNonNullElse(http.header("Content-Type"), "application/json"), v.request()),
-          chunk -> out.append(StandardCharsets.UTF_8.decode(chunk)));
-      s.write(ByteBuffer.wrap(http.body()));
-      s.finish();
-      return out.toString();
-    } catch (MaskingException | RuntimeException e) {
-      return "{\"kubeguard.dev/withheld\":\"request body could not be masked\"}";
-    }
-  }
-
-  private static String truncationMarker(long size) {
-    return "{\"" + AuditEvents.TRUNCATED + "\":" + size + "}";
   }
 
   /**

@@ -135,7 +135,7 @@ public final class GuardedExchange {
   public Reply respond(int code, String contentType, String contentEncoding, boolean upgrade, ChunkSink sink) {
     requireAllowed();
     if (upgrade) {
-      guard.recordSessionStart(verdict, began, code);
+      guard.audit().sessionStarted(verdict, began, code);
       return new Reply.Pass(ResponseStream.finished());
     }
     try {
@@ -150,7 +150,7 @@ public final class GuardedExchange {
   /** The allowed request failed before a response (connection refused, timeout): recorded once. */
   public void failed(Throwable cause) {
     requireAllowed();
-    guard.recordFailure(verdict, cause);
+    guard.audit().failed(verdict, cause);
   }
 
   /**
@@ -159,7 +159,7 @@ public final class GuardedExchange {
    */
   public void sessionEnded(int closeCode, String closeReason) {
     requireAllowed();
-    guard.recordSessionEnd(verdict, began, closeCode, closeReason);
+    guard.audit().sessionEnded(verdict, began, closeCode, closeReason);
   }
 
   private Reply withheld(String why) {

@@ -44,6 +44,18 @@ final class WireRules {
     return null;
   }
 
+  /**
+   * As {@link #rewrittenByClients(String, String)} for a whole request, adding the empty query: a
+   * target ending in {@code ?} goes out with the mark on OkHttp and without it on the JDK client.
+   */
+  static String rewrittenByClients(KubeRequest request) {
+    if (request.uri().endsWith("?")) {
+      return "the target ends with an empty query ('?'), which some HTTP clients send and others drop:"
+          + " leave the '?' out";
+    }
+    return rewrittenByClients(request.rawPath(), request.rawQuery());
+  }
+
   private static String dotSegment(String rawPath) {
     int start = 0;
     int n = rawPath.length();

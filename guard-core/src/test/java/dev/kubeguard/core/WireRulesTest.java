@@ -57,4 +57,10 @@ class WireRulesTest {
     assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", "q=%27a%27")).isNull();
     assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", null)).isNull();
   }
+
+  @Test
+  void refusesAnEmptyQueryMarkWhichOnlySomeClientsSend() {
+    assertThat(WireRules.rewrittenByClients(dev.kubeguard.api.KubeRequest.of("GET", "/api/v1/namespaces?"))).contains("empty query");
+    assertThat(WireRules.rewrittenByClients(dev.kubeguard.api.KubeRequest.of("GET", "/api/v1/namespaces?limit=1"))).isNull();
+  }
 }

@@ -1,0 +1,149 @@
+package dev.kubeguard.core;
+
+import dev.kubeguard.api.AccessRequest;
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
+import dev.kubeguard.api.KubeRequest;
+import dev.kubeguard.api.spi.Masker;
+import dev.kubeguard.api.spi.MaskingContext;
+import dev.kubeguard.api.spi.MaskingException;
+import dev.kubeguard.api.spi.MaskingStream;
+import dev.kubeguard.api.spi.Recorder;
+import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.core.audit.AuditEvents;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit choreography of an exchange: which {@code audit.k8s.io/v1} events a request produces
+ * (RequestReceived before forwarding, ResponseStarted for an upgraded session, ResponseComplete
+ * for a response, a denial, a failure or a session's end), each built from masked bodies only.
+ *
+ * <p>Thread-safe (immutable; the recorder is). Events after forwarding never throw: the request
+ * already reached the server, so a recorder failure is logged.
+ */
+final class ExchangeAudit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExchangeAudit.class);
+
+  private final Recorder recorder;
+  private final Masker masker;
+  private final Clock clock;
+  private final int auditBodyLimit;
+
+  ExchangeAudit(Recorder recorder, Masker masker, Clock clock, int auditBodyLimit) {
+    this.recorder = recorder;
+    this.masker = masker;
+    this.clock = clock;
+    this.auditBodyLimit = auditBodyLimit;
+  }
+
+  /**
+   * Records the normal end of an upgraded session (exec, attach, port-forward) that {@code v}
+   * allowed at its handshake: a ResponseComplete event under the handshake's audit id, received at
+   * {@code startedAt}, with the WebSocket close code and reason. Never throws for the recorder's
+   * sake (logged instead: the session is already over).
+   */
+  void sessionEnded(Verdict v, Instant startedAt, int closeCode, String closeReason) {
+    if (!v.allowed() || v.obligations().auditLevel() == AuditLevel.NONE) {
+      return;
+    }
+    AuditEvents.Builder e = AuditEvents.forRequest(v.request(), v.decision()).auditId(v.auditId())
+        .maxBodyBytes(auditBodyLimit).requestReceived(startedAt).stageTimestamp(clock.instant())
+        .responseStatus(101, "Success", "", "").approval(v.approvalId(), List.of())
+        .annotate("session-close-code", Integer.toString(closeCode))
+        .annotate("session-close-reason", closeReason == null ? "" : closeReason);
+    try {
+      record(e);
+    } catch (RecordingException | RuntimeException ex) {
+      LOG.warn("kubeguard: audit recorder failed to record the end of a session (auditID {})", v.auditId(), ex);
+    }
+  }
+
+  /**
+   * Records the start of an upgraded session (exec, attach, port-forward) that {@code v} allowed:
+   * a ResponseStarted event with the handshake's status, as kube-apiserver records long-running
+   * requests. Never throws for the recorder's sake (logged: the session is already open).
+   */
+  void sessionStarted(Verdict v, Instant startedAt, int code) {
+    if (v.obligations().auditLevel() == AuditLevel.NONE) {
+      return;
+    }
+    AuditEvents.Builder e = event(v, v.request(), startedAt).stage(AuditEvent.Stage.ResponseStarted)
+        .responseStatus(code, code < 400 ? "Success" : "Failure", "", "").approval(v.approvalId(), List.of());
+    try {
+      record(e);
+    } catch (RecordingException | RuntimeException ex) {
+      LOG.warn("kubeguard: audit recorder failed to record the start of a session (auditID {})", v.auditId(), ex);
+    }
+  }
+
+  /** Records that an allowed request failed before a response (connection error, timeout). */
+  void failed(Verdict v, Throwable cause) {
+    response(v, 0, null, 0, clock.instant(), "request failed: " + cause.getClass().getSimpleName());
+  }
+
+  void response(Verdict v, int code, String body, int masked, Instant received, String failure) {
+    if (v.obligations().auditLevel() == AuditLevel.NONE) {
+      return;
+    }
+    AuditEvents.Builder e = event(v, v.request(), received).responseBody(body).maskedFields(masked)
+        .approval(v.approvalId(), List.of());
+    if (failure != null) {
+      // The caller got no body from the server: a withheld body or a failed call is their 500.
+      e.responseStatus(500, "Failure", "InternalError", failure);
+    } else {
+      e.responseStatus(code, code >= 400 ? "Failure" : "Success", "", "");
+    }
+    try {
+      record(e);
+    } catch (RecordingException | RuntimeException ex) {
+      LOG.warn("kubeguard: audit recorder failed to record a response (auditID {})", v.auditId(), ex);
+    }
+  }
+
+  AuditEvents.Builder event(Verdict v, AccessRequest about, Instant received) {
+    return AuditEvents.forRequest(about, v.decision()).auditId(v.auditId()).maxBodyBytes(auditBodyLimit)
+        .requestReceived(received).stageTimestamp(clock.instant());
+  }
+
+  void record(AuditEvents.Builder event) throws RecordingException {
+    java.util.Optional<AuditEvent> e = event.build();
+    if (e.isPresent()) {
+      recorder.record(e.get());
+    }
+  }
+
+  // Request bodies can carry secrets too (creating a Secret): record them only once masked.
+  String maskedRequestBody(Verdict v) {
+    KubeRequest http = v.request().request();
+    if (http.bodyLength() == 0) {
+      return null;
+    }
+    if (http.bodyLength() > auditBodyLimit) {
+      return truncationMarker(http.bodyLength());
+    }
+    StringBuilder out = new StringBuilder();
+    try {
+      MaskingStream s = masker.open(
+          new MaskingContext(v.maskingProfile().equals("none") ? "default" : v.maskingProfile(),
+              Objects.requireNonNullElse(http.header("Content-Type"), "application/json"), v.request()),
+          chunk -> out.append(StandardCharsets.UTF_8.decode(chunk)));
+      s.write(ByteBuffer.wrap(http.body()));
+      s.finish();
+      return out.toString();
+    } catch (MaskingException | RuntimeException e) {
+      return "{\"kubeguard.dev/withheld\":\"request body could not be masked\"}";
+    }
+  }
+
+  static String truncationMarker(long size) {
+    return "{\"" + AuditEvents.TRUNCATED + "\":" + size + "}";
+  }
+}
