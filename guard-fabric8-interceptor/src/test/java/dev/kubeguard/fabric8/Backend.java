@@ -2,6 +2,7 @@ package dev.kubeguard.fabric8;
 
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.jetty.JettyHttpClientFactory;
 import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import java.util.function.Supplier;
@@ -10,7 +11,8 @@ import java.util.function.Supplier;
 enum Backend {
   VERTX(VertxHttpClientFactory::new),
   JDK(JdkHttpClientFactory::new),
-  OKHTTP(OkHttpClientFactory::new);
+  OKHTTP(OkHttpClientFactory::new),
+  JETTY(JettyHttpClientFactory::new);
 
   private final Supplier<HttpClient.Factory> factory;
 
