@@ -18,7 +18,10 @@ import java.util.Map;
  *
  * <p><b>Threading:</b> the accessors are immutable and safe from any thread; {@link #respond},
  * {@link #failed} and {@link #sessionEnded} may be called from any thread (fabric8 calls from I/O
- * threads), each at most once per exchange, and only for an allowed exchange.
+ * threads), each once per exchange, and only for an allowed exchange. One exception: when the
+ * HTTP client resends the identical judged request (fabric8 after refreshing a token on a 401),
+ * {@link #respond} is called again for the new response; the superseded response never reached
+ * the caller, and only the stream that is finished or aborted is recorded.
  * <b>Failure:</b> nothing here throws for a failing part: a body that cannot be masked becomes a
  * {@link Reply.Withhold}, and recorder failures after forwarding are logged (the request has
  * already been sent).
