@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.AuditEvent;
-import dev.kubeguard.e2e.controlplane.ControlPlane;
-import dev.kubeguard.e2e.controlplane.RealApiServer;
 import dev.kubeguard.e2e.support.Callers;
 import dev.kubeguard.e2e.support.Fabric8Backend;
 import dev.kubeguard.e2e.support.Fabric8Clients;
-import dev.kubeguard.e2e.support.GuardUnderTest;
 import dev.kubeguard.e2e.support.Planted;
 import dev.kubeguard.e2e.support.TestNamespace;
 import dev.kubeguard.fabric8.GuardedKubernetesClient;
@@ -19,9 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,28 +26,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * approved one deletes the object, and the approval passes one request only: the identical delete
  * of a re-created object is held again.
  */
-@RealApiServer
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ApprovalOfDeletesTest {
+class ApprovalOfDeletesTest extends AgainstTheRealServer {
 
-  private ControlPlane cp;
-  private KubernetesClient admin;
-  private GuardUnderTest gut;
   private String ns;
 
   @BeforeAll
-  void setUp(ControlPlane cp) {
-    this.cp = cp;
-    admin = Fabric8Clients.unguarded(cp, cp.admin());
+  void plant() {
     ns = TestNamespace.create(admin, "approvals");
-    gut = GuardUnderTest.start();
   }
 
-  @AfterAll
-  void close() throws Exception {
-    admin.close();
-    gut.close();
-  }
 
   @ParameterizedTest
   @EnumSource(names = {"JDK", "VERTX"})

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.AuditEvent;
-import dev.kubeguard.e2e.controlplane.ControlPlane;
-import dev.kubeguard.e2e.controlplane.RealApiServer;
 import dev.kubeguard.e2e.support.Callers;
 import dev.kubeguard.e2e.support.Fabric8Backend;
 import dev.kubeguard.e2e.support.Fabric8Clients;
-import dev.kubeguard.e2e.support.GuardUnderTest;
 import dev.kubeguard.e2e.support.OfficialClients;
 import dev.kubeguard.e2e.support.Planted;
 import dev.kubeguard.e2e.support.TestNamespace;
@@ -21,40 +18,25 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The Guard's audit trail and kube-apiserver's own audit log agree request by request: every
  * request the Guard forwarded is in the server's log under the Audit-ID the Guard recorded, and
  * no denied or held request is, across fabric8 (JDK, Vert.x) and the official client.
  */
-@RealApiServer
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuditIdCorrelationTest {
+class AuditIdCorrelationTest extends AgainstTheRealServer {
 
-  private ControlPlane cp;
-  private KubernetesClient admin;
-  private GuardUnderTest gut;
   private String ns;
 
   @BeforeAll
-  void setUp(ControlPlane cp) {
-    this.cp = cp;
-    admin = Fabric8Clients.unguarded(cp, cp.admin());
+  void plant() {
     ns = TestNamespace.create(admin, "audit-ids");
     admin.resource(Planted.secret(ns, "db-creds")).create();
     admin.resource(Planted.deployment(ns, "web")).create();
-    gut = GuardUnderTest.start();
   }
 
-  @AfterAll
-  void close() throws Exception {
-    admin.close();
-    gut.close();
-  }
 
   @Test
   void everyForwardedAuditIdIsInTheServersLogAndNoDeniedOrHeldOneIs() throws Exception {

@@ -3,24 +3,18 @@ package dev.kubeguard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.kubeguard.e2e.controlplane.ControlPlane;
-import dev.kubeguard.e2e.controlplane.RealApiServer;
 import dev.kubeguard.e2e.support.Callers;
 import dev.kubeguard.e2e.support.Fabric8Backend;
 import dev.kubeguard.e2e.support.Fabric8Clients;
 import dev.kubeguard.e2e.support.Fabric8Probe;
-import dev.kubeguard.e2e.support.GuardUnderTest;
 import dev.kubeguard.e2e.support.JudgedEqualsServed;
 import dev.kubeguard.e2e.support.OfficialClients;
 import dev.kubeguard.e2e.support.OkHttpProbe;
 import dev.kubeguard.e2e.support.Probe;
 import dev.kubeguard.e2e.support.ProbeTarget;
 import dev.kubeguard.fabric8.GuardedKubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,32 +22,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Judged = sent, against the real server: for generated paths (dot segments, encodings, double
  * slashes), what the Guard judged equals what kube-apiserver's audit log says it served, or the
  * Guard refused the request before sending it. On fabric8's JDK and Vert.x backends and on the
- * official client (OkHttp). fabric8's OkHttp backend has its own class in {@code knownbugs}.
+ * official client (OkHttp). fabric8's OkHttp backend has its own class, Fabric8OkHttpBackendSendsWhatTheGuardJudgedTest.
  */
-@RealApiServer
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JudgedEqualsServedPropertyTest {
+class JudgedEqualsServedPropertyTest extends AgainstTheRealServer {
 
   static final int EXAMPLES = 300;
 
-  private ControlPlane cp;
-  private KubernetesClient admin;
-  private GuardUnderTest gut;
   private ProbeTarget target;
 
   @BeforeAll
-  void setUp(ControlPlane cp) {
-    this.cp = cp;
-    admin = Fabric8Clients.unguarded(cp, cp.admin());
+  void plant() {
     target = ProbeTarget.create(admin, "probe");
-    gut = GuardUnderTest.start();
   }
 
-  @AfterAll
-  void close() throws Exception {
-    admin.close();
-    gut.close();
-  }
 
   @ParameterizedTest
   @EnumSource(names = {"JDK", "VERTX"})

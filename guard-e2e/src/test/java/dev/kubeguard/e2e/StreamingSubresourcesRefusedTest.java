@@ -3,19 +3,15 @@ package dev.kubeguard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.kubeguard.e2e.controlplane.ControlPlane;
-import dev.kubeguard.e2e.controlplane.RealApiServer;
 import dev.kubeguard.e2e.controlplane.ServerAuditEvent;
 import dev.kubeguard.e2e.support.Callers;
 import dev.kubeguard.e2e.support.Fabric8Backend;
 import dev.kubeguard.e2e.support.Fabric8Clients;
-import dev.kubeguard.e2e.support.GuardUnderTest;
 import dev.kubeguard.e2e.support.OfficialClients;
 import dev.kubeguard.e2e.support.TestNamespace;
 import dev.kubeguard.fabric8.GuardedKubernetesClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.kubernetes.client.Attach;
@@ -30,10 +26,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -43,30 +37,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * request to those subresources of the pod at all), while the same exec sent unguarded by the
  * admin is in it. Through fabric8 (JDK, Vert.x) and the official client.
  */
-@RealApiServer
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StreamingSubresourcesRefusedTest {
+class StreamingSubresourcesRefusedTest extends AgainstTheRealServer {
 
   private static final Set<String> STREAMS = Set.of("exec", "attach", "portforward");
 
-  private ControlPlane cp;
-  private KubernetesClient admin;
-  private GuardUnderTest gut;
   private String ns;
 
   @BeforeAll
-  void setUp(ControlPlane cp) {
-    this.cp = cp;
-    admin = Fabric8Clients.unguarded(cp, cp.admin());
+  void plant() {
     ns = TestNamespace.create(admin, "streams");
-    gut = GuardUnderTest.start();
   }
 
-  @AfterAll
-  void close() throws Exception {
-    admin.close();
-    gut.close();
-  }
 
   /** A pod marked Running (no kubelet here), so clients go on to the handshake instead of waiting. */
   private String runningPod(String name) {

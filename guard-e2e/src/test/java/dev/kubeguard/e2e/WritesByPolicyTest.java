@@ -3,12 +3,9 @@ package dev.kubeguard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.kubeguard.e2e.controlplane.ControlPlane;
-import dev.kubeguard.e2e.controlplane.RealApiServer;
 import dev.kubeguard.e2e.support.Callers;
 import dev.kubeguard.e2e.support.Fabric8Backend;
 import dev.kubeguard.e2e.support.Fabric8Clients;
-import dev.kubeguard.e2e.support.GuardUnderTest;
 import dev.kubeguard.e2e.support.OfficialClients;
 import dev.kubeguard.e2e.support.Planted;
 import dev.kubeguard.e2e.support.TestNamespace;
@@ -26,10 +23,8 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.util.PatchUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,28 +33,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * by the policy (ConfigMaps may be written, Deployments and Secrets may not): an allowed write is
  * stored, and a denied one leaves the stored object exactly as it was, read back as the admin.
  */
-@RealApiServer
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WritesByPolicyTest {
+class WritesByPolicyTest extends AgainstTheRealServer {
 
-  private ControlPlane cp;
-  private KubernetesClient admin;
-  private GuardUnderTest gut;
   private String ns;
 
   @BeforeAll
-  void setUp(ControlPlane cp) {
-    this.cp = cp;
-    admin = Fabric8Clients.unguarded(cp, cp.admin());
+  void plant() {
     ns = TestNamespace.create(admin, "writes");
-    gut = GuardUnderTest.start();
   }
 
-  @AfterAll
-  void close() throws Exception {
-    admin.close();
-    gut.close();
-  }
 
   @ParameterizedTest
   @EnumSource(names = {"JDK", "VERTX"})
