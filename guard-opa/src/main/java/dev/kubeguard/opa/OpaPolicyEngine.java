@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,11 @@ public final class OpaPolicyEngine implements PolicyEngine {
   public static final String ANNOTATION_CACHE = "opa-cache";
   /** The timeout used unless configured otherwise. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
+  /**
+   * The masking profiles a result may name unless configured otherwise: guard-core's built-in
+   * {@code MaskingProfile.DEFAULT} and {@code MaskingProfile.NONE}.
+   */
+  public static final Set<String> BUILT_IN_MASKING_PROFILES = Set.of("default", "none");
 
   private static final String DATA_PREFIX = "/v1/data/";
 
@@ -61,6 +67,7 @@ public final class OpaPolicyEngine implements PolicyEngine {
   private final OpaTransport transport;
   private final DecisionCache cache;
   private final InputDocument inputs;
+  private final Set<String> knownMaskingProfiles;
 
   private OpaPolicyEngine(Builder b) {
     this.url = b.url;
@@ -72,6 +79,7 @@ public final class OpaPolicyEngine implements PolicyEngine {
         b.timeout, AnswerReader.MAX_ANSWER_BYTES);
     this.cache = b.cacheTtl == null ? null : new DecisionCache(b.cacheTtl, b.cacheMaxEntries, System::nanoTime);
     this.inputs = new InputDocument(b.maxBodyBytes);
+    this.knownMaskingProfiles = b.knownMaskingProfiles;
   }
 
   /** A builder; only {@link Builder#url(URI)} is required. */
@@ -156,7 +164,7 @@ public final class OpaPolicyEngine implements PolicyEngine {
     if (response == null) {
       return AnswerReader.failed("the OPA transport returned no answer", ruleId, annotations);
     }
-    return AnswerReader.read(response.status(), response.body(), where, dataPath);
+    return AnswerReader.read(response.status(), response.body(), where, dataPath, knownMaskingProfiles);
   }
 
   private Outcome timedOut(String ruleId, Map<String, String> annotations) {
@@ -188,6 +196,7 @@ public final class OpaPolicyEngine implements PolicyEngine {
     private Duration cacheTtl;
     private int cacheMaxEntries;
     private int maxBodyBytes = InputDocument.DEFAULT_MAX_BODY_BYTES;
+    private Set<String> knownMaskingProfiles = BUILT_IN_MASKING_PROFILES;
     private final StringBuilder errors = new StringBuilder();
 
     private Builder() {}
@@ -261,6 +270,29 @@ public final class OpaPolicyEngine implements PolicyEngine {
         error("maxBodyBytes must not be negative");
       }
       this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * The masking profile names a result's {@code masking_profile} may name: the names of the
+     * profiles registered with the Guard's masker (custom ones and whichever built-ins it keeps).
+     * A result naming any other profile is denied before the request is sent, since the engine
+     * cannot see the masker and a profile missing there would only be noticed on the response,
+     * after a write had run. Default {@link #BUILT_IN_MASKING_PROFILES}. A result that names no
+     * profile gets {@code "default"} whatever this says.
+     */
+    public Builder knownMaskingProfiles(Set<String> names) {
+      if (names == null) {
+        error("knownMaskingProfiles must not be null (leave it unset for \"default\" and \"none\")");
+        return this;
+      }
+      for (String name : names) {
+        if (name == null || name.isBlank()) {
+          error("knownMaskingProfiles must hold non-empty profile names");
+          return this;
+        }
+      }
+      this.knownMaskingProfiles = Set.copyOf(names);
       return this;
     }
 

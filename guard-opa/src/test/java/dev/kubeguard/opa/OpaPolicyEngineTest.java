@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,8 @@ class OpaPolicyEngineTest {
 
   @Test
   void allowsAnObjectWithAllowTrueAndCarriesItsObligations() {
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT)
+        .knownMaskingProfiles(Set.of("default", "none", "strict")).build();
     Decision d = answering("""
         {"result": {"allow": true, "reasons": ["developers may read"], "audit_level": "RequestResponse",
                     "masking_profile": "strict"},

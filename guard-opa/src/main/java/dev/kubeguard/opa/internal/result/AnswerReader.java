@@ -8,6 +8,7 @@ import dev.kubeguard.api.Decision;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads an answer of OPA's Data API ({@code {"result": ..., "decision_id": "..."}}) into a
@@ -37,9 +38,9 @@ public final class AnswerReader {
 
   /**
    * Reads {@code body} answered with {@code status} by the OPA at {@code where} for
-   * {@code dataPath}.
+   * {@code dataPath}; a result naming a masking profile outside {@code knownProfiles} denies.
    */
-  public static Outcome read(int status, byte[] body, String where, String dataPath) {
+  public static Outcome read(int status, byte[] body, String where, String dataPath, Set<String> knownProfiles) {
     String ruleId = "opa:" + dataPath;
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(PATH, dataPath);
@@ -74,7 +75,7 @@ public final class AnswerReader {
       return new Outcome(Decision.deny(ruleId, "OPA result for " + dataPath + " is null")
           .withAnnotations(annotations), true);
     }
-    return new Outcome(ResultMapper.map(result, ruleId, annotations), true);
+    return new Outcome(ResultMapper.map(result, ruleId, annotations, knownProfiles), true);
   }
 
   /** A denial for a call that produced no evaluated answer. */
