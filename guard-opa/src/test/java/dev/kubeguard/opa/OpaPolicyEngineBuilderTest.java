@@ -20,6 +20,16 @@ class OpaPolicyEngineBuilderTest {
   }
 
   @Test
+  void refusesMissingOrBlankMaskingProfileNames() {
+    java.util.Set<String> blank = new java.util.HashSet<>(java.util.Arrays.asList("default", " "));
+    assertThatThrownBy(() -> OpaPolicyEngine.builder().url(GOOD).knownMaskingProfiles(null).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("knownMaskingProfiles must not be null");
+    assertThatThrownBy(() -> OpaPolicyEngine.builder().url(GOOD).knownMaskingProfiles(blank).build())
+        .hasMessageContaining("knownMaskingProfiles must hold non-empty profile names");
+  }
+
+  @Test
   void refusesAMissingUrl() {
     assertThatThrownBy(() -> OpaPolicyEngine.builder().build())
         .isInstanceOf(IllegalStateException.class)

@@ -214,6 +214,126 @@ class OpaPolicyEngineTest {
     assertThat(d.reason()).contains("audit_level").contains("Everything");
   }
 
+  private static String review(String status) {
+    return "{\"result\": {\"apiVersion\": \"authorization.k8s.io/v1\", \"kind\": \"SubjectAccessReview\","
+        + " \"status\": " + status + "}}";
+  }
+
+  @Test
+  void deniedAsAStringDenies() {
+    // Go cannot decode "true" into the status' bool: kube-apiserver would not allow this either.
+    Decision d = answering(review("{\"allowed\": true, \"denied\": \"true\"}"));
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reason()).contains("status.denied").contains("a string");
+  }
+
+  @Test
+  void allowedAsAStringDenies() {
+    Decision review = answering(review("{\"allowed\": \"true\"}"));
+    Decision object = answering("{\"result\": {\"allow\": \"true\"}}");
+
+    assertThat(review.effect()).isEqualTo(Effect.DENY);
+    assertThat(review.reason()).contains("status.allowed").contains("a string");
+    assertThat(object.effect()).isEqualTo(Effect.DENY);
+    assertThat(object.reason()).contains("allow must be a JSON boolean").contains("a string");
+  }
+
+  @Test
+  void allowedAsNumberDenies() {
+    Decision review = answering(review("{\"allowed\": 1}"));
+    Decision object = answering("{\"result\": {\"allow\": 1}}");
+
+    assertThat(review.effect()).isEqualTo(Effect.DENY);
+    assertThat(review.reason()).contains("status.allowed").contains("a number");
+    assertThat(object.effect()).isEqualTo(Effect.DENY);
+    assertThat(object.reason()).contains("allow").contains("a number");
+  }
+
+  @Test
+  void aNullOrObjectDecisionFieldDeniesNamingItsTypeNotItsValue() {
+    Decision nullDenied = answering(review("{\"allowed\": true, \"denied\": null}"));
+    Decision objectDeny = answering("{\"result\": {\"allow\": true, \"deny\": {\"token\": \"s3cr3t\"}}}");
+    Decision nullApproval = answering("{\"result\": {\"allow\": true, \"require_approval\": null}}");
+
+    assertThat(nullDenied.effect()).isEqualTo(Effect.DENY);
+    assertThat(nullDenied.reason()).contains("status.denied").contains("null");
+    assertThat(objectDeny.effect()).isEqualTo(Effect.DENY);
+    assertThat(objectDeny.reason()).contains("deny").contains("an object").doesNotContain("s3cr3t");
+    assertThat(nullApproval.effect()).isEqualTo(Effect.DENY);
+    assertThat(nullApproval.reason()).contains("require_approval");
+  }
+
+  @Test
+  void deniedTrueWinsOverAllowedTrue() {
+    Decision d = answering(review("{\"allowed\": true, \"denied\": true, \"reason\": \"kube-system is off limits\"}"));
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reason()).startsWith("kube-system is off limits").contains("denied wins");
+  }
+
+  @Test
+  void aReviewThatNeitherAllowsNorDeniesHasNoOpinionAndDenies() {
+    Decision d = answering(review("{\"allowed\": false}"));
+
+    assertThat(d.effect()).isEqualTo(Effect.DENY);
+    assertThat(d.reason()).contains("no opinion");
+  }
+
+  @Test
+  void unknownMaskingProfileDeniesBeforeSending() {
+    // A DENY from the engine is what keeps the Guard from sending: before, an unknown profile
+    // allowed the write and the masker only withheld its response afterwards.
+    Decision unknown = answering("{\"result\": {\"allow\": true, \"masking_profile\": \"strict\"}}");
+    engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision")).timeout(PATIENT)
+        .knownMaskingProfiles(Set.of("default", "strict")).build();
+    Decision known = answering("{\"result\": {\"allow\": true, \"masking_profile\": \"strict\"}}");
+    Decision builtInDropped = answering("{\"result\": {\"allow\": true, \"masking_profile\": \"none\"}}");
+
+    assertThat(unknown.effect()).isEqualTo(Effect.DENY);
+    assertThat(unknown.reason()).contains("\"strict\"").contains("not a known masking profile")
+        .contains("default, none").contains("knownMaskingProfiles");
+    assertThat(known.effect()).isEqualTo(Effect.ALLOW);
+    assertThat(known.obligations().maskingProfile()).isEqualTo("strict");
+    assertThat(builtInDropped.effect()).isEqualTo(Effect.DENY);
+    assertThat(builtInDropped.reason()).contains("\"none\"").contains("default, strict");
+  }
+
+  @Test
+  void unknownAuditLevelDenies() {
+    Decision wrongName = answering("{\"result\": {\"allow\": true, \"audit_level\": \"Verbose\"}}");
+    Decision wrongType = answering("{\"result\": {\"allow\": true, \"audit_level\": 3}}");
+
+    assertThat(wrongName.effect()).isEqualTo(Effect.DENY);
+    assertThat(wrongName.reason()).contains("audit_level").contains("Verbose")
+        .contains("None, Metadata, Request or RequestResponse");
+    assertThat(wrongType.effect()).isEqualTo(Effect.DENY);
+    assertThat(wrongType.reason()).contains("audit_level must be a string");
+  }
+
+  @Test
+  void malformedApprovalRequirementDenies() {
+    List<String> malformed = List.of(
+        "\"yes\"",
+        "{\"count\": -1}",
+        "{\"count\": 0}",
+        "{\"count\": 1.5}",
+        "{\"approver_groups\": \"sre\"}",
+        "{\"approver_groups\": [\"sre\", 7]}",
+        "{\"ttl\": \"-5m\"}",
+        "{\"ttl\": \"soon\"}",
+        "{\"ttl\": 0}",
+        "{\"ttl\": -60}",
+        "{\"ttl\": true}",
+        "{\"mode\": \"eventually\"}");
+    for (String requirement : malformed) {
+      Decision d = answering("{\"result\": {\"allow\": true, \"require_approval\": " + requirement + "}}");
+
+      assertThat(d.effect()).as(requirement).isEqualTo(Effect.DENY);
+      assertThat(d.reason()).as(requirement).contains("malformed").contains("require_approval");
+    }
+  }
+
   @Test
   void deniesAnUndefinedResult() {
     Decision d = answering("{}");

@@ -81,6 +81,63 @@ class OpaResultPropertyTest {
         });
   }
 
+  /** What a decision field may be set to; {@code null} here means the field is left out. */
+  private static final List<JsonNode> FIELD_VALUES = java.util.Arrays.asList(
+      null, F.booleanNode(true), F.booleanNode(false), F.textNode("true"), F.textNode("false"), F.textNode(""),
+      F.numberNode(0), F.numberNode(1), F.numberNode(1.0), F.nullNode(), F.objectNode(),
+      F.objectNode().put("value", true), F.arrayNode(), F.arrayNode().add("no writes on Fridays"),
+      F.arrayNode().add(true));
+
+  @Test
+  void allowsOnlyWhenEveryDecisionFieldIsABooleanThatSaysAllow() throws java.io.IOException {
+    try (FakeOpa opa = new FakeOpa()) {
+      OpaPolicyEngine engine = OpaPolicyEngine.builder().url(opa.url("kubeguard/decision"))
+          .timeout(java.time.Duration.ofSeconds(5)).build();
+      java.util.Map<Effect, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+      Gen<Integer> value = SourceDSL.integers().between(0, FIELD_VALUES.size() - 1);
+
+      qt().withExamples(300).forAll(SourceDSL.booleans().all(), value, value).checkAssert((review, a, b) -> {
+        JsonNode allowValue = FIELD_VALUES.get(a);
+        JsonNode denyValue = FIELD_VALUES.get(b);
+        String allowField = review ? "status.allowed" : "allow";
+        String denyField = review ? "status.denied" : "deny";
+        ObjectNode fields = F.objectNode();
+        if (allowValue != null) {
+          fields.set(review ? "allowed" : "allow", allowValue);
+        }
+        if (denyValue != null) {
+          fields.set(review ? "denied" : "deny", denyValue);
+        }
+        ObjectNode result = fields;
+        if (review) {
+          result = F.objectNode().put("apiVersion", "authorization.k8s.io/v1").put("kind", "SubjectAccessReview");
+          result.set("status", fields);
+        }
+        ObjectNode root = F.objectNode();
+        root.set("result", result);
+        opa.answer(200, root.toString());
+
+        Decision d = engine.decide(Requests.createDeployment());
+        seen.merge(d.effect(), 1, Integer::sum);
+
+        // The decision object's deny may also be a Rego set of reason strings: empty does not deny.
+        boolean denySaysNo = denyValue == null || denyValue.equals(F.booleanNode(false))
+            || (!review && denyValue.isArray() && denyValue.isEmpty());
+        boolean allows = allowValue != null && allowValue.equals(F.booleanNode(true)) && denySaysNo;
+        assertThat(d.effect()).as("%s", result).isEqualTo(allows ? Effect.ALLOW : Effect.DENY);
+        if (allowValue != null && !allowValue.isBoolean()) {
+          assertThat(d.reason()).as("%s", result).contains(allowField + " must be a JSON boolean");
+        }
+        boolean denyWellTyped = denyValue == null || denyValue.isBoolean()
+            || (!review && denyValue.isArray() && (denyValue.isEmpty() || denyValue.get(0).isTextual()));
+        if (!denyWellTyped) {
+          assertThat(d.reason()).as("%s", result).contains(denyField + " must");
+        }
+      });
+      assertThat(seen).containsKeys(Effect.ALLOW, Effect.DENY);
+    }
+  }
+
   /** {@code true}; a decision object with allow true and no deny; or an allowing SubjectAccessReview. */
   private static boolean explicitlyAllows(JsonNode r) {
     if (r.isBoolean()) {

@@ -184,7 +184,7 @@ public final class ResultMapper {
       List<String> out = new ArrayList<>();
       for (JsonNode s : node) {
         if (!s.isTextual()) {
-          problems.add(field + " must hold strings, got " + Json.show(s));
+          problems.add(field + " must hold strings, got " + Json.kind(s));
           return List.of();
         }
         out.add(s.asText());
