@@ -23,6 +23,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -106,7 +107,13 @@ final class IssuerVerifier implements AutoCloseable {
       throw new AuthenticationException(
           "signature check failed for issuer " + issuer() + ": " + e.getMessage(), e);
     }
-    return mapper.map(claims);
+    // Map from the signed payload as JSON: the claims set above has Nimbus' coercions applied
+    // (a numeric sub becomes a string), which kube-apiserver does not do.
+    Map<String, Object> payload = jwt.getPayload().toJSONObject();
+    if (payload == null) {
+      throw new AuthenticationException("malformed token: payload is not a JSON object");
+    }
+    return mapper.map(claims.getIssuer(), payload);
   }
 
   private DefaultJWTProcessor<SecurityContext> processor() throws AuthenticationException {

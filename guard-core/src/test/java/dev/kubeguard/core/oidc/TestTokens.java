@@ -87,7 +87,8 @@ public final class TestTokens {
     }
 
     public String sign() {
-      JWTClaimsSet.Builder set = new JWTClaimsSet.Builder();
+      // Nulls are sent as written: a claim set to null must reach the verifier as JSON null.
+      JWTClaimsSet.Builder set = new JWTClaimsSet.Builder().serializeNullClaims(true);
       claims.forEach(set::claim);
       JWSHeader.Builder header = new JWSHeader.Builder(alg).keyID(kid).type(type);
       SignedJWT jwt = new SignedJWT(headerCustomizer.apply(header).build(), set.build());
