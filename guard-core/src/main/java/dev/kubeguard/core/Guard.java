@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * ({@code kubeguard-spi-N}, started on demand, retired when idle, so there is nothing to close)
  * while the caller waits for it: that is what lets the Guard bound a part that hangs. The price
  * is a thread hand-off of microseconds per call, and the parts do not see the caller's
- * thread-locals. Approvers, maskers and the classifier run on the caller's thread.
+ * thread-locals. Asking an approver (which must return at once; the answer comes later) runs
+ * there too, bounded by the policy timeout as part of judging. Maskers and the classifier
+ * compute on the caller's thread, unbounded in time but not in failure.
  * <b>Blocking:</b> {@link #begin} blocks at most {@link Builder#policyTimeout} per policy question,
  * {@link Builder#recorderTimeout} per audit event, and {@link Builder#approvalTimeout} for an
  * approval in blocking mode.
@@ -88,10 +91,26 @@ public final class Guard {
     this.policyTimeout = b.policyTimeout;
     this.audit = new ExchangeAudit(b.recorder, spi, b.recorderTimeout, b.masker, b.clock, b.auditBodyLimit);
     this.clock = b.clock;
-    this.ledger = new ApprovalLedger(b.approver, b.approvalTimeout, b.clock, b.maxPendingApprovals);
+    this.ledger = new ApprovalLedger(bounded(b.approver), b.approvalTimeout, b.clock, b.maxPendingApprovals);
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
     this.auditBodyLimit = b.auditBodyLimit;
     this.recordingFailureAllows = b.recordingFailureAllows;
+  }
+
+  // The approver's call must return at once (its answer completes later); one that hangs would
+  // hold the caller past any approval timeout, so asking is bounded like a policy decision.
+  private Approver bounded(Approver approver) {
+    if (approver == null) {
+      return null;
+    }
+    return request -> {
+      try {
+        return spi.call("approver", policyTimeout, () -> approver.requestApproval(request));
+      } catch (SpiCalls.Failure e) {
+        LOG.warn("kubeguard: {}; denying approval {}", e.getMessage(), request.id(), e.getCause());
+        return CompletableFuture.failedFuture(e);
+      }
+    };
   }
 
   public static Builder builder() {
@@ -471,7 +490,8 @@ public final class Guard {
      * How long one policy decision may take (default 5 seconds); a policy engine that has not
      * answered by then is a denial ("policy engine did not answer within 5s"). Built-in engines
      * answer in microseconds; size this for an engine that calls out, such as OPA, above its own
-     * transport timeout.
+     * transport timeout. It also bounds asking the approver (not waiting for the answer, which
+     * {@link #approvalTimeout} bounds).
      */
     public Builder policyTimeout(Duration d) {
       this.policyTimeout = d;

@@ -3,6 +3,7 @@ package dev.kubeguard.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubeguard.api.ApprovalRequirement;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Decision;
@@ -13,6 +14,7 @@ import dev.kubeguard.api.spi.Recorder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,6 +119,25 @@ class GuardTimeoutsTest {
 
     // The caller has its body back while the recorder is still stuck.
     assertThat(out).contains("Status");
+    assertThat(partReturned).isFalse();
+  }
+
+  @Test
+  void hangingApproverIsADenialAfterThePolicyTimeout() {
+    PolicyEngine approvalForDeletes = q -> Decision.requireApproval("prod-deletes", "deletes need approval", ApprovalRequirement.of());
+    Guard g = Guard.builder().policy(approvalForDeletes).policyTimeout(SHORT).recorder(Recorder.noop()).approver(r -> {
+      try {
+        hang();
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      return new CompletableFuture<>();
+    }).build();
+
+    GuardedExchange x = g.begin(BOB, KubeRequest.of("DELETE", "/api/v1/namespaces/prod/pods/web-1"), CallContext.now());
+
+    assertThat(x.denied()).isTrue();
+    assertThat(x.message()).contains("approver reported an error");
     assertThat(partReturned).isFalse();
   }
 
