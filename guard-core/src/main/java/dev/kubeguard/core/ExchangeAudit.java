@@ -6,17 +6,17 @@ import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.KubeRequest;
 import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.MaskingContext;
-import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.api.spi.Recorder;
-import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.core.audit.AuditEvents;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +25,26 @@ import org.slf4j.LoggerFactory;
  * (RequestReceived before forwarding, ResponseStarted for an upgraded session, ResponseComplete
  * for a response, a denial, a failure or a session's end), each built from masked bodies only.
  *
- * <p>Thread-safe (immutable; the recorder is). Events after forwarding never throw: the request
- * already reached the server, so a recorder failure is logged.
+ * <p>Thread-safe (immutable; the recorder is). Every event goes to the recorder through the
+ * Guard's {@link SpiCalls}, so no recorder holds a caller longer than the recorder timeout. Events
+ * after forwarding never throw: the request already reached the server, so a recorder failure or
+ * timeout is logged.
  */
 final class ExchangeAudit {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeAudit.class);
 
   private final Recorder recorder;
+  private final SpiCalls spi;
+  private final Duration recorderTimeout;
   private final Masker masker;
   private final Clock clock;
   private final int auditBodyLimit;
 
-  ExchangeAudit(Recorder recorder, Masker masker, Clock clock, int auditBodyLimit) {
+  ExchangeAudit(Recorder recorder, SpiCalls spi, Duration recorderTimeout, Masker masker, Clock clock, int auditBodyLimit) {
     this.recorder = recorder;
+    this.spi = spi;
+    this.recorderTimeout = recorderTimeout;
     this.masker = masker;
     this.clock = clock;
     this.auditBodyLimit = auditBodyLimit;
@@ -61,7 +67,7 @@ final class ExchangeAudit {
         .annotate("session-close-reason", closeReason == null ? "" : closeReason);
     try {
       record(e);
-    } catch (RecordingException | RuntimeException ex) {
+    } catch (SpiCalls.Failure | RuntimeException ex) {
       LOG.warn("kubeguard: audit recorder failed to record the end of a session (auditID {})", v.auditId(), ex);
     }
   }
@@ -79,7 +85,7 @@ final class ExchangeAudit {
         .responseStatus(code, code < 400 ? "Success" : "Failure", "", "").approval(v.approvalId(), List.of());
     try {
       record(e);
-    } catch (RecordingException | RuntimeException ex) {
+    } catch (SpiCalls.Failure | RuntimeException ex) {
       LOG.warn("kubeguard: audit recorder failed to record the start of a session (auditID {})", v.auditId(), ex);
     }
   }
@@ -103,7 +109,7 @@ final class ExchangeAudit {
     }
     try {
       record(e);
-    } catch (RecordingException | RuntimeException ex) {
+    } catch (SpiCalls.Failure | RuntimeException ex) {
       LOG.warn("kubeguard: audit recorder failed to record a response (auditID {})", v.auditId(), ex);
     }
   }
@@ -113,10 +119,19 @@ final class ExchangeAudit {
         .requestReceived(received).stageTimestamp(clock.instant());
   }
 
-  void record(AuditEvents.Builder event) throws RecordingException {
-    java.util.Optional<AuditEvent> e = event.build();
+  /**
+   * Hands the event to the recorder, waiting at most the recorder timeout: a recorder that hangs
+   * or throws anything (an {@link Error} included) is a {@link SpiCalls.Failure}, which the caller
+   * turns into a denial before forwarding or a log line after.
+   */
+  void record(AuditEvents.Builder event) throws SpiCalls.Failure {
+    Optional<AuditEvent> e = event.build();
     if (e.isPresent()) {
-      recorder.record(e.get());
+      AuditEvent built = e.get();
+      spi.call("audit recorder", recorderTimeout, () -> {
+        recorder.record(built);
+        return null;
+      });
     }
   }
 
@@ -138,7 +153,9 @@ final class ExchangeAudit {
       s.write(ByteBuffer.wrap(http.body()));
       s.finish();
       return out.toString();
-    } catch (MaskingException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Whatever the masker throws, the body it could not mask stays out of the trail.
+      Faults.rethrowIfFatal(e);
       return "{\"kubeguard.dev/withheld\":\"request body could not be masked\"}";
     }
   }

@@ -17,7 +17,6 @@ import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.api.spi.Recorder;
-import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.core.approval.ApprovalLedger;
 import dev.kubeguard.core.approval.RequestDigest;
 import dev.kubeguard.core.audit.AuditEvents;
@@ -34,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +46,26 @@ import org.slf4j.LoggerFactory;
  * {@code Impersonate-*} headers therefore needs the caller to be allowed both the impersonation
  * and the action itself; kube-apiserver then checks the action again as the impersonated user.
  *
- * <p><b>Threading:</b> immutable once built and safe to share; call it from any thread.
- * <b>Blocking:</b> {@link #check} blocks only for a policy engine that calls out (bounded by the
- * engine) and for approvals in blocking mode (bounded by {@link Builder#approvalTimeout}).
- * <b>Failure:</b> {@link #check} never throws for a bad request or a failing part: every
- * exception in classification, policy, approval or (by default) recording becomes a denied
- * {@link Verdict} carrying a Kubernetes {@code 403 Status}. Response bodies the masker cannot
- * vouch for fail with a {@link MaskingException}; adapters then withhold them.
+ * <p><b>Threading:</b> immutable once built and safe to share; call it from any thread. Each
+ * policy decision and each audit record runs on a small pool of daemon threads the Guard owns
+ * ({@code kubeguard-spi-N}, started on demand, retired when idle, so there is nothing to close)
+ * while the caller waits for it: that is what lets the Guard bound a part that hangs. The price
+ * is a thread hand-off of microseconds per call, and the parts do not see the caller's
+ * thread-locals. Asking an approver (which must return at once; the answer comes later) runs
+ * there too, bounded by the policy timeout as part of judging. Maskers and the classifier
+ * compute on the caller's thread, unbounded in time but not in failure.
+ * <b>Blocking:</b> {@link #begin} blocks at most {@link Builder#policyTimeout} per policy question,
+ * {@link Builder#recorderTimeout} per audit event, and {@link Builder#approvalTimeout} for an
+ * approval in blocking mode.
+ * <b>Failure:</b> {@link #begin} never throws for a bad request or a failing part: anything a
+ * classifier, policy engine, approver, masker or (by default) recorder throws, an {@link Error}
+ * such as an {@code AssertionError} included, and a policy or recorder that does not answer in
+ * time, becomes a denied exchange carrying a Kubernetes {@code 403 Status}, recorded where the
+ * recorder allows, before anything is sent. Only the JVM's own fatal errors
+ * ({@link VirtualMachineError}s such as {@link OutOfMemoryError}) propagate; a
+ * {@link StackOverflowError} is not one of them here: a policy recursing too deep is a denial.
+ * Response bodies the masker cannot vouch for fail with a {@link MaskingException}; adapters then
+ * withhold them (a 500 {@code Status}).
  */
 public final class Guard {
 
@@ -68,17 +81,36 @@ public final class Guard {
   private final int maxRequestBodyBytes;
   private final int auditBodyLimit;
   private final boolean recordingFailureAllows;
+  private final SpiCalls spi = new SpiCalls();
+  private final Duration policyTimeout;
 
   private Guard(Builder b) {
     this.policy = b.policy;
     this.classifier = b.classifier;
     this.masker = b.masker;
-    this.audit = new ExchangeAudit(b.recorder, b.masker, b.clock, b.auditBodyLimit);
+    this.policyTimeout = b.policyTimeout;
+    this.audit = new ExchangeAudit(b.recorder, spi, b.recorderTimeout, b.masker, b.clock, b.auditBodyLimit);
     this.clock = b.clock;
-    this.ledger = new ApprovalLedger(b.approver, b.approvalTimeout, b.clock, b.maxPendingApprovals);
+    this.ledger = new ApprovalLedger(bounded(b.approver), b.approvalTimeout, b.clock, b.maxPendingApprovals);
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
     this.auditBodyLimit = b.auditBodyLimit;
     this.recordingFailureAllows = b.recordingFailureAllows;
+  }
+
+  // The approver's call must return at once (its answer completes later); one that hangs would
+  // hold the caller past any approval timeout, so asking is bounded like a policy decision.
+  private Approver bounded(Approver approver) {
+    if (approver == null) {
+      return null;
+    }
+    return request -> {
+      try {
+        return spi.call("approver", policyTimeout, () -> approver.requestApproval(request));
+      } catch (SpiCalls.Failure e) {
+        LOG.warn("kubeguard: {}; denying approval {}", e.getMessage(), request.id(), e.getCause());
+        return CompletableFuture.failedFuture(e);
+      }
+    };
   }
 
   public static Builder builder() {
@@ -101,7 +133,9 @@ public final class Guard {
     try {
       String rewritten = WireRules.rewrittenByClients(request);
       v = rewritten != null ? refuseVerdict(identity, request, ctx, rewritten) : check(identity, request, ctx);
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
+      // The last line of fail-closed: whatever escaped the stages (bar a JVM-fatal error) denies.
+      Faults.rethrowIfFatal(e);
       LOG.warn("kubeguard: judging failed; denying {} {}", request.method(), request.rawPath(), e);
       v = refuseUnrecorded(identity, request, "the request could not be judged");
     }
@@ -120,7 +154,8 @@ public final class Guard {
     Verdict v;
     try {
       v = refuseVerdict(identity, request, ctx, reason);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      Faults.rethrowIfFatal(e);
       LOG.warn("kubeguard: could not record a refusal of {} {}", request.method(), request.rawPath(), e);
       v = refuseUnrecorded(identity, request, reason);
     }
@@ -156,7 +191,9 @@ public final class Guard {
       evaluation = evaluate(identity, request, ctx);
     } catch (ClassificationException e) {
       return denied(null, identity, request, fallback, Decision.deny("request rejected: " + e.getMessage()), auditId, "", received, ctx);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // A classifier (or an SPI it reaches) failing in any way, an Error included, is a denial.
+      Faults.rethrowIfFatal(e);
       LOG.warn("kubeguard: classification failed for {} {}", request.method(), request.rawPath(), e);
       return denied(null, identity, request, fallback, Decision.deny("request could not be classified"), auditId, "", received, ctx);
     }
@@ -227,14 +264,14 @@ public final class Guard {
     return new Evaluation(checks, best.withObligations(best.obligations().withAuditLevel(level)), decisive);
   }
 
+  // Bounded by the policy timeout; any failure (an Error too) or a late answer is a denial.
   private Decision decideOne(AccessRequest q) {
     try {
-      Decision d = policy.decide(q);
+      Decision d = spi.call("policy engine", policyTimeout, () -> policy.decide(q));
       return d != null ? d : Decision.deny("policy engine returned no decision");
-    } catch (Exception | StackOverflowError e) {
-      LOG.warn("kubeguard: policy engine failed; denying", e);
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return Decision.deny("policy engine failed: " + why);
+    } catch (SpiCalls.Failure e) {
+      LOG.warn("kubeguard: {}; denying", e.getMessage(), e.getCause());
+      return Decision.deny(e.getMessage());
     }
   }
 
@@ -258,7 +295,8 @@ public final class Guard {
     ApprovalLedger.Result r;
     try {
       r = ledger.approve(primary, d, RequestDigest.of(primary.identity(), http));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      Faults.rethrowIfFatal(e);
       LOG.warn("kubeguard: approval failed; denying", e);
       r = new ApprovalLedger.Result(ApprovalLedger.Result.Status.DENIED, "", "approval failed", null);
     }
@@ -288,13 +326,15 @@ public final class Guard {
       audit.record(audit.event(v, q, received).stage(AuditEvent.Stage.RequestReceived).requestBody(requestObject)
           .approval(approvalId, approvers.stream().map(Identity::user).toList()));
       return v;
-    } catch (RecordingException | RuntimeException e) {
+    } catch (SpiCalls.Failure | RuntimeException e) {
       if (recordingFailureAllows) {
         LOG.warn("kubeguard: audit recorder failed; forwarding anyway as configured (auditID {})", auditId, e);
         return v;
       }
       LOG.warn("kubeguard: audit recorder failed; denying (auditID {})", auditId, e);
-      String why = "the audit trail cannot record this request";
+      String why = e instanceof SpiCalls.Failure f && f.timedOut()
+          ? "the audit trail did not accept this request in time (" + e.getMessage() + ")"
+          : "the audit trail cannot record this request";
       return new Verdict(false, Decision.deny(d.ruleId(), why), q, auditId, approvalId, 403, why,
           KubeStatus.forbidden(q.identity().user(), q.attributes(), "kubeguard: " + why));
     }
@@ -319,7 +359,7 @@ public final class Guard {
             : AccessRequest.forAttributes(who, about, ctx);
     try {
       audit.record(audit.event(v, subject, received).responseStatus(403, "Failure", "Forbidden", message).approval(approvalId, List.of()));
-    } catch (RecordingException | RuntimeException e) {
+    } catch (SpiCalls.Failure | RuntimeException e) {
       LOG.warn("kubeguard: audit recorder failed to record a denial (auditID {})", auditId, e);
     }
     return v;
@@ -404,6 +444,8 @@ public final class Guard {
     private RequestClassifier classifier = RequestClassifier.standard();
     private Clock clock = Clock.systemUTC();
     private Duration approvalTimeout = Duration.ofMinutes(5);
+    private Duration policyTimeout = Duration.ofSeconds(5);
+    private Duration recorderTimeout = Duration.ofSeconds(5);
     private int maxRequestBodyBytes = 3 * 1024 * 1024;
     private int auditBodyLimit = 64 * 1024;
     private int maxPendingApprovals = 10_000;
@@ -441,6 +483,29 @@ public final class Guard {
     /** How long a blocking approval may hold the caller (default 5 minutes). */
     public Builder approvalTimeout(Duration d) {
       this.approvalTimeout = d;
+      return this;
+    }
+
+    /**
+     * How long one policy decision may take (default 5 seconds); a policy engine that has not
+     * answered by then is a denial ("policy engine did not answer within 5s"). Built-in engines
+     * answer in microseconds; size this for an engine that calls out, such as OPA, above its own
+     * transport timeout. It also bounds asking the approver (not waiting for the answer, which
+     * {@link #approvalTimeout} bounds).
+     */
+    public Builder policyTimeout(Duration d) {
+      this.policyTimeout = d;
+      return this;
+    }
+
+    /**
+     * How long the recorder may take to accept one audit event (default 5 seconds). Before
+     * forwarding, a late recorder is a recording failure: the request is denied, or forwarded
+     * under {@link #recordingFailureAllows(boolean)}. After forwarding it is logged, and the caller
+     * waits no longer than this.
+     */
+    public Builder recorderTimeout(Duration d) {
+      this.recorderTimeout = d;
       return this;
     }
 
@@ -482,6 +547,12 @@ public final class Guard {
       if (policy == null) problems.add("no policy engine: call policy(...) with a GuardPolicyEngine, an OpaPolicyEngine or your own");
       if (clock == null) problems.add("clock must not be null");
       if (approvalTimeout == null || approvalTimeout.isNegative() || approvalTimeout.isZero()) problems.add("approvalTimeout must be positive");
+      if (policyTimeout == null || policyTimeout.isNegative() || policyTimeout.isZero()) {
+        problems.add("policyTimeout must be positive: pass how long a policy decision may take, e.g. Duration.ofSeconds(5)");
+      }
+      if (recorderTimeout == null || recorderTimeout.isNegative() || recorderTimeout.isZero()) {
+        problems.add("recorderTimeout must be positive: pass how long the recorder may take to accept an event, e.g. Duration.ofSeconds(5)");
+      }
       if (maxRequestBodyBytes <= 0) problems.add("maxRequestBodyBytes must be positive");
       if (auditBodyLimit < 64) problems.add("auditBodyLimit must be at least 64 bytes");
       if (maxPendingApprovals <= 0) problems.add("maxPendingApprovals must be positive");

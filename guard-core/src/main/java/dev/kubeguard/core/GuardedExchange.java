@@ -22,9 +22,10 @@ import java.util.Map;
  * HTTP client resends the identical judged request (fabric8 after refreshing a token on a 401),
  * {@link #respond} is called again for the new response; the superseded response never reached
  * the caller, and only the stream that is finished or aborted is recorded.
- * <b>Failure:</b> nothing here throws for a failing part: a body that cannot be masked becomes a
- * {@link Reply.Withhold}, and recorder failures after forwarding are logged (the request has
- * already been sent).
+ * <b>Failure:</b> nothing here throws for a failing part (anything but a JVM-fatal error): a body
+ * the masker cannot vouch for, or a masker that throws, becomes a {@link Reply.Withhold}, and
+ * recorder failures after forwarding are logged (the request has already been sent), a recorder
+ * that hangs holding the calling thread at most the Guard's recorder timeout.
  */
 public final class GuardedExchange {
 
@@ -145,7 +146,9 @@ public final class GuardedExchange {
       return new Reply.Pass(guard.openResponse(verdict, code, contentType, contentEncoding, sink));
     } catch (MaskingException e) {
       return withheld(e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Never let a failing part escape to the adapter: an unvouched body is withheld.
+      Faults.rethrowIfFatal(e);
       return withheld("masker failed");
     }
   }

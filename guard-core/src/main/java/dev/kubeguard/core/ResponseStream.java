@@ -10,7 +10,8 @@ import java.nio.ByteBuffer;
  * The stream an adapter writes a response body into, from {@link Guard#openResponse}: masks
  * through the verdict's profile, keeps a capped copy of the masked bytes for the audit event, and
  * records completion ({@link #finish}), failure (a {@link MaskingException}) or an early end
- * ({@link #abort}) exactly once. Not thread-safe (one body, one writer at a time), like any
+ * ({@link #abort}) exactly once. Whatever the masker throws, bar a JVM-fatal error, surfaces as
+ * a {@link MaskingException}. Not thread-safe (one body, one writer at a time), like any
  * {@link MaskingStream}.
  */
 public final class ResponseStream implements MaskingStream {
@@ -47,8 +48,10 @@ public final class ResponseStream implements MaskingStream {
     };
     try {
       return new ResponseStream(opener.open(sink), capture, completion);
-    } catch (MaskingException | RuntimeException e) {
-      completion.failed(e.getMessage());
+    } catch (Throwable e) {
+      // A masker failing in any way (an AssertionError too) means a body nobody vouches for.
+      Faults.rethrowIfFatal(e);
+      completion.failed(Faults.why(e));
       throw e instanceof MaskingException me ? me : new MaskingException("masker failed to open", e);
     }
   }
@@ -66,7 +69,7 @@ public final class ResponseStream implements MaskingStream {
     }
     try {
       inner.write(chunk);
-    } catch (MaskingException | RuntimeException e) {
+    } catch (Throwable e) {
       fail(e);
     }
   }
@@ -78,7 +81,7 @@ public final class ResponseStream implements MaskingStream {
     }
     try {
       inner.finish();
-    } catch (MaskingException | RuntimeException e) {
+    } catch (Throwable e) {
       fail(e);
     }
     done = true;
@@ -98,9 +101,12 @@ public final class ResponseStream implements MaskingStream {
     return inner.maskedCount();
   }
 
-  private void fail(Exception e) throws MaskingException {
+  // Any failure of the masking stream but a JVM-fatal one ends the body as a MaskingException,
+  // so the adapter withholds the rest exactly as for a body the masker could not parse.
+  private void fail(Throwable e) throws MaskingException {
+    Faults.rethrowIfFatal(e);
     done = true;
-    completion.failed("masking failed: " + e.getMessage());
+    completion.failed("masking failed: " + Faults.why(e));
     throw e instanceof MaskingException me ? me : new MaskingException("masking failed", e);
   }
 

@@ -9,7 +9,9 @@ import java.util.List;
  * <p><b>Threading:</b> called concurrently from any thread. <b>Blocking:</b> {@link #record}
  * returns once the event is <em>accepted</em> (queued for a writer, or written, as the
  * implementation's durability setting says); it must not wait on slow I/O beyond that.
- * <b>Failure:</b> throws {@link RecordingException} when it cannot accept. For the event recorded
+ * <b>Failure:</b> throws {@link RecordingException} when it cannot accept; the Guard treats
+ * anything else thrown, and an event not accepted within its recorder timeout, the same way
+ * (the Guard calls from its own threads so it can stop waiting). For the event recorded
  * before a request is forwarded, the Guard then denies the request (unless configured to forward
  * anyway); for events after forwarding (the response, a failure, a session's end) the request has
  * already reached the server, so the Guard logs the failure and the response is not withheld.

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. One approval request per digest is in flight at a time; concurrent identical
  * requests share it, and only one of them may consume a single-use approval. The ledger is
  * bounded: past {@code maxEntries} live approvals, new ones are refused (a denial), so a caller
- * cannot grow memory without end by varying requests. Every failure (approver throws, completes
- * exceptionally, answers late, approves against the requirement) is a denial.
+ * cannot grow memory without end by varying requests. Every failure (approver throws anything but a
+ * JVM-fatal error, completes exceptionally, answers late, approves against the requirement) is a
+ * denial.
  */
 public final class ApprovalLedger {
 
@@ -107,7 +108,12 @@ public final class ApprovalLedger {
           e.future.complete(o);
         }
       });
-    } catch (RuntimeException t) {
+    } catch (Throwable t) {
+      // An approver throwing anything, an AssertionError included, is a denial; only the JVM's
+      // own fatal errors (a StackOverflowError aside, as for policies) must not be swallowed.
+      if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
+        throw vme;
+      }
       e.future.completeExceptionally(t);
     }
   }
