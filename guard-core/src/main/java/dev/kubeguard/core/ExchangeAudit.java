@@ -9,6 +9,8 @@ import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.core.audit.AuditEvents;
+import dev.kubeguard.core.audit.JsonlAuditRecorder;
+import dev.kubeguard.core.audit.Slf4jAuditRecorder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,6 +39,7 @@ final class ExchangeAudit {
   private final Recorder recorder;
   private final SpiCalls spi;
   private final Duration recorderTimeout;
+  private final boolean recorderInline;
   private final Masker masker;
   private final Clock clock;
   private final int auditBodyLimit;
@@ -45,6 +48,8 @@ final class ExchangeAudit {
     this.recorder = recorder;
     this.spi = spi;
     this.recorderTimeout = recorderTimeout;
+    // The built-in recorders bound themselves (queue-offer and fsync-ack timeouts; a log call).
+    this.recorderInline = recorder instanceof JsonlAuditRecorder || recorder instanceof Slf4jAuditRecorder;
     this.masker = masker;
     this.clock = clock;
     this.auditBodyLimit = auditBodyLimit;
@@ -128,7 +133,7 @@ final class ExchangeAudit {
     Optional<AuditEvent> e = event.build();
     if (e.isPresent()) {
       AuditEvent built = e.get();
-      spi.call("audit recorder", recorderTimeout, () -> {
+      spi.call("audit recorder", recorderTimeout, recorderInline, () -> {
         recorder.record(built);
         return null;
       });

@@ -23,6 +23,7 @@ import dev.kubeguard.core.audit.AuditEvents;
 import dev.kubeguard.core.classify.ClassificationException;
 import dev.kubeguard.core.classify.RequestClassifier;
 import dev.kubeguard.core.mask.DefaultMasker;
+import dev.kubeguard.core.policy.GuardPolicyEngine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -82,6 +83,8 @@ public final class Guard {
   private final int auditBodyLimit;
   private final boolean recordingFailureAllows;
   private final SpiCalls spi = new SpiCalls();
+  // The built-in engine decides in memory, in microseconds: a pool hand-off would cost more.
+  private final boolean policyInline;
   private final Duration policyTimeout;
 
   private Guard(Builder b) {
@@ -89,6 +92,7 @@ public final class Guard {
     this.classifier = b.classifier;
     this.masker = b.masker;
     this.policyTimeout = b.policyTimeout;
+    this.policyInline = b.policy instanceof GuardPolicyEngine;
     this.audit = new ExchangeAudit(b.recorder, spi, b.recorderTimeout, b.masker, b.clock, b.auditBodyLimit);
     this.clock = b.clock;
     this.ledger = new ApprovalLedger(bounded(b.approver), b.approvalTimeout, b.clock, b.maxPendingApprovals);
@@ -267,7 +271,7 @@ public final class Guard {
   // Bounded by the policy timeout; any failure (an Error too) or a late answer is a denial.
   private Decision decideOne(AccessRequest q) {
     try {
-      Decision d = spi.call("policy engine", policyTimeout, () -> policy.decide(q));
+      Decision d = spi.call("policy engine", policyTimeout, policyInline, () -> policy.decide(q));
       return d != null ? d : Decision.deny("policy engine returned no decision");
     } catch (SpiCalls.Failure e) {
       LOG.warn("kubeguard: {}; denying", e.getMessage(), e.getCause());
