@@ -25,7 +25,7 @@ public final class ControlPlaneExtension implements ExecutionCondition, Paramete
   public static final String ASSETS = "KUBEBUILDER_ASSETS";
   /** The reason every class is skipped for without the assets; CI looks for it. */
   public static final String SKIP_REASON = ASSETS + " is not set: the end-to-end tests need a real kube-apiserver. "
-      + "Run them with KUBEBUILDER_ASSETS=$PWD/../shared/envtest-1.28.7 ./mvnw -B verify -pl guard-e2e -am";
+      + "Run them with KUBEBUILDER_ASSETS=<folder holding kube-apiserver and etcd, envtest's layout> ./mvnw -B verify -pl guard-e2e -am";
 
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ControlPlaneExtension.class);
   private static final AtomicBoolean NOTICE_PRINTED = new AtomicBoolean();
