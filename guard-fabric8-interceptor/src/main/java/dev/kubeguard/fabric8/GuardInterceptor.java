@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.client.http.WebSocket;
 import io.fabric8.kubernetes.client.http.WebSocketUpgradeResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fabric8 {@link Interceptor} that puts every request of a client before the {@link Guard}:
@@ -44,12 +42,12 @@ final class GuardInterceptor implements Interceptor {
 
   private final Guard guard;
   private final IdentityBinding serviceIdentity;
-  /** Exchanges between {@code before} and {@code consumer}, by the Audit-ID sent. */
-  private final Map<String, GuardedExchange> handoff = new ConcurrentHashMap<>();
   /**
-   * Exchanges of requests in flight, by the identity of their URI (fabric8 keeps one URI instance
-   * across a request's copies). Weakly held: fabric8 reports a connection failure only when it will
-   * retry, so the last attempt's entry is never removed explicitly.
+   * Exchanges of requests in flight, from {@code before} to {@code consumer}, {@code after} or a
+   * connection failure, by the identity of their URI (fabric8 keeps one URI instance across a
+   * request's copies, and a retry's {@code before} replaces the entry). Weakly held: fabric8
+   * reports a connection failure only when it will retry, so the last attempt's entry is never
+   * removed explicitly and must not outlive its request.
    */
   private final InFlight inFlight = new InFlight();
 
@@ -88,14 +86,12 @@ final class GuardInterceptor implements Interceptor {
       }
       return;
     }
-    handoff.put(exchange.auditId(), exchange);
     inFlight.put(request.uri(), exchange);
   }
 
   @Override
   public AsyncBody.Consumer<List<ByteBuffer>> consumer(AsyncBody.Consumer<List<ByteBuffer>> consumer, HttpRequest request) {
-    String auditId = request.header(GuardedExchange.AUDIT_ID);
-    GuardedExchange exchange = auditId == null ? null : handoff.remove(auditId);
+    GuardedExchange exchange = inFlight.get(request.uri());
     if (exchange == null) {
       return MaskingConsumer.refusing("no exchange for this response");
     }

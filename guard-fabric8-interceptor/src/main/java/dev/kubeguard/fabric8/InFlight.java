@@ -21,6 +21,11 @@ final class InFlight {
     exchanges.put(new Key(uri, collected), v);
   }
 
+  GuardedExchange get(URI uri) {
+    purge();
+    return uri == null ? null : exchanges.get(new Key(uri, null));
+  }
+
   GuardedExchange remove(URI uri) {
     purge();
     return uri == null ? null : exchanges.remove(new Key(uri, null));
