@@ -9,8 +9,6 @@ import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.core.audit.AuditEvents;
-import dev.kubeguard.core.audit.JsonlAuditRecorder;
-import dev.kubeguard.core.audit.Slf4jAuditRecorder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,13 +26,16 @@ import org.slf4j.LoggerFactory;
  * for a response, a denial, a failure or a session's end), each built from masked bodies only.
  *
  * <p>Thread-safe (immutable; the recorder is). Every event goes to the recorder through the
- * Guard's {@link SpiCalls}, so no recorder holds a caller longer than the recorder timeout. Events
+ * Guard's {@link SpiCalls}, so no recorder holds a caller longer than the recorder timeout (the
+ * built-in recorders, which bound themselves, are called on the caller's thread). Events
  * after forwarding never throw: the request already reached the server, so a recorder failure or
  * timeout is logged.
  */
 final class ExchangeAudit {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeAudit.class);
+  /** The recorder of a Guard built without one: keeps nothing, and never blocks. */
+  static final Recorder NO_RECORDER = Recorder.noop();
 
   private final Recorder recorder;
   private final SpiCalls spi;
@@ -48,8 +49,7 @@ final class ExchangeAudit {
     this.recorder = recorder;
     this.spi = spi;
     this.recorderTimeout = recorderTimeout;
-    // The built-in recorders bound themselves (queue-offer and fsync-ack timeouts; a log call).
-    this.recorderInline = recorder instanceof JsonlAuditRecorder || recorder instanceof Slf4jAuditRecorder;
+    this.recorderInline = SpiCalls.boundsItself(recorder);
     this.masker = masker;
     this.clock = clock;
     this.auditBodyLimit = auditBodyLimit;
@@ -65,16 +65,10 @@ final class ExchangeAudit {
     if (!v.allowed() || v.obligations().auditLevel() == AuditLevel.NONE) {
       return;
     }
-    AuditEvents.Builder e = AuditEvents.forRequest(v.request(), v.decision()).auditId(v.auditId())
-        .maxBodyBytes(auditBodyLimit).requestReceived(startedAt).stageTimestamp(clock.instant())
+    recordAfterForwarding(v, "the end of a session", event(v, v.request(), startedAt)
         .responseStatus(101, "Success", "", "").approval(v.approvalId(), List.of())
         .annotate("session-close-code", Integer.toString(closeCode))
-        .annotate("session-close-reason", closeReason == null ? "" : closeReason);
-    try {
-      record(e);
-    } catch (SpiCalls.Failure | RuntimeException ex) {
-      LOG.warn("kubeguard: audit recorder failed to record the end of a session (auditID {})", v.auditId(), ex);
-    }
+        .annotate("session-close-reason", closeReason == null ? "" : closeReason));
   }
 
   /**
@@ -86,13 +80,9 @@ final class ExchangeAudit {
     if (v.obligations().auditLevel() == AuditLevel.NONE) {
       return;
     }
-    AuditEvents.Builder e = event(v, v.request(), startedAt).stage(AuditEvent.Stage.ResponseStarted)
-        .responseStatus(code, code < 400 ? "Success" : "Failure", "", "").approval(v.approvalId(), List.of());
-    try {
-      record(e);
-    } catch (SpiCalls.Failure | RuntimeException ex) {
-      LOG.warn("kubeguard: audit recorder failed to record the start of a session (auditID {})", v.auditId(), ex);
-    }
+    recordAfterForwarding(v, "the start of a session", event(v, v.request(), startedAt)
+        .stage(AuditEvent.Stage.ResponseStarted)
+        .responseStatus(code, code < 400 ? "Success" : "Failure", "", "").approval(v.approvalId(), List.of()));
   }
 
   /** Records that an allowed request failed before a response (connection error, timeout). */
@@ -112,10 +102,15 @@ final class ExchangeAudit {
     } else {
       e.responseStatus(code, code >= 400 ? "Failure" : "Success", "", "");
     }
+    recordAfterForwarding(v, "a response", e);
+  }
+
+  // The request already reached the server: a recorder that fails now can only be logged.
+  private void recordAfterForwarding(Verdict v, String what, AuditEvents.Builder e) {
     try {
       record(e);
     } catch (SpiCalls.Failure | RuntimeException ex) {
-      LOG.warn("kubeguard: audit recorder failed to record a response (auditID {})", v.auditId(), ex);
+      LOG.warn("kubeguard: audit recorder failed to record {} (auditID {})", what, v.auditId(), ex);
     }
   }
 

@@ -23,7 +23,6 @@ import dev.kubeguard.core.audit.AuditEvents;
 import dev.kubeguard.core.classify.ClassificationException;
 import dev.kubeguard.core.classify.RequestClassifier;
 import dev.kubeguard.core.mask.DefaultMasker;
-import dev.kubeguard.core.policy.GuardPolicyEngine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,14 +46,16 @@ import org.slf4j.LoggerFactory;
  * {@code Impersonate-*} headers therefore needs the caller to be allowed both the impersonation
  * and the action itself; kube-apiserver then checks the action again as the impersonated user.
  *
- * <p><b>Threading:</b> immutable once built and safe to share; call it from any thread. Each
- * policy decision and each audit record runs on a small pool of daemon threads the Guard owns
- * ({@code kubeguard-spi-N}, started on demand, retired when idle, so there is nothing to close)
- * while the caller waits for it: that is what lets the Guard bound a part that hangs. The price
- * is a thread hand-off of microseconds per call, and the parts do not see the caller's
- * thread-locals. Asking an approver (which must return at once; the answer comes later) runs
- * there too, bounded by the policy timeout as part of judging. Maskers and the classifier
- * compute on the caller's thread, unbounded in time but not in failure.
+ * <p><b>Threading:</b> immutable once built and safe to share; call it from any thread. A policy
+ * decision or audit record by a part the Guard does not know runs on a small pool of daemon
+ * threads the Guard owns ({@code kubeguard-spi-N}, started on demand, retired when idle, so there
+ * is nothing to close) while the caller waits for it: that is what lets the Guard bound a part that
+ * hangs. The price is a thread hand-off (about 45 µs measured) per call, and such parts do not see
+ * the caller's thread-locals. The built-in parts that bound themselves ({@code GuardPolicyEngine},
+ * {@code JsonlAuditRecorder}, {@code Slf4jAuditRecorder}) are called on the caller's thread.
+ * Asking an approver (which must return at once; the answer comes later) runs on the pool,
+ * bounded by the policy timeout as part of judging. Maskers and the classifier compute on the
+ * caller's thread, unbounded in time but not in failure.
  * <b>Blocking:</b> {@link #begin} blocks at most {@link Builder#policyTimeout} per policy question,
  * {@link Builder#recorderTimeout} per audit event, and {@link Builder#approvalTimeout} for an
  * approval in blocking mode.
@@ -83,7 +84,6 @@ public final class Guard {
   private final int auditBodyLimit;
   private final boolean recordingFailureAllows;
   private final SpiCalls spi = new SpiCalls();
-  // The built-in engine decides in memory, in microseconds: a pool hand-off would cost more.
   private final boolean policyInline;
   private final Duration policyTimeout;
 
@@ -92,7 +92,7 @@ public final class Guard {
     this.classifier = b.classifier;
     this.masker = b.masker;
     this.policyTimeout = b.policyTimeout;
-    this.policyInline = b.policy instanceof GuardPolicyEngine;
+    this.policyInline = SpiCalls.boundsItself(b.policy);
     this.audit = new ExchangeAudit(b.recorder, spi, b.recorderTimeout, b.masker, b.clock, b.auditBodyLimit);
     this.clock = b.clock;
     this.ledger = new ApprovalLedger(bounded(b.approver), b.approvalTimeout, b.clock, b.maxPendingApprovals);
@@ -181,12 +181,11 @@ public final class Guard {
     CallContext ctx = context == null ? CallContext.now() : context;
     Instant received = clock.instant();
     String auditId = UUID.randomUUID().toString();
-    Attributes fallback = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
     if (identity == null) {
-      return denied(null, NOBODY, request, fallback, Decision.deny("no identity is bound to this call"), auditId, "", received, ctx);
+      return denied(null, NOBODY, request, seenAs(request), Decision.deny("no identity is bound to this call"), auditId, "", received, ctx);
     }
     if (request.bodyLength() > maxRequestBodyBytes) {
-      return denied(null, identity, request, fallback,
+      return denied(null, identity, request, seenAs(request),
           Decision.deny("request body exceeds the guard's limit of " + maxRequestBodyBytes + " bytes"),
           auditId, "", received, ctx);
     }
@@ -194,26 +193,30 @@ public final class Guard {
     try {
       evaluation = evaluate(identity, request, ctx);
     } catch (ClassificationException e) {
-      return denied(null, identity, request, fallback, Decision.deny("request rejected: " + e.getMessage()), auditId, "", received, ctx);
+      return denied(null, identity, request, seenAs(request), Decision.deny("request rejected: " + e.getMessage()), auditId, "", received, ctx);
     } catch (Throwable e) {
       // A classifier (or an SPI it reaches) failing in any way, an Error included, is a denial.
       Faults.rethrowIfFatal(e);
       LOG.warn("kubeguard: classification failed for {} {}", request.method(), request.rawPath(), e);
-      return denied(null, identity, request, fallback, Decision.deny("request could not be classified"), auditId, "", received, ctx);
+      return denied(null, identity, request, seenAs(request), Decision.deny("request could not be classified"), auditId, "", received, ctx);
     }
     return conclude(evaluation, auditId, received);
   }
 
+  // What a request that was not classified looked like: the non-resource request of its path.
+  private static Attributes seenAs(KubeRequest request) {
+    return Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
+  }
+
   private Verdict refuseVerdict(Identity identity, KubeRequest request, CallContext ctx, String reason) {
-    Attributes seen = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
-    return denied(null, identity == null ? NOBODY : identity, request, seen, Decision.deny(reason),
+    return denied(null, identity == null ? NOBODY : identity, request, seenAs(request), Decision.deny(reason),
         UUID.randomUUID().toString(), "", clock.instant(), ctx);
   }
 
   // Only when the Guard itself failed: a 403 built without recording (the caller logged why).
   private static Verdict refuseUnrecorded(Identity identity, KubeRequest request, String reason) {
     String user = identity == null ? NOBODY.user() : identity.user();
-    Attributes seen = Attributes.nonResource(request.method().toLowerCase(Locale.ROOT), request.rawPath());
+    Attributes seen = seenAs(request);
     String message = KubeStatus.forbiddenMessage(user, seen, "kubeguard: " + reason);
     return new Verdict(false, Decision.deny(reason), null, UUID.randomUUID().toString(), "", 403, message,
         KubeStatus.forbidden(user, seen, "kubeguard: " + reason));
@@ -287,14 +290,14 @@ public final class Guard {
       case ALLOW:
         return allowed(ev.primary(), d, auditId, "", received, List.of());
       case DENY:
-        return denied(primary, primary.identity(), http, ev.decisive().attributes(), d, auditId, "", received);
+        return denied(primary, primary.identity(), http, ev.decisive().attributes(), d, auditId, "", received, primary.context());
       default:
         break;
     }
     if (http == null) {
       return denied(primary, primary.identity(), null, ev.decisive().attributes(),
           Decision.deny(d.ruleId(), "approval required, and a check without a request cannot be approved"),
-          auditId, "", received);
+          auditId, "", received, primary.context());
     }
     ApprovalLedger.Result r;
     try {
@@ -311,7 +314,7 @@ public final class Guard {
     String why = withRule(d) + ": " + r.message();
     return denied(primary, primary.identity(), http, ev.decisive().attributes(),
         new Decision(Decision.Effect.REQUIRE_APPROVAL, why, d.ruleId(), d.obligations(), d.annotations()),
-        auditId, r.approvalId(), received);
+        auditId, r.approvalId(), received, primary.context());
   }
 
   private Verdict allowed(AccessRequest q, Decision d, String auditId, String approvalId, Instant received, List<Identity> approvers) {
@@ -342,11 +345,6 @@ public final class Guard {
       return new Verdict(false, Decision.deny(d.ruleId(), why), q, auditId, approvalId, 403, why,
           KubeStatus.forbidden(q.identity().user(), q.attributes(), "kubeguard: " + why));
     }
-  }
-
-  private Verdict denied(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d,
-      String auditId, String approvalId, Instant received) {
-    return denied(q, who, http, about, d, auditId, approvalId, received, CallContext.now());
   }
 
   private Verdict denied(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d,
@@ -569,7 +567,7 @@ public final class Guard {
       if (recorder == null) {
         // Allowed (tests, dry runs), but an operator must not believe requests are audited.
         LOG.warn("kubeguard: no audit recorder is configured; requests will not be recorded");
-        recorder = event -> {};
+        recorder = ExchangeAudit.NO_RECORDER;
       }
       return new Guard(this);
     }

@@ -4,7 +4,6 @@ import dev.kubeguard.api.KubeRequest;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,14 +62,11 @@ public final class GuardedExchange {
     this.guard = guard;
     this.verdict = verdict;
     this.began = guard.now();
-    Map<String, String> h = new LinkedHashMap<>();
-    if (verdict.allowed()) {
-      h.put(AUDIT_ID, verdict.auditId());
-      if (verdict.masksResponse() && !request.isUpgrade()) {
-        h.put("Accept", AcceptHeaders.forMasking(request.header("Accept")));
-      }
-    }
-    this.set = Map.copyOf(h);
+    // A masked response must come as JSON; an upgrade has no body to ask a type for.
+    this.set = !verdict.allowed() ? Map.of()
+        : verdict.masksResponse() && !request.isUpgrade()
+            ? Map.of(AUDIT_ID, verdict.auditId(), "Accept", AcceptHeaders.forMasking(request.header("Accept")))
+            : Map.of(AUDIT_ID, verdict.auditId());
     // A caller-set Accept-Encoding makes the server compress a body the masker cannot read;
     // without it the HTTP client negotiates (and decodes) compression itself, or none is used.
     this.drop = verdict.allowed() && verdict.masksResponse() ? List.of("Accept-Encoding") : List.of();

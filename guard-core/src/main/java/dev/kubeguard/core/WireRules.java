@@ -17,43 +17,28 @@ final class WireRules {
   private WireRules() {}
 
   /**
-   * Why {@code rawPath} (origin form, percent-encoded) would be rewritten by some HTTP client
-   * before it is sent, or {@code null}. OkHttp's {@code HttpUrl} (fabric8's OkHttp backend, the
+   * Why some HTTP client would rewrite {@code request}'s target after the guard judged it, or
+   * {@code null}. Three rewrites are known: OkHttp's {@code HttpUrl} (fabric8's OkHttp backend, the
    * official Java client) resolves {@code .} and {@code ..} segments, plain or percent-encoded,
-   * while kube-apiserver keeps them as names: the guard would judge one object and the server serve
-   * another. No Kubernetes object may be named {@code .} or {@code ..}, so refusing loses nothing.
-   */
-  static String rewrittenByClients(String rawPath) {
-    return dotSegment(rawPath);
-  }
-
-  /**
-   * As {@link #rewrittenByClients(String)} for the whole origin-form target: OkHttp also
-   * percent-encodes a raw {@code '} in the query, the one character of its query encode set that
-   * a {@code java.net.URI} lets through, so the server would see other bytes than were judged. No
-   * Kubernetes name, label or selector holds one.
-   */
-  static String rewrittenByClients(String rawPath, String rawQuery) {
-    String path = dotSegment(rawPath);
-    if (path != null) {
-      return path;
-    }
-    if (rawQuery != null && rawQuery.indexOf('\'') >= 0) {
-      return "the query holds a raw \"'\", which HTTP clients re-encode before sending: percent-encode it as %27";
-    }
-    return null;
-  }
-
-  /**
-   * As {@link #rewrittenByClients(String, String)} for a whole request, adding the empty query: a
-   * target ending in {@code ?} goes out with the mark on OkHttp and without it on the JDK client.
+   * while kube-apiserver keeps them as names, so the guard would judge one object and the server
+   * serve another; OkHttp percent-encodes a raw {@code '} in the query, the one character of its
+   * query encode set a {@code java.net.URI} lets through; and a target ending in an empty
+   * {@code ?} goes out with the mark on OkHttp and without it on the JDK client. No Kubernetes
+   * name, label or selector needs any of them, so refusing loses nothing.
    */
   static String rewrittenByClients(KubeRequest request) {
+    String dots = dotSegment(request.rawPath());
+    if (dots != null) {
+      return dots;
+    }
     if (request.uri().endsWith("?")) {
       return "the target ends with an empty query ('?'), which some HTTP clients send and others drop:"
           + " leave the '?' out";
     }
-    return rewrittenByClients(request.rawPath(), request.rawQuery());
+    if (request.rawQuery().indexOf('\'') >= 0) {
+      return "the query holds a raw \"'\", which HTTP clients re-encode before sending: percent-encode it as %27";
+    }
+    return null;
   }
 
   private static String dotSegment(String rawPath) {

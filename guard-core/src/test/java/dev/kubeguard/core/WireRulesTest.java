@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.kubeguard.api.KubeRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,7 +22,7 @@ class WireRulesTest {
       "/api/v1/./namespaces", "/api/v1/namespaces/shop/pods/%2e%2e", "/api/v1/namespaces/shop/pods/%2E", "/api/v1/namespaces/shop/pods/.%2e",
       "/api/v1/namespaces/shop/pods/%2e.", "/..", "/api/v1/namespaces/shop/pods/../"})
   void refusesEveryDotSegmentAClientWouldResolve(String path) {
-    assertThat(WireRules.rewrittenByClients(path)).contains("'.' or '..'");
+    assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", path))).contains("'.' or '..'");
   }
 
   @ParameterizedTest
@@ -30,7 +31,7 @@ class WireRulesTest {
       "/api/v1/namespaces/shop/pods/%252e%252e", "/api/v1/namespaces/shop/pods/x%2F..", "/api/v1/namespaces//pods", "/api/v1/",
       "/api/v1/namespaces/shop/pods/%2e%2e%2e", "/"})
   void keepsPathsWithoutADotSegment(String path) {
-    assertThat(WireRules.rewrittenByClients(path)).isNull();
+    assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", path))).isNull();
   }
 
   @Test
@@ -41,7 +42,7 @@ class WireRulesTest {
       String path = "/" + String.join("/", segments);
       boolean expected = segments.stream().map(s -> s.replace("%2e", ".").replace("%2E", "."))
           .anyMatch(s -> s.equals(".") || s.equals(".."));
-      assertThat(WireRules.rewrittenByClients(path) != null).as(path).isEqualTo(expected);
+      assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", path)) != null).as(path).isEqualTo(expected);
       // What a server reads after one decoding agrees whenever no %2F splits a segment.
       if (!path.contains("%2F") && !path.contains("%25")) {
         String decoded = URLDecoder.decode(path, StandardCharsets.UTF_8);
@@ -53,14 +54,14 @@ class WireRulesTest {
 
   @Test
   void refusesARawQuoteInTheQueryWhichOkHttpReencodesButKeepsItsEncodedForm() {
-    assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", "q='a'")).contains("%27");
-    assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", "q=%27a%27")).isNull();
-    assertThat(WireRules.rewrittenByClients("/api/v1/namespaces/shop/configmaps", null)).isNull();
+    assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", "/api/v1/namespaces/shop/configmaps?q='a'"))).contains("%27");
+    assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", "/api/v1/namespaces/shop/configmaps?q=%27a%27"))).isNull();
+    assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", "/api/v1/namespaces/shop/configmaps"))).isNull();
   }
 
   @Test
   void refusesAnEmptyQueryMarkWhichOnlySomeClientsSend() {
-    assertThat(WireRules.rewrittenByClients(dev.kubeguard.api.KubeRequest.of("GET", "/api/v1/namespaces?"))).contains("empty query");
-    assertThat(WireRules.rewrittenByClients(dev.kubeguard.api.KubeRequest.of("GET", "/api/v1/namespaces?limit=1"))).isNull();
+    assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", "/api/v1/namespaces?"))).contains("empty query");
+    assertThat(WireRules.rewrittenByClients(KubeRequest.of("GET", "/api/v1/namespaces?limit=1"))).isNull();
   }
 }
