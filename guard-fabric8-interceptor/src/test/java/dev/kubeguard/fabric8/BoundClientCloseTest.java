@@ -9,14 +9,8 @@ import dev.kubeguard.api.Obligations;
 import dev.kubeguard.core.Guard;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,30 +19,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Clients handed out by a GuardedKubernetesClient share its connections; closing one must not close them. */
 class BoundClientCloseTest {
 
+  private CrudCluster cluster;
   private KubernetesMockServer server;
-  private GuardedKubernetesClient guarded;
 
   @AfterEach
   void stop() {
-    if (guarded != null) {
-      guarded.close();
-    }
-    if (server != null) {
-      server.destroy();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private GuardedKubernetesClient guarded(Backend backend) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.url("/")).withNamespace("shop")
-        .withRequestRetryBackoffLimit(0).build();
+    cluster = CrudCluster.start();
+    server = cluster.server;
     Guard guard = Guard.builder()
         .policy(q -> Decision.allow("all", "tests").withObligations(Obligations.defaults().withMaskingProfile("none")))
         .build();
-    guarded = KubeGuardFabric8.builder(guard).config(config).httpClientFactory(backend.factory())
-        .serviceIdentity(Identity.serviceAccount("ops", "mcp")).build();
-    return guarded;
+    return cluster.guarded(guard, backend, b -> b.serviceIdentity(Identity.serviceAccount("ops", "mcp")));
   }
 
   private static ConfigMap configMap(String name) {

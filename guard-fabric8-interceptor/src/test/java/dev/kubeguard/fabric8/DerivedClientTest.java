@@ -11,18 +11,12 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.Obligations;
 import dev.kubeguard.core.Guard;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -42,32 +36,28 @@ class DerivedClientTest {
   private static final Identity ADMIN = Identity.of("admin", "system:masters");
 
   private final List<AccessRequest> asked = new CopyOnWriteArrayList<>();
+  private CrudCluster cluster;
   private KubernetesMockServer server;
   private GuardedKubernetesClient guarded;
 
   @AfterEach
   void stop() {
-    if (guarded != null) {
-      guarded.close();
-    }
-    if (server != null) {
-      server.destroy();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   /** Only reads are allowed, so a write that reaches the server went out unjudged. */
   private KubernetesClient bob(Backend backend) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.url("/")).withNamespace("shop")
-        .withRequestRetryBackoffLimit(0).build();
+    cluster = CrudCluster.start();
+    server = cluster.server;
     Guard guard = Guard.builder().policy(q -> {
       asked.add(q);
       return q.attributes().verb().equals("create")
           ? Decision.deny("read-only", "bob only reads")
           : Decision.allow("reads", "ok").withObligations(Obligations.defaults().withMaskingProfile("none"));
     }).build();
-    guarded = KubeGuardFabric8.builder(guard).config(config).httpClientFactory(backend.factory()).build();
+    guarded = cluster.guarded(guard, backend);
     return guarded.as(BOB, CallContext.forTool("list_pods", "session-1"));
   }
 

@@ -11,21 +11,15 @@ import dev.kubeguard.api.Obligations;
 import dev.kubeguard.core.Guard;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -47,30 +41,24 @@ class OneStoryTest {
   private static final String CONFIGMAPS = "/api/v1/namespaces/shop/configmaps";
 
   private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+  private CrudCluster cluster;
   private KubernetesMockServer server;
-  private GuardedKubernetesClient guarded;
 
   @AfterEach
   void stop() {
-    if (guarded != null) {
-      guarded.close();
-    }
-    if (server != null) {
-      server.destroy();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   /** Everything is allowed, masked with the default profile, request bodies up to {@link #LIMIT}. */
   private KubernetesClient bob(Backend backend) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.url("/")).withNamespace("shop")
-        .withRequestRetryBackoffLimit(0).build();
+    cluster = CrudCluster.start();
+    server = cluster.server;
     Guard guard = Guard.builder().maxRequestBodyBytes(LIMIT)
         .policy(q -> Decision.allow("all", "ok").withObligations(Obligations.defaults()))
         .recorder(events::add).build();
-    guarded = KubeGuardFabric8.builder(guard).config(config).httpClientFactory(backend.factory()).build();
-    return guarded.as(BOB, CallContext.forTool("apply_config", "session-7"));
+    return cluster.guarded(guard, backend).as(BOB, CallContext.forTool("apply_config", "session-7"));
   }
 
   private void assertOneForbiddenStoryAndNothingSent(Throwable failure, String why) {
