@@ -52,6 +52,7 @@ final class CheckCommand implements Command {
       Map.of("-n", "--namespace", "-A", "--all-namespaces", "-q", "--quiet", "-o", "--output", "-H", "--header"));
 
   private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]+");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
   @Override
   public String name() {
@@ -213,7 +214,7 @@ final class CheckCommand implements Command {
     if (given == null) {
       return java.time.Duration.ofSeconds(5);
     }
-    var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(given);
+    var m = DURATION.matcher(given);
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
       throw new Args.UsageException("--opa-timeout must be a positive duration such as 500ms, 2s or 1m, got '" + given + "'");
     }
