@@ -10,6 +10,7 @@ import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.Guard;
+import dev.kubeguard.testkit.Fixtures;
 import dev.kubeguard.testkit.MarkerMasker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -214,7 +215,7 @@ class GuardInterceptorTest {
   void callerSetGzipIsNegotiatedByOkHttpAndTheDecodedBodyIsMasked() throws Exception {
     Buffer gzipped = new Buffer();
     try (okio.BufferedSink gz = okio.Okio.buffer(new okio.GzipSink(gzipped))) {
-      gz.writeUtf8(CapturedResponses.text("secret-get.json"));
+      gz.writeUtf8(Fixtures.string("secret-get.json"));
     }
     server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
         .setHeader("Content-Encoding", "gzip").body(gzipped).build());
