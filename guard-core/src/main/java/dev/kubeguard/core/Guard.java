@@ -318,7 +318,13 @@ public final class Guard {
   }
 
   private Verdict allowed(AccessRequest q, Decision d, String auditId, String approvalId, Instant received, List<Identity> approvers) {
-    String unmaskable = WireRules.unmaskableUpgrade(q, d.obligations().maskingProfile());
+    String profile = d.obligations().maskingProfile();
+    String unmaskable = WireRules.unmaskableUpgrade(q, profile);
+    if (unmaskable == null && !"none".equals(profile) && !masker.knowsProfile(profile)) {
+      // Found only at the response, the server would already have acted on the request.
+      unmaskable = "the policy asks for masking profile '" + profile + "', which the Guard's masker does not know:"
+          + " register it with the masker (DefaultMasker.builder().profile(...)) or fix the policy";
+    }
     if (unmaskable != null) {
       return denied(q, q.identity(), q.request(), q.attributes(), Decision.deny(d.ruleId(), unmaskable), auditId, approvalId,
           received, q.context());

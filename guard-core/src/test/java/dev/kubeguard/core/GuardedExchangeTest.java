@@ -164,4 +164,16 @@ class GuardedExchangeTest {
     assertThat(events).extracting(AuditEvent::auditId).containsOnly(x.auditId());
     assertThat(events).last().satisfies(e -> assertThat(e.annotations()).containsEntry("kubeguard.dev/session-close-code", "1000"));
   }
+
+  @Test
+  void profileTheMaskerDoesNotKnowIsDeniedBeforeTheWriteIsSent() {
+    KubeRequest write = KubeRequest.of("POST", "/api/v1/namespaces/shop/configmaps",
+        Map.of("Content-Type", List.of("application/json")), "{\"kind\":\"ConfigMap\"}".getBytes(StandardCharsets.UTF_8));
+
+    GuardedExchange x = guard(allowWith("strict")).begin(BOB, write, TOOL);
+
+    assertThat(x.denied()).isTrue();
+    assertThat(x.message()).contains("masking profile 'strict'").contains("does not know");
+    assertThat(events).singleElement().satisfies(e -> assertThat(e.responseStatus().code()).isEqualTo(403));
+  }
 }

@@ -19,6 +19,17 @@ public interface Masker {
   MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException;
 
   /**
+   * Whether this masker can mask under {@code profile}. The Guard asks before forwarding, so a
+   * decision naming a profile the masker lacks is denied before the request reaches the server
+   * (a write would otherwise execute and only its response be withheld). The default says yes and
+   * leaves the refusal to {@link #open}; maskers with named profiles should answer exactly.
+   * Thread-safe, non-blocking.
+   */
+  default boolean knowsProfile(String profile) {
+    return true;
+  }
+
+  /**
    * A masker that masks nothing: every chunk goes downstream untouched, whatever its content type
    * (the {@code none} profile). Its streams never block beyond the downstream sink.
    */

@@ -98,6 +98,11 @@ public final class DefaultMasker implements Masker {
   }
 
   @Override
+  public boolean knowsProfile(String profile) {
+    return profiles.containsKey(profile);
+  }
+
+  @Override
   public MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException {
     Objects.requireNonNull(downstream, "downstream");
     CompiledProfile profile = profiles.get(context.profile());
