@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.ApprovalRequirement;
 import dev.kubeguard.api.AuditEvent;
@@ -63,7 +64,7 @@ class GuardMaskedWritesTest {
 
   private static String withLabel(String object) throws Exception {
     JsonNode n = JSON.readTree(object);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) n.path("metadata")).putObject("labels").put("tier", "db");
+    ((ObjectNode) n.path("metadata")).putObject("labels").put("tier", "db");
     return JSON.writeValueAsString(n);
   }
 

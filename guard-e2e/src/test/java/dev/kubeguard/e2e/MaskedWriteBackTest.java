@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +121,6 @@ class MaskedWriteBackTest extends AgainstTheRealServer {
   }
 
   private static String decoded(String base64) {
-    return new String(Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
   }
 }

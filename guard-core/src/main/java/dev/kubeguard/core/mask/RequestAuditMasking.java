@@ -1,5 +1,6 @@
 package dev.kubeguard.core.mask;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +65,7 @@ public final class RequestAuditMasking {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder().maxNestingDepth(200).build();
   private static final ObjectMapper JSON = new ObjectMapper(
-      com.fasterxml.jackson.core.JsonFactory.builder().streamReadConstraints(LIMITS).build())
+      JsonFactory.builder().streamReadConstraints(LIMITS).build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().loaderOptions(yamlLimits())
       .streamReadConstraints(LIMITS).build());
@@ -182,7 +184,7 @@ public final class RequestAuditMasking {
       }
     } catch (Throwable e) {
       rethrowIfFatal(e);
-      java.util.Arrays.fill(out, null); // nothing masked is kept: every value becomes the placeholder
+      Arrays.fill(out, null); // nothing masked is kept: every value becomes the placeholder
     }
     return out;
   }
