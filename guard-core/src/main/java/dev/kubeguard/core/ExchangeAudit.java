@@ -5,17 +5,13 @@ import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.KubeRequest;
 import dev.kubeguard.api.spi.Masker;
-import dev.kubeguard.api.spi.MaskingContext;
-import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.core.audit.AuditEvents;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.kubeguard.core.mask.RequestAuditMasking;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit choreography of an exchange: which {@code audit.k8s.io/v1} events a request produces
  * (RequestReceived before forwarding, ResponseStarted for an upgraded session, ResponseComplete
- * for a response, a denial, a failure or a session's end), each built from masked bodies only.
+ * for a response, a denial, a failure or a session's end), each built from masked bodies only and
+ * with the request target's query values masked ({@link RequestAuditMasking}).
  *
  * <p>Thread-safe (immutable; the recorder is). Every event goes to the recorder through the
  * Guard's {@link SpiCalls}, so no recorder holds a caller longer than the recorder timeout (the
@@ -41,7 +38,7 @@ final class ExchangeAudit {
   private final SpiCalls spi;
   private final Duration recorderTimeout;
   private final boolean recorderInline;
-  private final Masker masker;
+  private final RequestAuditMasking requestMasking;
   private final Clock clock;
   private final int auditBodyLimit;
 
@@ -50,7 +47,7 @@ final class ExchangeAudit {
     this.spi = spi;
     this.recorderTimeout = recorderTimeout;
     this.recorderInline = SpiCalls.boundsItself(recorder);
-    this.masker = masker;
+    this.requestMasking = new RequestAuditMasking(masker);
     this.clock = clock;
     this.auditBodyLimit = auditBodyLimit;
   }
@@ -115,7 +112,7 @@ final class ExchangeAudit {
   }
 
   AuditEvents.Builder event(Verdict v, AccessRequest about, Instant received) {
-    return AuditEvents.forRequest(about, v.decision()).auditId(v.auditId()).maxBodyBytes(auditBodyLimit)
+    return AuditEvents.forRequest(withMaskedUri(v, about), v.decision()).auditId(v.auditId()).maxBodyBytes(auditBodyLimit)
         .requestReceived(received).stageTimestamp(clock.instant());
   }
 
@@ -135,7 +132,8 @@ final class ExchangeAudit {
     }
   }
 
-  // Request bodies can carry secrets too (creating a Secret): record them only once masked.
+  // Request bodies can carry secrets too (creating a Secret, patching one): record them only once
+  // masked, as what they write, whatever the patch type.
   String maskedRequestBody(Verdict v) {
     KubeRequest http = v.request().request();
     if (http.bodyLength() == 0) {
@@ -144,20 +142,26 @@ final class ExchangeAudit {
     if (http.bodyLength() > auditBodyLimit) {
       return truncationMarker(http.bodyLength());
     }
-    StringBuilder out = new StringBuilder();
-    try {
-      MaskingStream s = masker.open(
-          new MaskingContext(v.maskingProfile().equals("none") ? "default" : v.maskingProfile(),
-              Objects.requireNonNullElse(http.header("Content-Type"), "application/json"), v.request()),
-          chunk -> out.append(StandardCharsets.UTF_8.decode(chunk)));
-      s.write(ByteBuffer.wrap(http.body()));
-      s.finish();
-      return out.toString();
-    } catch (Throwable e) {
-      // Whatever the masker throws, the body it could not mask stays out of the trail.
-      Faults.rethrowIfFatal(e);
-      return "{\"kubeguard.dev/withheld\":\"request body could not be masked\"}";
+    return requestMasking.body(v.request(), profileFor(v));
+  }
+
+  // The trail keeps the request target with its query values masked (?token=, exec commands).
+  private AccessRequest withMaskedUri(Verdict v, AccessRequest about) {
+    KubeRequest http = about.request();
+    if (http == null || http.rawQuery().isEmpty()) {
+      return about;
     }
+    String uri = requestMasking.uri(about, profileFor(v));
+    if (uri.equals(http.uri())) {
+      return about;
+    }
+    KubeRequest recorded = new KubeRequest(http.method(), uri, http.headers(), null);
+    return new AccessRequest(about.identity(), recorded, about.info(), about.attributes(), about.dryRun(), about.context());
+  }
+
+  // A request is masked for the trail even when its response is not: "none" means the default.
+  private static String profileFor(Verdict v) {
+    return v.maskingProfile().equals("none") ? "default" : v.maskingProfile();
   }
 
   static String truncationMarker(long size) {

@@ -23,6 +23,7 @@ import dev.kubeguard.core.audit.AuditEvents;
 import dev.kubeguard.core.classify.ClassificationException;
 import dev.kubeguard.core.classify.RequestClassifier;
 import dev.kubeguard.core.mask.DefaultMasker;
+import dev.kubeguard.core.mask.MaskedWrites;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -83,6 +84,7 @@ public final class Guard {
   private final int maxRequestBodyBytes;
   private final int auditBodyLimit;
   private final boolean recordingFailureAllows;
+  private final boolean refuseMaskedWrites;
   private final SpiCalls spi = new SpiCalls();
   private final boolean policyInline;
   private final Duration policyTimeout;
@@ -99,6 +101,7 @@ public final class Guard {
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
     this.auditBodyLimit = b.auditBodyLimit;
     this.recordingFailureAllows = b.recordingFailureAllows;
+    this.refuseMaskedWrites = b.refuseMaskedWrites;
   }
 
   // The approver's call must return at once (its answer completes later); one that hangs would
@@ -286,6 +289,13 @@ public final class Guard {
     Decision d = ev.decision();
     AccessRequest primary = ev.primary();
     KubeRequest http = primary.request();
+    if (d.effect() != Decision.Effect.DENY && http != null && refuseMaskedWrites) {
+      // Before any approval is asked: nobody should approve a write the Guard will not send.
+      MaskedWrites.Finding f = MaskedWrites.find(http);
+      if (f != null) {
+        return maskedWrite(primary, f, d, auditId, received);
+      }
+    }
     switch (d.effect()) {
       case ALLOW:
         return allowed(ev.primary(), d, auditId, "", received, List.of());
@@ -358,7 +368,25 @@ public final class Guard {
     String reason = denialReason(d);
     byte[] body = KubeStatus.forbidden(who.user(), about, reason);
     String message = KubeStatus.forbiddenMessage(who.user(), about, reason);
-    Verdict v = new Verdict(false, d, q, auditId, approvalId, 403, message, body);
+    return refused(q, who, http, about, d, auditId, approvalId, received, ctx, 403, "Forbidden", message, body);
+  }
+
+  // A write carrying the Guard's own mask tokens would store them over the real values: refused
+  // as kube-apiserver refuses an invalid object, so clients raise their usual 422.
+  private Verdict maskedWrite(AccessRequest q, MaskedWrites.Finding f, Decision d, String auditId, Instant received) {
+    String reason = "kubeguard: " + (f.fields().isEmpty() ? "the body holds" : f.fields().size() == 1 ? "this field holds" : "these fields hold")
+        + " values KubeGuard masked when they were read (" + MaskedWrites.TOKEN_FORMAT + "), and writing them back would"
+        + " replace the real values with the masks; send only what you change, as a patch"
+        + " (kubectl patch or kubectl edit; fabric8 .edit() or .patch() of the changed fields)";
+    String message = KubeStatus.invalidMessage(q.attributes(), f.fields(), reason);
+    byte[] body = KubeStatus.invalid(q.attributes(), f.fields(), reason);
+    Decision refusal = Decision.deny(d.ruleId(), "write carries masked values" + (f.fields().isEmpty() ? "" : " in " + String.join(", ", f.fields())));
+    return refused(q, q.identity(), q.request(), q.attributes(), refusal, auditId, "", received, q.context(), 422, "Invalid", message, body);
+  }
+
+  private Verdict refused(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d, String auditId,
+      String approvalId, Instant received, CallContext ctx, int code, String statusReason, String message, byte[] body) {
+    Verdict v = new Verdict(false, d, q, auditId, approvalId, code, message, body);
     // A request denied before it could be classified is recorded as the non-resource request it
     // looked like, so its URI and user agent still reach the audit trail.
     AccessRequest subject = q != null ? q
@@ -366,7 +394,7 @@ public final class Guard {
             ? new AccessRequest(who, http, RequestInfo.nonResource(http.rawPath(), about.verb()), about, false, ctx)
             : AccessRequest.forAttributes(who, about, ctx);
     try {
-      audit.record(audit.event(v, subject, received).responseStatus(403, "Failure", "Forbidden", message).approval(approvalId, List.of()));
+      audit.record(audit.event(v, subject, received).responseStatus(code, "Failure", statusReason, message).approval(approvalId, List.of()));
     } catch (SpiCalls.Failure | RuntimeException e) {
       LOG.warn("kubeguard: audit recorder failed to record a denial (auditID {})", auditId, e);
     }
@@ -458,6 +486,7 @@ public final class Guard {
     private int auditBodyLimit = 64 * 1024;
     private int maxPendingApprovals = 10_000;
     private boolean recordingFailureAllows;
+    private boolean refuseMaskedWrites = true;
 
     private Builder() {}
 
@@ -541,6 +570,24 @@ public final class Guard {
      */
     public Builder recordingFailureAllows(boolean allow) {
       this.recordingFailureAllows = allow;
+      return this;
+    }
+
+    /**
+     * Whether a write (POST, PUT or PATCH) whose body carries the Guard's own mask tokens is
+     * refused before it is sent (default: yes). A client that reads a masked Secret or ConfigMap
+     * and writes it back whole ({@code update()}, {@code replace()}) would otherwise store the
+     * tokens in place of the real values; the caller gets a 422 {@code Invalid} Status naming the
+     * fields and pointing to a patch of only the changed fields. Applies to allowed writes and to
+     * writes held for approval (refused before an approver is asked), whatever the masking profile.
+     *
+     * <p>The check knows the built-in token format ({@code kubeguard-masked:<16 hex>}, plain or
+     * base64), which {@link DefaultMasker} writes; a custom {@link Masker} with a token format of
+     * its own must keep its tokens from being written back itself (a policy rule, or its own
+     * check before the Guard). Turn it off only if storing such tokens is intended.
+     */
+    public Builder refuseWritesOfMaskedValues(boolean refuse) {
+      this.refuseMaskedWrites = refuse;
       return this;
     }
 

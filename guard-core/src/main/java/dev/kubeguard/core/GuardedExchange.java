@@ -92,7 +92,7 @@ public final class GuardedExchange {
     return verdict.approvalId();
   }
 
-  /** The HTTP status of the denial (403), or 0 when allowed. */
+  /** The HTTP status of the denial (403; 422 for a write carrying masked values), or 0 when allowed. */
   public int statusCode() {
     return verdict.httpStatus();
   }

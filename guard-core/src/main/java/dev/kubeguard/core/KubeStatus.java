@@ -6,6 +6,7 @@ import dev.kubeguard.api.Attributes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * Builds {@code v1 Status} bodies exactly as kube-apiserver writes them, so every Kubernetes
@@ -53,6 +54,58 @@ final class KubeStatus {
     return a.name().isEmpty()
         ? qualified + " is forbidden: " + why
         : qualified + " " + quote(a.name()) + " is forbidden: " + why;
+  }
+
+  /**
+   * A 422 Invalid Status, as kube-apiserver answers a write that fails validation:
+   * {@code secrets "db" is invalid: data.password: <reason>}, with a cause per field
+   * ({@code FieldValueInvalid}; one cause without a field when none could be named).
+   */
+  public static byte[] invalid(Attributes a, List<String> fields, String reason) {
+    String message = invalidMessage(a, fields, reason);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + message.length());
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("kind", "Status");
+      g.writeStringField("apiVersion", "v1");
+      g.writeObjectFieldStart("metadata");
+      g.writeEndObject();
+      g.writeStringField("status", "Failure");
+      g.writeStringField("message", message);
+      g.writeStringField("reason", "Invalid");
+      g.writeObjectFieldStart("details");
+      if (a.isResourceRequest() && !a.name().isEmpty()) g.writeStringField("name", a.name());
+      if (a.isResourceRequest() && !a.apiGroup().isEmpty()) g.writeStringField("group", a.apiGroup());
+      if (a.isResourceRequest() && !a.resource().isEmpty()) g.writeStringField("kind", a.resource());
+      g.writeArrayFieldStart("causes");
+      for (String f : fields.isEmpty() ? List.of("") : fields) {
+        g.writeStartObject();
+        g.writeStringField("reason", "FieldValueInvalid");
+        g.writeStringField("message", "Invalid value: " + reason);
+        if (!f.isEmpty()) g.writeStringField("field", f);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeNumberField("code", 422);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen writing to memory
+    }
+    return out.toByteArray();
+  }
+
+  /** The message part of {@link #invalid}: {@code secrets "db" is invalid: data.password: <reason>}. */
+  public static String invalidMessage(Attributes a, List<String> fields, String reason) {
+    String what;
+    if (a.isResourceRequest() && !a.resource().isEmpty()) {
+      String qualified = a.apiGroup().isEmpty() ? a.resource() : a.resource() + "." + a.apiGroup();
+      what = a.name().isEmpty() ? qualified : qualified + " " + quote(a.name());
+    } else {
+      what = "the request";
+    }
+    String where = fields.isEmpty() ? "" : (fields.size() == 1 ? fields.get(0) : "[" + String.join(", ", fields) + "]") + ": ";
+    return what + " is invalid: " + where + reason;
   }
 
   /** A 500 InternalError Status, used when a response body had to be withheld. */

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param request the primary question, or {@code null} when the request could not be classified
  * @param auditId the audit id recorded and sent to the API server as {@code Audit-ID}
  * @param approvalId the approval involved, or {@code ""}
- * @param httpStatus 0 when allowed, else the status to answer (403)
+ * @param httpStatus 0 when allowed, else the status to answer (403; 422 for a write of masked values)
  * @param message why it was denied, or {@code ""}
  */
 record Verdict(

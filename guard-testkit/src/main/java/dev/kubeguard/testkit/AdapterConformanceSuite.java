@@ -544,6 +544,38 @@ public abstract class AdapterConformanceSuite {
     });
   }
 
+  /**
+   * A Secret read through the adapter with the default masker and written back whole (what
+   * fabric8's {@code update()} does) carries the mask tokens in place of the real values: the
+   * Guard refuses it before it is sent with kube-apiserver's 422 {@code Invalid}, naming the
+   * masked fields, and records the refusal once.
+   */
+  @Test
+  void writeBackOfMaskedValuesIsRefusedWith422AndNeverSent() throws Exception {
+    Guard g = Guard.builder().policy(q -> Decision.allow("all", "ok")).recorder(events::add).build();
+    Exchange read = get(g, BOB, SECRET);
+    assertThat(read.body()).contains("kubeguard-masked");
+    int sent = server.count();
+    events.clear();
+
+    Exchange x = call(g, BOB, server.uri(), "PUT", SECRET, Map.of("Content-Type", "application/json"),
+        read.body().getBytes(StandardCharsets.UTF_8));
+
+    assertThat(server.count()).as("the write never reached the server").isEqualTo(sent);
+    assertThat(x.status()).as(x.body()).isEqualTo(422);
+    JsonNode status = JSON.readTree(x.body());
+    assertThat(status.path("kind").asText()).isEqualTo("Status");
+    assertThat(status.path("reason").asText()).isEqualTo("Invalid");
+    assertThat(status.path("code").asInt()).isEqualTo(422);
+    assertThat(status.path("details").path("causes").findValuesAsText("field")).contains("data.password");
+    assertThat(status.path("message").asText()).contains("masked").contains("patch");
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.stage()).isEqualTo(AuditEvent.Stage.ResponseComplete);
+      assertThat(e.responseStatus().code()).isEqualTo(422);
+      assertThat(e.responseStatus().message()).isEqualTo(status.path("message").asText());
+    });
+  }
+
   // --- one request, one story: the trail records what the caller saw ---------------------------
 
   @Test

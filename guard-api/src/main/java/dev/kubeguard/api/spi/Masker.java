@@ -11,6 +11,12 @@ package dev.kubeguard.api.spi;
  * I/O): it runs on the thread that received the response headers. <b>Failure:</b> {@code open} throws
  * {@link MaskingException} for a body it cannot read (protobuf, CBOR, an unknown content type
  * under a profile that masks): the adapter then withholds the body and answers an error Status.
+ *
+ * <p><b>Write-backs:</b> the Guard refuses a write whose body carries the built-in tokens
+ * ({@code kubeguard-masked:<16 hex>}, plain or base64), so a client writing back what it read
+ * cannot store them over the real values. It knows only that format: a masker writing tokens of
+ * its own must keep them from being written back itself. The Guard also runs what it records of a
+ * request (bodies, query values) through this masker, as JSON.
  */
 @FunctionalInterface
 public interface Masker {
