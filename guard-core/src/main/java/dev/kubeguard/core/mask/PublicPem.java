@@ -31,6 +31,10 @@ final class PublicPem {
       String endLine = "-----END " + label + "-----";
       int end = s.indexOf(endLine, b.end());
       int blockEnd = end < 0 ? s.length() : end + endLine.length();
+      int nextBegin = s.indexOf("-----BEGIN", b.end());
+      if (nextBegin >= 0 && nextBegin < blockEnd) {
+        blockEnd = nextBegin;
+      }
       if (!label.contains("PRIVATE KEY")) {
         spans.add(b.start());
         spans.add(blockEnd);

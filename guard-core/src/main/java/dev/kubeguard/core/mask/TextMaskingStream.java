@@ -18,7 +18,13 @@ import java.util.regex.Pattern;
  * spans lines: from its BEGIN line on nothing is emitted until its END line, and the token
  * (keyed hash of the whole block, computed piecewise) takes the block's place, so a key costs no
  * memory however long. A line longer than the held bound is cut at whitespace well before its
- * end; a line with nowhere safe to cut fails closed. Not thread-safe.
+ * end; a line with nowhere safe to cut fails closed.
+ *
+ * <p>A log fetched with {@code tailLines} or {@code sinceTime} may start inside a key, with no
+ * BEGIN line to announce it: such body lines ({@link PemBodyLines}) are masked one by one, each
+ * by its own token. This rule is for text only, and it does not apply inside a BEGIN CERTIFICATE
+ * (or other public) block, whose body is public; a certificate whose BEGIN line was cut off is
+ * masked like a key (fail closed: the two cannot be told apart). Not thread-safe.
  */
 final class TextMaskingStream implements MaskingStream {
 
@@ -35,6 +41,10 @@ final class TextMaskingStream implements MaskingStream {
   private char[] line = new char[1024];
   private int len;
   private boolean inPem;
+  /** Inside a certificate or other public PEM block: its base64 lines pass as they are. */
+  private boolean inPublicPem;
+  /** The previous line was a BEGIN-less key body line, so a short last line follows it. */
+  private boolean afterBodyLine;
   private boolean dead;
   private boolean finished;
 
@@ -111,14 +121,44 @@ final class TextMaskingStream implements MaskingStream {
     }
     int begin = s.indexOf("-----BEGIN");
     if (begin >= 0) {
+      afterBodyLine = false;
       Matcher b = BEGIN.matcher(s);
       if (b.find() && !END.matcher(s).find(b.end())) {
+        inPublicPem = false;
         detect(s.substring(0, b.start()));
         inPem = true;
         pemUpdate(s.substring(b.start()));
         return;
       }
+      // a public block opens unless its END is on the same line
+      inPublicPem = s.indexOf("-----END", begin) < 0;
+      detect(s);
+      return;
     }
+    if (s.contains("-----END")) {
+      inPublicPem = false;
+      afterBodyLine = false;
+      detect(s);
+      return;
+    }
+    int[] p = PemBodyLines.payload(s);
+    if (inPublicPem) {
+      if (p != null) {
+        put(s); // a certificate's body is public
+        return;
+      }
+      inPublicPem = false; // not base64: the block is over, END or not
+    }
+    if (p != null
+        && (PemBodyLines.body(s, p[0], p[1]) || (afterBodyLine && PemBodyLines.continuation(s, p[0], p[1])))) {
+      put(s.substring(0, p[0]));
+      put(tokens.ofText(s.substring(p[0], p[1])));
+      put(s.substring(p[1]));
+      masked[0]++;
+      afterBodyLine = true;
+      return;
+    }
+    afterBodyLine = false;
     detect(s);
   }
 

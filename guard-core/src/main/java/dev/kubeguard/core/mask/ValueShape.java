@@ -125,6 +125,9 @@ final class ValueShape {
     if (t.isEmpty() || t.chars().allMatch(c -> c == '*' || c == 'x' || c == '.' || c == '-')) {
       return true;
     }
+    if (t.chars().allMatch(c -> "{}[]()<>".indexOf(c) >= 0)) {
+      return true; // structure: "f:password":{} in managedFields
+    }
     if (t.startsWith("${") || t.startsWith("$(") || t.startsWith("{{") || t.startsWith("%(")) {
       return true; // a template variable, not its value
     }
