@@ -16,8 +16,9 @@ package dev.kubeguard.core.mask;
  *       lack upper case anyway, cannot exceed 4);
  *   <li>or the short last line: its length a multiple of 4, ending in {@code =}, 8 or more
  *       characters with two character classes and entropy of at least 2.5;
- *   <li>or, right after a body line, any base64 line whose length is a multiple of 4 and that is
- *       not a lower-case word (the last line of a key, however short).
+ *   <li>or, right after a body line or right before a private key's END line, any base64 line
+ *       whose length is a multiple of 4 and that is not a lower-case word (the last line of a
+ *       key, however short; the stream holds such a line back one line to see what follows).
  * </ul>
  *
  * Lines inside a BEGIN CERTIFICATE (or other public) block are the caller's to exempt. Stateless

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>A log fetched with {@code tailLines} or {@code sinceTime} may start inside a key, with no
  * BEGIN line to announce it: such body lines ({@link PemBodyLines}) are masked one by one, each
- * by its own token. This rule is for text only, and it does not apply inside a BEGIN CERTIFICATE
+ * by its own token; a short base64-looking line is held back one line, until it is clear whether
+ * an END line follows it. This rule is for text only, and it does not apply inside a BEGIN CERTIFICATE
  * (or other public) block, whose body is public; a certificate whose BEGIN line was cut off is
  * masked like a key (fail closed: the two cannot be told apart). Not thread-safe.
  */
@@ -45,6 +46,11 @@ final class TextMaskingStream implements MaskingStream {
   private boolean inPublicPem;
   /** The previous line was a BEGIN-less key body line, so a short last line follows it. */
   private boolean afterBodyLine;
+  /**
+   * A short base64-looking line held back until the next line shows whether it was the last line
+   * of a key (the END line follows) or just a word; the one line of delay is the price of telling.
+   */
+  private String pending;
   private boolean dead;
   private boolean finished;
 
@@ -92,6 +98,11 @@ final class TextMaskingStream implements MaskingStream {
       segment(new String(line, 0, len));
       len = 0;
     }
+    if (pending != null) {
+      String held = pending;
+      pending = null;
+      detect(held);
+    }
     if (inPem) {
       // unterminated key: everything from BEGIN on was withheld; its token stands in for it
       inPem = false;
@@ -107,6 +118,15 @@ final class TextMaskingStream implements MaskingStream {
   }
 
   private void segment(String s) {
+    if (pending != null) {
+      String held = pending;
+      pending = null;
+      if (s.contains("-----END") && END.matcher(s).find()) {
+        maskPayload(held, PemBodyLines.payload(held)); // the last line of a key whose BEGIN we never saw
+      } else {
+        detect(held);
+      }
+    }
     if (inPem) {
       Matcher e = s.contains("-----END") ? END.matcher(s) : null;
       if (e == null || !e.find()) {
@@ -151,15 +171,23 @@ final class TextMaskingStream implements MaskingStream {
     }
     if (p != null
         && (PemBodyLines.body(s, p[0], p[1]) || (afterBodyLine && PemBodyLines.continuation(s, p[0], p[1])))) {
-      put(s.substring(0, p[0]));
-      put(tokens.ofText(s.substring(p[0], p[1])));
-      put(s.substring(p[1]));
-      masked[0]++;
+      maskPayload(s, p);
       afterBodyLine = true;
       return;
     }
     afterBodyLine = false;
+    if (p != null && s.endsWith("\n") && PemBodyLines.continuation(s, p[0], p[1])) {
+      pending = s;
+      return;
+    }
     detect(s);
+  }
+
+  private void maskPayload(String s, int[] p) {
+    put(s.substring(0, p[0]));
+    put(tokens.ofText(s.substring(p[0], p[1])));
+    put(s.substring(p[1]));
+    masked[0]++;
   }
 
   private void detect(String s) {
