@@ -18,7 +18,14 @@ import java.util.regex.Pattern;
  * spans lines: from its BEGIN line on nothing is emitted until its END line, and the token
  * (keyed hash of the whole block, computed piecewise) takes the block's place, so a key costs no
  * memory however long. A line longer than the held bound is cut at whitespace well before its
- * end; a line with nowhere safe to cut fails closed. Not thread-safe.
+ * end; a line with nowhere safe to cut fails closed.
+ *
+ * <p>A log fetched with {@code tailLines} or {@code sinceTime} may start inside a key, with no
+ * BEGIN line to announce it: such body lines ({@link PemBodyLines}) are masked one by one, each
+ * by its own token; a short base64-looking line is held back one line, until it is clear whether
+ * an END line follows it. This rule is for text only, and it does not apply inside a BEGIN CERTIFICATE
+ * (or other public) block, whose body is public; a certificate whose BEGIN line was cut off is
+ * masked like a key (fail closed: the two cannot be told apart). Not thread-safe.
  */
 final class TextMaskingStream implements MaskingStream {
 
@@ -35,6 +42,15 @@ final class TextMaskingStream implements MaskingStream {
   private char[] line = new char[1024];
   private int len;
   private boolean inPem;
+  /** Inside a certificate or other public PEM block: its base64 lines pass as they are. */
+  private boolean inPublicPem;
+  /** The previous line was a BEGIN-less key body line, so a short last line follows it. */
+  private boolean afterBodyLine;
+  /**
+   * A short base64-looking line held back until the next line shows whether it was the last line
+   * of a key (the END line follows) or just a word; the one line of delay is the price of telling.
+   */
+  private String pending;
   private boolean dead;
   private boolean finished;
 
@@ -82,6 +98,11 @@ final class TextMaskingStream implements MaskingStream {
       segment(new String(line, 0, len));
       len = 0;
     }
+    if (pending != null) {
+      String held = pending;
+      pending = null;
+      detect(held);
+    }
     if (inPem) {
       // unterminated key: everything from BEGIN on was withheld; its token stands in for it
       inPem = false;
@@ -97,6 +118,15 @@ final class TextMaskingStream implements MaskingStream {
   }
 
   private void segment(String s) {
+    if (pending != null) {
+      String held = pending;
+      pending = null;
+      if (s.contains("-----END") && END.matcher(s).find()) {
+        maskPayload(held, PemBodyLines.payload(held)); // the last line of a key whose BEGIN we never saw
+      } else {
+        detect(held);
+      }
+    }
     if (inPem) {
       Matcher e = s.contains("-----END") ? END.matcher(s) : null;
       if (e == null || !e.find()) {
@@ -111,15 +141,53 @@ final class TextMaskingStream implements MaskingStream {
     }
     int begin = s.indexOf("-----BEGIN");
     if (begin >= 0) {
+      afterBodyLine = false;
       Matcher b = BEGIN.matcher(s);
       if (b.find() && !END.matcher(s).find(b.end())) {
+        inPublicPem = false;
         detect(s.substring(0, b.start()));
         inPem = true;
         pemUpdate(s.substring(b.start()));
         return;
       }
+      // a public block opens unless its END is on the same line
+      inPublicPem = s.indexOf("-----END", begin) < 0;
+      detect(s);
+      return;
+    }
+    if (s.contains("-----END")) {
+      inPublicPem = false;
+      afterBodyLine = false;
+      detect(s);
+      return;
+    }
+    int[] p = PemBodyLines.payload(s);
+    if (inPublicPem) {
+      if (p != null) {
+        put(s); // a certificate's body is public
+        return;
+      }
+      inPublicPem = false; // not base64: the block is over, END or not
+    }
+    if (p != null
+        && (PemBodyLines.body(s, p[0], p[1]) || (afterBodyLine && PemBodyLines.continuation(s, p[0], p[1])))) {
+      maskPayload(s, p);
+      afterBodyLine = true;
+      return;
+    }
+    afterBodyLine = false;
+    if (p != null && s.endsWith("\n") && PemBodyLines.continuation(s, p[0], p[1])) {
+      pending = s;
+      return;
     }
     detect(s);
+  }
+
+  private void maskPayload(String s, int[] p) {
+    put(s.substring(0, p[0]));
+    put(tokens.ofText(s.substring(p[0], p[1])));
+    put(s.substring(p[1]));
+    masked[0]++;
   }
 
   private void detect(String s) {

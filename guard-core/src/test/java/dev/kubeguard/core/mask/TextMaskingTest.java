@@ -68,6 +68,57 @@ class TextMaskingTest {
     assertThat(out).startsWith("a\n").doesNotContain("MIIsecretline", "more").contains("kubeguard-masked:");
   }
 
+  @Test
+  void masksAnOpaqueBearerTokenInALogLine() throws Exception {
+    String token = "Q3vX9.kLm~2pR+tZ/8wYb-4nHc7JdF1sGa6eUo0iVq";
+    byte[] body = ("10.0.0.7 - - [27/Nov/2026:11:30:26 +0000] \"GET /healthz\" 200\n"
+        + "outgoing request headers: Authorization: Bearer " + token + "\n").getBytes(StandardCharsets.UTF_8);
+    String whole = Masking.mask(MASKER, "default", "text/plain", body).text();
+    assertThat(whole).doesNotContain(token).contains("Authorization: Bearer kubeguard-masked:")
+        .startsWith("10.0.0.7 - - [27/Nov/2026:11:30:26 +0000] \"GET /healthz\" 200\n");
+    for (int cut = 1; cut < body.length; cut++) {
+      assertThat(cutAt(body, cut)).as("cut at " + cut).isEqualTo(whole);
+    }
+  }
+
+  @Test
+  void masksPrivateKeyBodyLinesWhenTheLogStartsMidKey() throws Exception {
+    String[] key = RealPem.privateKey().split("\n");
+    // what tailLines=8 returns: the BEGIN line and most of the body are gone
+    StringBuilder tail = new StringBuilder();
+    for (int i = key.length - 7; i < key.length; i++) {
+      tail.append(key[i]).append('\n');
+    }
+    tail.append("2026-11-27T11:30:27Z key loaded\n");
+    byte[] body = tail.toString().getBytes(StandardCharsets.UTF_8);
+    String whole = Masking.mask(MASKER, "default", "text/plain", body).text();
+    for (int i = key.length - 7; i < key.length - 1; i++) {
+      assertThat(whole).as("body line " + i).doesNotContain(key[i]);
+    }
+    assertThat(whole).endsWith("-----END PRIVATE KEY-----\n2026-11-27T11:30:27Z key loaded\n");
+    for (int cut = 1; cut < body.length; cut++) {
+      assertThat(cutAt(body, cut)).as("cut at " + cut).isEqualTo(whole);
+    }
+  }
+
+  @Test
+  void masksKeyBodyLinesBehindKubectlTimestampsAndIndentation() throws Exception {
+    String[] key = RealPem.privateKey().split("\n");
+    String log = "2026-11-27T11:30:26.123456789Z " + key[5] + "\n"
+        + "2026-11-27T11:30:26.123456789+01:00     " + key[6] + "\n"
+        + "    " + key[key.length - 2] + "\n";
+    String out = Masking.mask(MASKER, "default", "text/plain", log.getBytes(StandardCharsets.UTF_8)).text();
+    assertThat(out).doesNotContain(key[5], key[6], key[key.length - 2])
+        .startsWith("2026-11-27T11:30:26.123456789Z kubeguard-masked:");
+  }
+
+  @Test
+  void leavesACertificateInALogAsItIs() throws Exception {
+    String log = "serving certificate:\n" + RealPem.certificate() + "listening on :8443\n";
+    byte[] body = log.getBytes(StandardCharsets.UTF_8);
+    assertThat(Masking.mask(MASKER, "default", "text/plain", body).text()).isEqualTo(log);
+  }
+
   private static String cutAt(byte[] body, int cut) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     MaskingStream s = MASKER.open(
