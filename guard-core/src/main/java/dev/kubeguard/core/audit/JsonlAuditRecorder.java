@@ -87,7 +87,8 @@ public final class JsonlAuditRecorder implements Recorder {
     this.writer =
         new ChainWriter(
             new ChainWriter.Config(
-                b.path, b.maxFileBytes, interval, b.queueCapacity, signing, b.beforeWrite, b.clock));
+                b.path, b.maxFileBytes, interval, b.queueCapacity, signing, b.beforeWrite, b.clock, b.chainKey,
+                b.onActiveFileLost));
   }
 
   public static Builder builder() {
@@ -206,8 +207,38 @@ public final class JsonlAuditRecorder implements Recorder {
     private AuditCheckpoints checkpoints;
     private Runnable beforeWrite;
     private Clock clock = Clock.systemUTC();
+    private ChainKey chainKey;
+    private boolean unkeyed;
+    private ActiveFileLoss onActiveFileLost = ActiveFileLoss.RECOVER;
 
     private Builder() {}
+
+    /**
+     * The chain key (HMAC-SHA256): every line gets a {@code kubeguard.dev/mac} and the head is
+     * sealed in {@code <path>.head}, so an edited, forged, reordered or cut trail fails
+     * {@link AuditVerifier} with the key. Required unless {@link #unkeyedForDevelopment()}. Load
+     * it with {@link ChainKey#fromFile} or {@link ChainKey#fromEnv}, never from the audit directory.
+     */
+    public Builder chainKey(ChainKey chainKey) {
+      this.chainKey = chainKey;
+      return this;
+    }
+
+    /**
+     * Development and tests only: a plain SHA-256 chain with no key and no sealed head. Anyone who
+     * can write the file can rewrite it so it still verifies (recompute the hashes, cut the tail,
+     * empty it); only signed {@link #checkpoints} then show tampering. Never use in production.
+     */
+    public Builder unkeyedForDevelopment() {
+      this.unkeyed = true;
+      return this;
+    }
+
+    /** What to do when the active file is deleted or replaced while open; default {@link ActiveFileLoss#RECOVER}. */
+    public Builder onActiveFileLost(ActiveFileLoss onActiveFileLost) {
+      this.onActiveFileLost = onActiveFileLost;
+      return this;
+    }
 
     /** The active file ({@code /var/log/kubeguard/audit.jsonl}); its directory is created. Required. */
     public Builder path(Path path) {
@@ -272,6 +303,18 @@ public final class JsonlAuditRecorder implements Recorder {
     public JsonlAuditRecorder build() throws IOException {
       if (path == null) {
         throw new IllegalStateException("JsonlAuditRecorder needs path(Path): where to write audit.jsonl");
+      }
+      if (chainKey == null && !unkeyed) {
+        throw new IllegalStateException(
+            "JsonlAuditRecorder needs chainKey(ChainKey.fromFile(path)) or chainKey(ChainKey.fromEnv(\""
+                + ChainKey.ENV + "\")): without a key, whoever can write " + path.getFileName()
+                + " can rewrite it undetectably (for tests and development only: unkeyedForDevelopment())");
+      }
+      if (chainKey != null && unkeyed) {
+        throw new IllegalStateException("set chainKey(...) or unkeyedForDevelopment(), not both");
+      }
+      if (onActiveFileLost == null) {
+        throw new IllegalStateException("onActiveFileLost must be ActiveFileLoss.RECOVER or FAIL");
       }
       if (maxFileBytes < 4096) {
         throw new IllegalStateException("maxFileBytes must be at least 4096, got " + maxFileBytes);
