@@ -78,7 +78,8 @@ public final class ChainKey {
     return fromEnv(name, System.getenv());
   }
 
-  static ChainKey fromEnv(String name, Map<String, String> env) {
+  /** Reads the base64 key from {@code env.get(name)} (an environment given explicitly, as a CLI does). */
+  public static ChainKey fromEnv(String name, Map<String, String> env) {
     String text = env.get(name);
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(
