@@ -21,11 +21,11 @@ import java.util.concurrent.TimeoutException;
  *
  * Every line is one {@code audit.k8s.io/v1} Event as {@link AuditEventJson} writes it (compact,
  * fields in Kubernetes' order, annotations sorted), so tools that read kube-apiserver audit logs
- * read it, except that the annotations end with three chain entries, always in this order and
+ * read it, except that the annotations end with the chain entries, always in this order and
  * always last on the line:
  *
  * <pre>
- * ...,"annotations":{...,"kubeguard.dev/seq":"42","kubeguard.dev/prev-hash":"&lt;hex&gt;","kubeguard.dev/hash":"&lt;hex&gt;"}}
+ * ...,"annotations":{...,"kubeguard.dev/seq":"42","kubeguard.dev/prev-hash":"&lt;hex&gt;","kubeguard.dev/hash":"&lt;hex&gt;","kubeguard.dev/mac":"&lt;hex&gt;"}}
  * </pre>
  *
  * <ul>
@@ -35,7 +35,18 @@ import java.util.concurrent.TimeoutException;
  *       not including, the hash value itself (so it covers the whole event, its seq and the
  *       previous hash). The canonical encoding is the bytes as written: nothing is re-serialized
  *       to verify.
+ *   <li>{@code mac}: lower-case hex HMAC-SHA256, under the {@link ChainKey}, of the hash's 64 hex
+ *       characters; absent on an {@link Builder#unkeyedForDevelopment()} chain. Without the key
+ *       nobody can make a line whose mac verifies, so an edit (even with recomputed hashes) or a
+ *       forged line shows.
  * </ul>
+ *
+ * <b>Sealed head</b> (keyed chains): after every fsync the writer rewrites
+ * {@code <path>.head} in place with the last durable seq and hash, sealed with the key, so a cut
+ * tail or an emptied or deleted file shows to {@link AuditVerifier} with the key. It is fsynced
+ * itself on {@link #sync()}, rotation and {@link #close()}; a power loss can leave it behind the
+ * chain, which still verifies. A restart refuses a chain that no longer reaches its head.
+ * <b>Active file lost</b>: see {@link ActiveFileLoss}.
  *
  * <b>Rotation</b>: before a line would take the active file ({@code path}) past
  * {@code maxFileBytes}, the file is fsynced and renamed {@code <stem>-<first seq, 20 digits><ext>}
