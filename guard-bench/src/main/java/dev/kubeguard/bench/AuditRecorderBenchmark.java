@@ -4,6 +4,7 @@ import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.Durability;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import java.io.IOException;
@@ -57,6 +58,7 @@ public class AuditRecorderBenchmark {
     recorder =
         JsonlAuditRecorder.builder()
             .path(dir.resolve("audit.jsonl"))
+            .chainKey(ChainKey.generate()) // the default keyed chain: one HMAC per line
             .maxFileBytes(64L << 20)
             .durability(durability.equals("per-event") ? Durability.perEvent() : Durability.interval(Duration.ofMillis(100)))
             // The default queue: a larger one would let callers run ahead of the disk for a while.

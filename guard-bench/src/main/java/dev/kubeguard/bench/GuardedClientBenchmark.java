@@ -4,6 +4,7 @@ import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.Durability;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.mask.DefaultMasker;
@@ -187,6 +188,7 @@ public class GuardedClientBenchmark {
     auditDir = Files.createTempDirectory("kubeguard-guarded-client-bench");
     recorder = JsonlAuditRecorder.builder()
         .path(auditDir.resolve("audit.jsonl"))
+        .chainKey(ChainKey.generate()) // the default keyed chain: one HMAC per line
         .maxFileBytes(64L << 20)
         .durability(Durability.interval(Duration.ofMillis(100)))
         .build();

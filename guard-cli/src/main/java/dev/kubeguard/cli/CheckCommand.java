@@ -15,6 +15,7 @@ import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.core.Evaluation;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.audit.AuditEvents;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.classify.ClassificationException;
 import dev.kubeguard.core.policy.PolicyLoadException;
@@ -46,13 +47,24 @@ import java.util.regex.Pattern;
 final class CheckCommand implements Command {
 
   private static final Args.Spec SPEC = Args.Spec.of(
-      Set.of("--policy", "--opa", "--opa-timeout", "--audit", "--as", "--as-group", "--as-uid", "--namespace",
+      Set.of("--policy", "--opa", "--opa-timeout", "--audit", "--audit-key-file", "--as", "--as-group", "--as-uid", "--namespace",
           "--subresource", "--header", "--output"),
       Set.of("--all-namespaces", "--quiet"),
       Map.of("-n", "--namespace", "-A", "--all-namespaces", "-q", "--quiet", "-o", "--output", "-H", "--header"));
 
   private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]+");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+
+  private final Map<String, String> env;
+
+  CheckCommand() {
+    this(System.getenv());
+  }
+
+  /** With the environment to read {@code KUBEGUARD_AUDIT_KEY} from. */
+  CheckCommand(Map<String, String> env) {
+    this.env = env;
+  }
 
   @Override
   public String name() {
@@ -78,8 +90,9 @@ final class CheckCommand implements Command {
           --opa-timeout D      how long one OPA decision may take (default 5s here, since a
                                fresh JVM's first HTTP call is slow; the library's default is
                                250ms); a timeout is a denial. Units ms, s, m (500ms, 2s)
-          --audit FILE         record every decision (RequestReceived events) into a hash-chained
-                               audit trail; without it decisions are not recorded (a note says so)
+          --audit FILE         record every decision (RequestReceived events) into a keyed,
+                               hash-chained audit trail; without it decisions are not recorded
+          --audit-key-file F   the trail's chain key (base64); without it, KUBEGUARD_AUDIT_KEY
 
         One question on the command line (kubectl style):
           kubeguard check --policy p.yaml --as bob --as-group dev -n shop delete pods web
@@ -167,8 +180,10 @@ final class CheckCommand implements Command {
     JsonlAuditRecorder recorder = null;
     if (audit != null) {
       try {
-        recorder = JsonlAuditRecorder.builder().path(Path.of(audit)).build();
-      } catch (IOException | IllegalStateException e) {
+        String keyFile = args.one("--audit-key-file");
+        ChainKey key = keyFile != null ? ChainKey.fromFile(Path.of(keyFile)) : ChainKey.fromEnv(ChainKey.ENV, env);
+        recorder = JsonlAuditRecorder.builder().chainKey(key).path(Path.of(audit)).build();
+      } catch (IOException | IllegalStateException | IllegalArgumentException | Args.UsageException e) {
         err.println("kubeguard check: cannot open the audit trail " + audit + ": " + e.getMessage());
         return ERROR;
       }

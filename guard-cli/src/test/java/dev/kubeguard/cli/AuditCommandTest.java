@@ -13,6 +13,7 @@ import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.audit.AuditCheckpoints;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,11 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AuditCommandTest {
 
+  /** A chain key in its text form (base64 of 32 bytes), as a key file or the environment holds it. */
+  static final String KEY_BASE64 = Base64.getEncoder().encodeToString("kubeguard-cli-test-key-32-bytes!".getBytes(StandardCharsets.US_ASCII));
+  private static final ChainKey KEY = ChainKey.fromEnv("K", Map.of("K", KEY_BASE64));
+
   @TempDir Path dir;
+  private Map<String, String> env = Map.of(ChainKey.ENV, KEY_BASE64);
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private int run(String... args) throws Exception {
-    return new AuditCommand()
+    return new AuditCommand(env)
         .run(List.of(args), new ByteArrayInputStream(new byte[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
@@ -63,7 +70,7 @@ class AuditCommandTest {
 
   @Test
   void verifyPrintsTheEventCountForAnIntactTrail() throws Exception {
-    Path file = record(JsonlAuditRecorder.builder());
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
 
     assertThat(run("verify", file.toString())).isZero();
     assertThat(stdout()).isEqualTo("OK 3 events\n");
@@ -71,7 +78,7 @@ class AuditCommandTest {
 
   @Test
   void verifyNamesTheFirstBrokenLineAndFails() throws Exception {
-    Path file = record(JsonlAuditRecorder.builder());
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
     List<String> lines = new ArrayList<>(Files.readAllLines(file));
     lines.set(1, lines.get(1).replace("\"pods\"", "\"podz\""));
     Files.write(file, lines);
@@ -83,25 +90,25 @@ class AuditCommandTest {
   @Test
   void verifyChecksASignedCheckpointWithThePublicKey() throws Exception {
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
-    Path file = record(JsonlAuditRecorder.builder()
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY)
         .checkpoints(AuditCheckpoints.every(new ECDSASigner(key), JWSAlgorithm.ES256, "k1", 0)));
     Path jwk = dir.resolve("audit-key.json");
     Files.writeString(jwk, key.toPublicJWK().toJSONString());
     String checkpoint = dir.resolve("audit.jsonl.checkpoint").toString();
 
-    assertThat(run("verify", "--checkpoint", checkpoint, "--key", jwk.toString(), "--closed", file.toString())).isZero();
+    assertThat(run("verify", "--checkpoint", checkpoint, "--checkpoint-key", jwk.toString(), "--closed", file.toString())).isZero();
     assertThat(stdout()).startsWith("OK 3 events (checkpoint at seq 3");
 
     List<String> lines = Files.readAllLines(file);
     Files.write(file, lines.subList(0, 2));
     out.reset();
-    assertThat(run("verify", "--checkpoint", checkpoint, "--key", jwk.toString(), file.toString())).isEqualTo(1);
+    assertThat(run("verify", "--checkpoint", checkpoint, "--checkpoint-key", jwk.toString(), file.toString())).isEqualTo(1);
     assertThat(stdout()).contains("BROKEN").contains("tail was cut off");
   }
 
   @Test
   void replaySaysWhatTheNewPolicyDecidesAndSummarizesTheChanges() throws Exception {
-    Path file = record(JsonlAuditRecorder.builder());
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, """
         apiVersion: kubeguard.dev/v1
@@ -136,7 +143,7 @@ class AuditCommandTest {
 
   @Test
   void replayWithABrokenPolicySaysWhereItIsBroken() throws Exception {
-    Path file = record(JsonlAuditRecorder.builder());
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
     Path policy = dir.resolve("p.yaml");
     Files.writeString(policy, "apiVersion: kubeguard.dev/v1\nkind: GuardPolicy\nmetadata: {name: p}\nspec: {rules: [{name: r}]}\n");
 
@@ -150,8 +157,70 @@ class AuditCommandTest {
     assertThat(run("verify")).isEqualTo(2);
     assertThat(run("replay", "audit.jsonl")).isEqualTo(2);
     assertThat(run("verify", "--key", "k.json", "audit.jsonl")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--key is now --checkpoint-key");
     assertThat(run("frobnicate")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown subcommand 'frobnicate'");
+  }
+
+  @Test
+  void verifyReadsTheChainKeyFromAKeyFile() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
+    Path keyFile = dir.resolve("audit.key");
+    Files.writeString(keyFile, KEY_BASE64 + "\n");
+    env = Map.of();
+
+    assertThat(run("verify", "--key-file", keyFile.toString(), file.toString())).isZero();
+    assertThat(stdout()).isEqualTo("OK 3 events\n");
+  }
+
+  @Test
+  void verifyWithoutAChainKeyIsAUsageErrorSayingWhereToPutIt() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
+    env = Map.of();
+
+    assertThat(run("verify", file.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--key-file FILE").contains("KUBEGUARD_AUDIT_KEY").contains("--no-key");
+  }
+
+  @Test
+  void verifyDetectsACutTailWithTheChainKeyAlone() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
+    Files.write(file, Files.readAllLines(file).subList(0, 2));
+
+    assertThat(run("verify", file.toString())).isEqualTo(1);
+    assertThat(stdout()).startsWith("BROKEN").contains("vouches for seq 3");
+  }
+
+  @Test
+  void verifyRefusesAnEmptyTrail() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder().chainKey(KEY));
+    Files.write(file, new byte[0]);
+
+    assertThat(run("verify", file.toString())).isEqualTo(1);
+    assertThat(stdout()).startsWith("BROKEN");
+
+    out.reset();
+    assertThat(run("verify", "--no-key", file.toString())).isEqualTo(1);
+    assertThat(stdout()).startsWith("BROKEN").contains("no events");
+  }
+
+  @Test
+  void verifyRefusesAMissingTrail() throws Exception {
+    Path missing = dir.resolve("nowhere.jsonl");
+
+    assertThat(run("verify", "--no-key", missing.toString())).isEqualTo(1);
+    assertThat(stdout()).startsWith("BROKEN").contains("does not exist");
+  }
+
+  @Test
+  void verifyWithNoKeyChecksAnUnkeyedDevelopmentTrail() throws Exception {
+    Path file = record(JsonlAuditRecorder.builder().unkeyedForDevelopment());
+
+    assertThat(run("verify", "--no-key", file.toString())).isZero();
+    assertThat(stdout()).isEqualTo("OK 3 events\n");
+    out.reset();
+    assertThat(run("verify", file.toString())).as("a keyed check of an unkeyed trail").isEqualTo(1);
   }
 
   @Test

@@ -35,7 +35,7 @@ class AuditReplayTest {
 
   private Path recordSample() throws Exception {
     Path file = dir.resolve("audit.jsonl");
-    try (JsonlAuditRecorder r = JsonlAuditRecorder.builder().path(file).build()) {
+    try (JsonlAuditRecorder r = JsonlAuditRecorder.builder().unkeyedForDevelopment().path(file).build()) {
       r.record(recorded("1", "get", "/api/v1/namespaces/a/secrets/db",
           new AuditEvent.ObjectReference("secrets", "a", "db", "", "", "v1", "", ""), "allow"));
       r.record(recorded("2", "list", "/api/v1/namespaces/a/pods",

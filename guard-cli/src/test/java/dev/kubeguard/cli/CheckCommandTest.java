@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.kubeguard.core.audit.ChainKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,7 +156,8 @@ class CheckCommandTest {
             match: {verbs: [get, list, delete], apiGroups: [""], resources: [pods]}
         """);
     Path audit = dir.resolve("audit.jsonl");
-    CliRun run = CliRun.of(new CheckCommand(), """
+    Map<String, String> env = Map.of(ChainKey.ENV, AuditCommandTest.KEY_BASE64);
+    CliRun run = CliRun.of(new CheckCommand(env), """
         {"user":"bob","method":"GET","url":"/api/v1/namespaces/a/pods/p"}
         {"user":"bob","method":"DELETE","url":"/api/v1/namespaces/a/pods/p"}
         {"user":"bob","method":"GET","url":"/api/v1/namespaces/a/secrets/s"}
@@ -162,7 +165,7 @@ class CheckCommandTest {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(Files.readAllLines(audit)).hasSize(3);
 
-    CliRun verify = CliRun.of(new AuditCommand(), "", "verify", audit.toString());
+    CliRun verify = CliRun.of(new AuditCommand(env), "", "verify", audit.toString());
     assertThat(verify.exit()).isZero();
     assertThat(verify.out()).contains("OK 3 events");
 

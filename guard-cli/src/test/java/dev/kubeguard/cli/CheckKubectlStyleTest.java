@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubeguard.core.audit.ChainKey;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +57,7 @@ class CheckKubectlStyleTest {
     all[0] = "--policy";
     all[1] = policy;
     System.arraycopy(args, 0, all, 2, args.length);
-    return CliRun.of(new CheckCommand(), "", all);
+    return CliRun.of(new CheckCommand(Map.of(ChainKey.ENV, AuditCommandTest.KEY_BASE64)), "", all);
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.PolicyEngine;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.approval.ManualApprover;
+import dev.kubeguard.core.audit.ActiveFileLoss;
 import dev.kubeguard.core.audit.AuditCheckpoints;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.Durability;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.mask.DefaultMasker;
@@ -67,6 +69,8 @@ final class ConfigurationSnippets {
     // tag::recorder[]
     JsonlAuditRecorder recorder = JsonlAuditRecorder.builder()
         .path(Path.of("/var/log/kubeguard/audit.jsonl"))
+        .chainKey(ChainKey.fromFile(Path.of("/etc/kubeguard/audit-chain.key")))  // required: HMAC key, base64
+        .onActiveFileLost(ActiveFileLoss.RECOVER) // deleted/replaced file: restore it (or FAIL: deny)
         .maxFileBytes(100L << 20)                // rotate before 100 MiB
         .durability(Durability.perEvent())       // or Durability.interval(Duration.ofMillis(200))
         .queueCapacity(8192)

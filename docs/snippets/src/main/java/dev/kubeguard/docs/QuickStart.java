@@ -5,6 +5,7 @@ import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.approval.ManualApprover;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.policy.PolicyLoader;
 import dev.kubeguard.fabric8.GuardedKubernetesClient;
@@ -23,7 +24,7 @@ final class QuickStart {
     ManualApprover approvals = new ManualApprover();                    // your chat bot or CLI answers it
     Guard guard = Guard.builder()
         .policy(PolicyLoader.load(Path.of("policy.yaml")))              // GuardPolicy and/or RBAC manifests
-        .recorder(JsonlAuditRecorder.builder().path(Path.of("audit.jsonl")).build())
+        .recorder(JsonlAuditRecorder.builder().path(Path.of("audit.jsonl")).chainKey(ChainKey.fromEnv("KUBEGUARD_AUDIT_KEY")).build())
         .approver(approvals)
         .build();                                                       // masks with DefaultMasker by default
     GuardedKubernetesClient k8s = KubeGuardFabric8.guard(new KubernetesClientBuilder(), guard);

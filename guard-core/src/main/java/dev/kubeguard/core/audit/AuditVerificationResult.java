@@ -42,8 +42,20 @@ public record AuditVerificationResult(
     TRUNCATED_BEFORE_CHECKPOINT,
     /** A closed chain goes on after its closing checkpoint: lines were appended. */
     EXTENDED_AFTER_CHECKPOINT,
-    /** A file could not be read. */
-    UNREADABLE
+    /** A file could not be read, or does not exist. */
+    UNREADABLE,
+    /** A line's mac does not verify under the chain key, or a keyed trail holds a line without one. */
+    FORGED,
+    /** The trail holds no events, or no files: there is nothing to vouch for. */
+    EMPTY_TRAIL,
+    /** A keyed verification found no sealed head ({@code <active file>.head}). */
+    HEAD_MISSING,
+    /** The sealed head is unreadable, sealed with another key, or its mac does not verify. */
+    BAD_HEAD,
+    /** The line at the sealed head's sequence number does not have the sealed hash. */
+    HEAD_MISMATCH,
+    /** The chain ends before the line its sealed head vouches for: cut tail, emptied or replaced file. */
+    TRUNCATED_BEFORE_HEAD
   }
 
   public AuditVerificationResult {

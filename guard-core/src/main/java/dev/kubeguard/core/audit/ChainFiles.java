@@ -54,9 +54,14 @@ final class ChainFiles {
    * line was never acknowledged (acknowledgement follows the write of the newline), so removing
    * it loses nothing a caller was told is kept.
    *
-   * @throws IOException when the last line is not a chained event, so the chain cannot go on
+   * <p>The last line must match the recorder's mode: keyed ({@code key} given) lines carry a mac
+   * that verifies under the key; unkeyed lines carry none. A recorder never continues a chain of
+   * the other kind, nor one whose last line it could not have written.
+   *
+   * @throws IOException when the last line is not a chained event of this mode, so the chain
+   *     cannot go on
    */
-  public static Head recoverHead(Path active) throws IOException {
+  public static Head recoverHead(Path active, ChainKey key) throws IOException {
     List<Path> files = list(active);
     for (int i = files.size() - 1; i >= 0; i--) {
       Path f = files.get(i);
@@ -83,9 +88,23 @@ final class ChainFiles {
           }
         }
         try {
-          ChainLine.Parsed p = ChainLine.parse(line.array(), len, ChainLine.sha256());
+          ChainLine.Parsed p = ChainLine.parse(line.array(), len, ChainLine.sha256(), key == null ? null : key.newMac());
           if (!p.hashMatches()) {
             throw new IOException("last line of " + f + " fails its hash: verify the audit trail");
+          }
+          if (key == null && p.keyed()) {
+            throw new IOException(
+                f + " holds a keyed chain: configure chainKey(...) with its key to continue it");
+          }
+          if (key != null && !p.keyed()) {
+            throw new IOException(
+                f + " holds an unkeyed chain (written with unkeyedForDevelopment()): a keyed recorder does not"
+                    + " continue it; move the trail aside to start a keyed one");
+          }
+          if (key != null && !p.macMatches()) {
+            throw new IOException(
+                "last line of " + f + " fails its mac under key " + key.id()
+                    + ": wrong key, or the line was forged; verify the audit trail");
           }
           return new Head(p.seq(), p.storedHash());
         } catch (IllegalArgumentException e) {

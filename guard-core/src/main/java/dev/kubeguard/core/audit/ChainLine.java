@@ -7,13 +7,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Set;
+import javax.crypto.Mac;
 
 /**
  * The chained line format (see {@code JsonlAuditRecorder}'s class javadoc): an audit Event whose
  * annotations end with {@code kubeguard.dev/seq}, {@code kubeguard.dev/prev-hash} and
- * {@code kubeguard.dev/hash}, in that order, the hash being the very last value of the line. The
- * line's hash is the SHA-256 of its bytes up to (excluding) that value, so it covers everything
- * the line says including the previous line's hash.
+ * {@code kubeguard.dev/hash}, in that order, then, on a keyed chain, {@code kubeguard.dev/mac}
+ * as the very last value of the line. The line's hash is the SHA-256 of its bytes up to
+ * (excluding) the hash value, so it covers everything the line says including the previous line's
+ * hash; the mac is HMAC-SHA256 under the chain key of the hash's 64 hex characters, so only a
+ * key holder can make a line whose mac verifies.
  *
  * <p>Builders and parsers here are stateless; {@link MessageDigest}s are passed in by callers that
  * own one per thread.
@@ -23,12 +26,14 @@ final class ChainLine {
   public static final String SEQ = "kubeguard.dev/seq";
   public static final String PREV_HASH = "kubeguard.dev/prev-hash";
   public static final String HASH = "kubeguard.dev/hash";
-  public static final Set<String> RESERVED_KEYS = Set.of(SEQ, PREV_HASH, HASH);
+  public static final String MAC = "kubeguard.dev/mac";
+  public static final Set<String> RESERVED_KEYS = Set.of(SEQ, PREV_HASH, HASH, MAC);
 
   /** The previous hash of the first line of a chain. */
   public static final String GENESIS = "0".repeat(64);
 
   private static final byte[] HASH_OPEN = ("\"" + HASH + "\":\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAC_OPEN = ("\",\"" + MAC + "\":\"").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LINE_END = "\"}}".getBytes(StandardCharsets.US_ASCII);
   private static final int HEX_LEN = 64;
   private static final HexFormat HEX = HexFormat.of();
@@ -47,15 +52,25 @@ final class ChainLine {
   /** The bytes of one complete line, newline included, and its hash. */
   public record Built(byte[] bytes, String hash) {}
 
-  /** Appends the chain annotations to an open event, hashes, and closes the line. */
+  /** Appends the chain annotations to an open event, hashes, and closes the line (unkeyed). */
   public static Built build(EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha) {
+    return build(open, seq, prevHash, sha, null);
+  }
+
+  /**
+   * Appends the chain annotations to an open event, hashes, adds the mac when {@code mac} is not
+   * null, and closes the line.
+   */
+  public static Built build(
+      EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha, Mac mac) {
     String chain =
         (open.hasAnnotations() ? "," : "")
             + "\"" + SEQ + "\":\"" + seq + "\",\"" + PREV_HASH + "\":\"" + prevHash + "\",";
     byte[] chainBytes = chain.getBytes(StandardCharsets.US_ASCII);
     byte[] prefix = open.prefix();
     int hashedLen = prefix.length + chainBytes.length + HASH_OPEN.length;
-    byte[] line = new byte[hashedLen + HEX_LEN + LINE_END.length + 1];
+    int macLen = mac == null ? 0 : MAC_OPEN.length + HEX_LEN;
+    byte[] line = new byte[hashedLen + HEX_LEN + macLen + LINE_END.length + 1];
     System.arraycopy(prefix, 0, line, 0, prefix.length);
     System.arraycopy(chainBytes, 0, line, prefix.length, chainBytes.length);
     System.arraycopy(HASH_OPEN, 0, line, prefix.length + chainBytes.length, HASH_OPEN.length);
@@ -64,25 +79,65 @@ final class ChainLine {
     String hash = HEX.formatHex(sha.digest());
     byte[] hex = hash.getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(hex, 0, line, hashedLen, HEX_LEN);
-    System.arraycopy(LINE_END, 0, line, hashedLen + HEX_LEN, LINE_END.length);
+    if (mac != null) {
+      System.arraycopy(MAC_OPEN, 0, line, hashedLen + HEX_LEN, MAC_OPEN.length);
+      byte[] tag = mac.doFinal(hex);
+      System.arraycopy(
+          HEX.formatHex(tag).getBytes(StandardCharsets.US_ASCII), 0, line, hashedLen + HEX_LEN + MAC_OPEN.length,
+          HEX_LEN);
+    }
+    System.arraycopy(LINE_END, 0, line, hashedLen + HEX_LEN + macLen, LINE_END.length);
     line[line.length - 1] = '\n';
     return new Built(line, hash);
   }
 
-  /** What one line claims and what its bytes actually hash to. */
-  public record Parsed(long seq, String prevHash, String storedHash, String actualHash, JsonNode event) {
+  /**
+   * What one line claims and what its bytes actually hash to. {@code storedMac} is null on an
+   * unkeyed line; {@code actualMac} is null unless the line has a mac and a key was given.
+   */
+  public record Parsed(
+      long seq, String prevHash, String storedHash, String actualHash, String storedMac, String actualMac,
+      JsonNode event) {
     public boolean hashMatches() {
       return storedHash.equals(actualHash);
     }
+
+    public boolean keyed() {
+      return storedMac != null;
+    }
+
+    /** The line has a mac and it verifies under the key it was parsed with. */
+    public boolean macMatches() {
+      return storedMac != null && actualMac != null
+          && MessageDigest.isEqual(storedMac.getBytes(StandardCharsets.US_ASCII),
+              actualMac.getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  /** Parses one line (without its newline), not checking a mac. */
+  public static Parsed parse(byte[] line, int length, MessageDigest sha) {
+    return parse(line, length, sha, null);
   }
 
   /**
-   * Parses one line (without its newline).
+   * Parses one line (without its newline), computing its mac under {@code mac} when both are
+   * present.
    *
    * @throws IllegalArgumentException saying why the line is not a chained audit event
    */
-  public static Parsed parse(byte[] line, int length, MessageDigest sha) {
-    int hashedLen = length - LINE_END.length - HEX_LEN;
+  public static Parsed parse(byte[] line, int length, MessageDigest sha, Mac mac) {
+    String storedMac = null;
+    int macStart = length - LINE_END.length - HEX_LEN;
+    if (macStart - MAC_OPEN.length - HEX_LEN >= 0
+        && Arrays.equals(line, macStart - MAC_OPEN.length, macStart, MAC_OPEN, 0, MAC_OPEN.length)) {
+      storedMac = new String(line, macStart, HEX_LEN, StandardCharsets.US_ASCII);
+      if (!isLowerHex(storedMac)) {
+        throw new IllegalArgumentException(MAC + " is not 64 lower-case hex digits");
+      }
+    }
+    // Where the hash value ends: the line end, or the mac annotation that follows it.
+    int hashEnd = storedMac == null ? length - LINE_END.length : macStart - MAC_OPEN.length;
+    int hashedLen = hashEnd - HEX_LEN;
     if (hashedLen < HASH_OPEN.length
         || !Arrays.equals(line, length - LINE_END.length, length, LINE_END, 0, LINE_END.length)
         || !Arrays.equals(line, hashedLen - HASH_OPEN.length, hashedLen, HASH_OPEN, 0, HASH_OPEN.length)) {
@@ -97,10 +152,15 @@ final class ChainLine {
     String actual = HEX.formatHex(sha.digest());
     JsonNode event = EventJsonReader.parseTree(new String(line, 0, length, StandardCharsets.UTF_8));
     JsonNode annotations = event.path("annotations");
-    if (!stored.equals(annotations.path(HASH).asText())) {
+    if (!stored.equals(annotations.path(HASH).asText())
+        || (storedMac != null && !storedMac.equals(annotations.path(MAC).asText()))) {
       // The suffix is not the event's own annotation (it sits inside an embedded body, say).
       throw new IllegalArgumentException(HASH + " is not the last annotation of the event");
     }
+    String actualMac =
+        storedMac == null || mac == null
+            ? null
+            : HEX.formatHex(mac.doFinal(stored.getBytes(StandardCharsets.US_ASCII)));
     String prev = annotations.path(PREV_HASH).asText("");
     if (prev.length() != HEX_LEN || !isLowerHex(prev)) {
       throw new IllegalArgumentException(PREV_HASH + " missing or not 64 hex digits");
@@ -111,7 +171,7 @@ final class ChainLine {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(SEQ + " missing or not a number", e);
     }
-    return new Parsed(seq, prev, stored, actual, event);
+    return new Parsed(seq, prev, stored, actual, storedMac, actualMac, event);
   }
 
   private static boolean isLowerHex(String s) {

@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +21,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single writer thread of a chained audit file: takes open events from a bounded queue,
@@ -32,10 +39,15 @@ final class ChainWriter {
   /** Signing settings, or none. */
   public record Signing(JWSSigner signer, JWSAlgorithm algorithm, String keyId, int everyEvents, Duration every) {}
 
-  /** Everything the writer needs. {@code fsyncInterval == null} means per-event durability. */
+  /**
+   * Everything the writer needs. {@code fsyncInterval == null} means per-event durability;
+   * {@code key == null} means an unkeyed chain without a sealed head.
+   */
   public record Config(
       Path path, long maxFileBytes, Duration fsyncInterval, int queueCapacity, Signing signing,
-      Runnable beforeWrite, Clock clock) {}
+      Runnable beforeWrite, Clock clock, ChainKey key, ActiveFileLoss onActiveFileLost) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(JsonlAuditRecorder.class);
 
   private static final int MAX_BATCH = 4096;
   private static final int BUFFER_BYTES = 1 << 20;
@@ -47,6 +59,8 @@ final class ChainWriter {
   private final BlockingQueue<Entry> queue;
   private final Thread thread;
   private final MessageDigest sha = ChainLine.sha256();
+  private final Mac mac;
+  private final HeadSeal.Writer head;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
   private final List<Entry> batch = new ArrayList<>();
   private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
@@ -54,6 +68,8 @@ final class ChainWriter {
   private volatile Throwable failure;
   private volatile long durableSeq;
   private FileChannel channel;
+  private Object fileKey;
+  private long sealedSeq = -1;
   private long fileBytes;
   private long fileFirstSeq;
   private long seq;
@@ -69,16 +85,50 @@ final class ChainWriter {
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
     Path parent = config.path().toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    ChainFiles.Head head = ChainFiles.recoverHead(config.path());
-    this.seq = head.seq();
-    this.prevHash = head.hash();
-    this.durableSeq = head.seq();
+    ChainFiles.Head chainHead = ChainFiles.recoverHead(config.path(), config.key());
+    if (config.key() != null) {
+      checkSealedHead(config.path(), config.key(), chainHead);
+    }
+    this.seq = chainHead.seq();
+    this.prevHash = chainHead.hash();
+    this.durableSeq = chainHead.seq();
+    this.mac = config.key() == null ? null : config.key().newMac();
     openActive();
+    this.head = config.key() == null ? null : new HeadSeal.Writer(config.path(), config.key());
+    sealHead(true);
     this.lastForceNanos = System.nanoTime();
     this.lastCheckpointNanos = lastForceNanos;
     this.thread = new Thread(this::run, "kubeguard-audit-writer");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * Refuses to continue a keyed chain that no longer reaches its sealed head: restarting on a cut
+   * or emptied trail would seal the cut and erase the evidence. A head behind the chain is fine:
+   * a crash may have kept the lines but not the last head update.
+   */
+  private static void checkSealedHead(Path active, ChainKey key, ChainFiles.Head chain) throws IOException {
+    Path file = HeadSeal.sidecar(active);
+    HeadSeal.Sealed sealed;
+    try {
+      sealed = HeadSeal.read(file, active.getFileName().toString(), key);
+    } catch (NoSuchFileException e) {
+      if (chain.seq() == 0) {
+        return; // a new chain
+      }
+      throw new IOException(
+          "sealed head " + file + " is missing for a chain of " + chain.seq() + " events: it was deleted;"
+              + " run kubeguard audit verify, then move the trail aside to start a new one");
+    } catch (IllegalArgumentException e) {
+      throw new IOException("sealed head " + file + " rejected: " + e.getMessage(), e);
+    }
+    if (sealed.seq() > chain.seq() || (sealed.seq() == chain.seq() && !sealed.hash().equals(chain.hash()))) {
+      throw new IOException(
+          "audit trail " + active + " ends at seq " + chain.seq() + " but its sealed head vouches for seq "
+              + sealed.seq() + ": lines were cut off or replaced; run kubeguard audit verify, then move the"
+              + " trail aside to start a new one");
+    }
   }
 
   /** The error that killed the writer, or null while it is healthy. */
@@ -139,6 +189,7 @@ final class ChainWriter {
     if (config.beforeWrite() != null) {
       config.beforeWrite().run();
     }
+    ensureActiveFileIsOurs();
     boolean barrier = false;
     boolean close = false;
     for (Entry e : batch) {
@@ -146,7 +197,7 @@ final class ChainWriter {
         barrier = true;
         close |= e.close();
       } else {
-        ChainLine.Built line = ChainLine.build(e.event(), seq + 1, prevHash, sha);
+        ChainLine.Built line = ChainLine.build(e.event(), seq + 1, prevHash, sha, mac);
         append(line.bytes());
         seq++;
         prevHash = line.hash();
@@ -161,11 +212,19 @@ final class ChainWriter {
     if (config.fsyncInterval() == null || barrier || intervalElapsed()) {
       force();
     }
+    if (barrier) {
+      sealHead(true);
+    }
     if (checkpointDue(close)) {
       checkpoint();
     }
     if (close) {
+      // A loss between the last batch and close would otherwise take acknowledged lines with it.
+      ensureActiveFileIsOurs();
       channel.close();
+      if (head != null) {
+        head.close();
+      }
     }
     waiting.forEach(f -> f.complete(null));
     waiting.clear();
@@ -265,10 +324,31 @@ final class ChainWriter {
     }
     lastForceNanos = System.nanoTime();
     durableSeq = seq;
+    sealHead(false);
+  }
+
+  /**
+   * Seals the durable head. The head is rewritten after every data fsync but itself fsynced only
+   * on sync, close and rotation, so per-event durability keeps one fsync per batch: a power loss
+   * can leave the head behind the chain, which verifies (lines past the head still need the key),
+   * while for anyone on the running system the head is always current.
+   */
+  private void sealHead(boolean durable) throws IOException {
+    if (head == null) {
+      return;
+    }
+    if (sealedSeq != durableSeq) {
+      head.write(durableSeq, prevHash); // durableSeq == seq here: callers force first
+      sealedSeq = durableSeq;
+    }
+    if (durable) {
+      head.force();
+    }
   }
 
   private void rotate() throws IOException {
     force();
+    sealHead(true);
     channel.close();
     Path active = config.path();
     Files.move(active, ChainFiles.rotatedName(active, fileFirstSeq));
@@ -278,11 +358,70 @@ final class ChainWriter {
 
   private void openActive() throws IOException {
     Path active = config.path();
-    channel =
-        FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    // READ (not APPEND) so a deleted or replaced file can be restored from this descriptor; the
+    // single writer keeps the position at the end.
+    channel = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     fileBytes = channel.size();
+    channel.position(fileBytes);
+    fileKey = fileKeyAt(active);
     fileFirstSeq = fileBytes == 0 ? 0 : ChainFiles.firstSeq(active);
     forceDirectory();
+  }
+
+  /** The file key (device and inode) at {@code p}, or null when missing or not supported. */
+  private static Object fileKeyAt(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Before each batch: is the file at the path still the one this descriptor writes? If not,
+   * restores it from the descriptor (see {@link ActiveFileLoss}), then continues or fails.
+   */
+  private void ensureActiveFileIsOurs() throws IOException {
+    if (fileKey == null) {
+      return; // this file system has no file keys: nothing cheap to compare
+    }
+    Path active = config.path();
+    Object now = fileKeyAt(active);
+    if (fileKey.equals(now)) {
+      return;
+    }
+    String what = now == null ? "deleted" : "replaced";
+    Path displaced = null;
+    if (now != null) {
+      displaced = active.resolveSibling(active.getFileName() + ".displaced-" + System.currentTimeMillis());
+      Files.move(active, displaced);
+    }
+    long bytes = channel.size();
+    Path tmp = active.resolveSibling(active.getFileName() + ".restoring");
+    try (FileChannel out =
+        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      long pos = 0;
+      while (pos < bytes) {
+        pos += channel.transferTo(pos, bytes - pos, out);
+      }
+      out.force(true);
+    }
+    Files.move(tmp, active, StandardCopyOption.ATOMIC_MOVE);
+    channel.close();
+    openActive();
+    if (head != null) {
+      head.reopen(); // it may have gone the same way
+      sealedSeq = -1;
+      sealHead(true);
+    }
+    LOG.warn(
+        "audit file {} was {} while open; restored its {} bytes (through seq {}) from the open descriptor{}",
+        active, what, bytes, seq, displaced == null ? "" : "; the file found in its place is kept as " + displaced);
+    if (config.onActiveFileLost() == ActiveFileLoss.FAIL) {
+      throw new IOException(
+          "audit file " + active + " was " + what + " while open (restored through seq " + seq
+              + "); onActiveFileLost(FAIL) stops the recorder");
+    }
   }
 
   private void forceDirectory() throws IOException {

@@ -21,11 +21,11 @@ import java.util.concurrent.TimeoutException;
  *
  * Every line is one {@code audit.k8s.io/v1} Event as {@link AuditEventJson} writes it (compact,
  * fields in Kubernetes' order, annotations sorted), so tools that read kube-apiserver audit logs
- * read it, except that the annotations end with three chain entries, always in this order and
+ * read it, except that the annotations end with the chain entries, always in this order and
  * always last on the line:
  *
  * <pre>
- * ...,"annotations":{...,"kubeguard.dev/seq":"42","kubeguard.dev/prev-hash":"&lt;hex&gt;","kubeguard.dev/hash":"&lt;hex&gt;"}}
+ * ...,"annotations":{...,"kubeguard.dev/seq":"42","kubeguard.dev/prev-hash":"&lt;hex&gt;","kubeguard.dev/hash":"&lt;hex&gt;","kubeguard.dev/mac":"&lt;hex&gt;"}}
  * </pre>
  *
  * <ul>
@@ -35,7 +35,18 @@ import java.util.concurrent.TimeoutException;
  *       not including, the hash value itself (so it covers the whole event, its seq and the
  *       previous hash). The canonical encoding is the bytes as written: nothing is re-serialized
  *       to verify.
+ *   <li>{@code mac}: lower-case hex HMAC-SHA256, under the {@link ChainKey}, of the hash's 64 hex
+ *       characters; absent on an {@link Builder#unkeyedForDevelopment()} chain. Without the key
+ *       nobody can make a line whose mac verifies, so an edit (even with recomputed hashes) or a
+ *       forged line shows.
  * </ul>
+ *
+ * <b>Sealed head</b> (keyed chains): after every fsync the writer rewrites
+ * {@code <path>.head} in place with the last durable seq and hash, sealed with the key, so a cut
+ * tail or an emptied or deleted file shows to {@link AuditVerifier} with the key. It is fsynced
+ * itself on {@link #sync()}, rotation and {@link #close()}; a power loss can leave it behind the
+ * chain, which still verifies. A restart refuses a chain that no longer reaches its head.
+ * <b>Active file lost</b>: see {@link ActiveFileLoss}.
  *
  * <b>Rotation</b>: before a line would take the active file ({@code path}) past
  * {@code maxFileBytes}, the file is fsynced and renamed {@code <stem>-<first seq, 20 digits><ext>}
@@ -87,7 +98,8 @@ public final class JsonlAuditRecorder implements Recorder {
     this.writer =
         new ChainWriter(
             new ChainWriter.Config(
-                b.path, b.maxFileBytes, interval, b.queueCapacity, signing, b.beforeWrite, b.clock));
+                b.path, b.maxFileBytes, interval, b.queueCapacity, signing, b.beforeWrite, b.clock, b.chainKey,
+                b.onActiveFileLost));
   }
 
   public static Builder builder() {
@@ -206,8 +218,38 @@ public final class JsonlAuditRecorder implements Recorder {
     private AuditCheckpoints checkpoints;
     private Runnable beforeWrite;
     private Clock clock = Clock.systemUTC();
+    private ChainKey chainKey;
+    private boolean unkeyed;
+    private ActiveFileLoss onActiveFileLost = ActiveFileLoss.RECOVER;
 
     private Builder() {}
+
+    /**
+     * The chain key (HMAC-SHA256): every line gets a {@code kubeguard.dev/mac} and the head is
+     * sealed in {@code <path>.head}, so an edited, forged, reordered or cut trail fails
+     * {@link AuditVerifier} with the key. Required unless {@link #unkeyedForDevelopment()}. Load
+     * it with {@link ChainKey#fromFile} or {@link ChainKey#fromEnv}, never from the audit directory.
+     */
+    public Builder chainKey(ChainKey chainKey) {
+      this.chainKey = chainKey;
+      return this;
+    }
+
+    /**
+     * Development and tests only: a plain SHA-256 chain with no key and no sealed head. Anyone who
+     * can write the file can rewrite it so it still verifies (recompute the hashes, cut the tail,
+     * empty it); only signed {@link #checkpoints} then show tampering. Never use in production.
+     */
+    public Builder unkeyedForDevelopment() {
+      this.unkeyed = true;
+      return this;
+    }
+
+    /** What to do when the active file is deleted or replaced while open; default {@link ActiveFileLoss#RECOVER}. */
+    public Builder onActiveFileLost(ActiveFileLoss onActiveFileLost) {
+      this.onActiveFileLost = onActiveFileLost;
+      return this;
+    }
 
     /** The active file ({@code /var/log/kubeguard/audit.jsonl}); its directory is created. Required. */
     public Builder path(Path path) {
@@ -272,6 +314,18 @@ public final class JsonlAuditRecorder implements Recorder {
     public JsonlAuditRecorder build() throws IOException {
       if (path == null) {
         throw new IllegalStateException("JsonlAuditRecorder needs path(Path): where to write audit.jsonl");
+      }
+      if (chainKey == null && !unkeyed) {
+        throw new IllegalStateException(
+            "JsonlAuditRecorder needs chainKey(ChainKey.fromFile(path)) or chainKey(ChainKey.fromEnv(\""
+                + ChainKey.ENV + "\")): without a key, whoever can write " + path.getFileName()
+                + " can rewrite it undetectably (for tests and development only: unkeyedForDevelopment())");
+      }
+      if (chainKey != null && unkeyed) {
+        throw new IllegalStateException("set chainKey(...) or unkeyedForDevelopment(), not both");
+      }
+      if (onActiveFileLost == null) {
+        throw new IllegalStateException("onActiveFileLost must be ActiveFileLoss.RECOVER or FAIL");
       }
       if (maxFileBytes < 4096) {
         throw new IllegalStateException("maxFileBytes must be at least 4096, got " + maxFileBytes);

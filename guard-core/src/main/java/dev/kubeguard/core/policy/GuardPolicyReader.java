@@ -36,7 +36,11 @@ final class GuardPolicyReader {
   /** A rule read from a document, with the node of its name for duplicate-name errors. */
   record PlacedRule(CompiledRule rule, Node name) {}
 
-  static List<PlacedRule> read(Node doc) throws PolicyLoadException {
+  /**
+   * The rules of one GuardPolicy document; {@code base} is the load's {@link PolicyDefaults}, which
+   * the document's own {@code spec.defaults} (agreeing with them) and each rule's obligations refine.
+   */
+  static List<PlacedRule> read(Node doc, Obligations base) throws PolicyLoadException {
     doc.requireFields(TOP);
     Node metadata = doc.get("metadata");
     if (metadata.isMissing()) {
@@ -52,7 +56,7 @@ final class GuardPolicyReader {
     }
     spec.requireFields(SPEC);
     spec.get("description").stringOr("");
-    Obligations defaults = obligations(spec.get("defaults"), Obligations.defaults());
+    Obligations defaults = obligations(spec.get("defaults"), base);
     List<PlacedRule> out = new ArrayList<>();
     for (Node rule : spec.get("rules").items()) {
       out.add(rule(rule, policyName, defaults));

@@ -10,7 +10,9 @@ import java.util.Set;
  * Turns the documents of every policy source into one ordered list of rules: dispatches each
  * document (or {@code v1 List} item) by kind, keeps GuardPolicy rules and RBAC bindings in the
  * order they were read, and resolves bindings once every role is known, so a binding may come
- * before its role, even in another file. Single-use, not thread-safe.
+ * before its role, even in another file. Every rule that sets no obligations of its own, whatever
+ * its source, takes the load's {@link PolicyDefaults}, so documents are read in two passes: the
+ * GuardPolicy defaults first, then the rules. Single-use, not thread-safe.
  */
 final class PolicyAssembler {
 
@@ -28,6 +30,8 @@ final class PolicyAssembler {
 
   private record BindingEntry(RbacObjects.Binding binding) implements Entry {}
 
+  private final List<Node> documents = new ArrayList<>();
+  private final PolicyDefaults defaults = new PolicyDefaults();
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, Node> ruleNames = new HashMap<>();
   private final RbacResolver rbac = new RbacResolver();
@@ -35,7 +39,27 @@ final class PolicyAssembler {
   /** Reads every document of one source. */
   public void addSource(String source, String text) throws PolicyLoadException {
     for (PolicyDocument doc : DocumentReader.read(source, text)) {
-      add(doc.node());
+      documents.add(doc.node());
+    }
+  }
+
+  /** First pass: the defaults of every GuardPolicy, inside Lists too; shape errors wait for the second. */
+  private void collectDefaults(Node doc) throws PolicyLoadException {
+    String kind;
+    List<Node> items = List.of();
+    try {
+      kind = doc.get("kind").stringOr("");
+      if (kind.equals("List")) {
+        items = doc.get("items").items();
+      }
+    } catch (PolicyLoadException e) {
+      return; // a malformed document: the second pass reports it where it belongs
+    }
+    if (kind.equals("GuardPolicy")) {
+      defaults.add(doc.get("spec").get("defaults"));
+    }
+    for (Node item : items) {
+      collectDefaults(item);
     }
   }
 
@@ -51,7 +75,7 @@ final class PolicyAssembler {
     switch (kind) {
       case "GuardPolicy" -> {
         requireVersion(versionNode, apiVersion, GUARD_API_VERSION, kind);
-        for (GuardPolicyReader.PlacedRule r : GuardPolicyReader.read(doc)) {
+        for (GuardPolicyReader.PlacedRule r : GuardPolicyReader.read(doc, defaults.value())) {
           addGuardRule(r);
         }
       }
@@ -99,12 +123,18 @@ final class PolicyAssembler {
 
   /** Every rule, numbered in load order. */
   public List<CompiledRule> assemble() throws PolicyLoadException {
+    for (Node doc : documents) {
+      collectDefaults(doc);
+    }
+    for (Node doc : documents) {
+      add(doc);
+    }
     List<CompiledRule> out = new ArrayList<>();
     for (Entry e : entries) {
       if (e instanceof GuardEntry g) {
         out.add(g.rule().rule().withOrdinal(out.size()));
       } else if (e instanceof BindingEntry b) {
-        out.addAll(rbac.rulesOf(b.binding(), out.size()));
+        out.addAll(rbac.rulesOf(b.binding(), out.size(), defaults.value()));
       }
     }
     return out;

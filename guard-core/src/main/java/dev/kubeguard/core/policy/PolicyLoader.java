@@ -31,6 +31,12 @@ import java.util.stream.Stream;
  *
  * Kinds may be mixed freely within and across sources; a binding may precede its role.
  *
+ * <p><b>Defaults</b>: the {@code spec.defaults} of the GuardPolicy documents of one load are the
+ * obligations of every rule in it that does not set its own: GuardPolicy rules of any document
+ * and the rules RBAC bindings grant alike (RBAC objects cannot say an audit level). Several
+ * GuardPolicies may set defaults, but a field they both set must agree, else the load fails
+ * naming both places. Without any: {@code auditLevel: Metadata, maskingProfile: default}.
+ *
  * <h2>GuardPolicy</h2>
  *
  * <pre>{@code
@@ -38,7 +44,7 @@ import java.util.stream.Stream;
  * kind: GuardPolicy
  * metadata: {name: shop}                      # required; labels and annotations allowed
  * spec:
- *   defaults: {auditLevel: Metadata, maskingProfile: default}   # optional
+ *   defaults: {auditLevel: Metadata, maskingProfile: default}   # optional; see "Defaults" below
  *   rules:
  *   - name: sre-approve-deletes               # required, unique across everything loaded; the Decision's ruleId
  *     description: deletes in prod need a lead # optional

@@ -46,8 +46,12 @@ final class RbacResolver {
     }
   }
 
-  /** The allow rules {@code binding} grants, numbered from {@code firstOrdinal}. */
-  List<CompiledRule> rulesOf(RbacObjects.Binding binding, int firstOrdinal) throws PolicyLoadException {
+  /**
+   * The allow rules {@code binding} grants, numbered from {@code firstOrdinal}, with the load's
+   * default {@code obligations} (RBAC objects have no place to say their own).
+   */
+  List<CompiledRule> rulesOf(RbacObjects.Binding binding, int firstOrdinal, Obligations obligations)
+      throws PolicyLoadException {
     List<RuleMatch> matches;
     if (binding.roleKind().equals("Role")) {
       RbacObjects.Role role = roles.get(binding.namespace() + "/" + binding.roleName());
@@ -74,7 +78,7 @@ final class RbacResolver {
       out.add(
           CompiledRule.of(
               binding.ruleId(), ordinal++, Decision.Effect.ALLOW, binding.subjects(), scope, m,
-              Obligations.defaults(), binding.description()));
+              obligations, binding.description()));
     }
     return out;
   }

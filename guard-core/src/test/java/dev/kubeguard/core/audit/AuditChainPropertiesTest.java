@@ -47,7 +47,7 @@ class AuditChainPropertiesTest {
     ECKey key = new ECKeyGenerator(Curve.P_256).generate();
     Path file = dir.resolve("base.jsonl");
     try (JsonlAuditRecorder r =
-        JsonlAuditRecorder.builder()
+        JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY)
             .path(file)
             .durability(Durability.interval(Duration.ofMillis(10)))
             .checkpoints(AuditCheckpoints.every(new ECDSASigner(key), JWSAlgorithm.ES256, "k", 0))
@@ -58,7 +58,8 @@ class AuditChainPropertiesTest {
     }
     lines = splitLines(Files.readAllBytes(file));
     closedChain =
-        AuditVerifier.Options.withCheckpoint(dir.resolve("base.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK()))
+        AuditTestEvents.KEYED.withHeadFile(dir.resolve("base.jsonl.head"))
+            .withCheckpoint(dir.resolve("base.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK()))
             .closedChain();
   }
 
@@ -69,14 +70,14 @@ class AuditChainPropertiesTest {
         .checkAssert((count, user) -> {
           Path file = dir.resolve("seq-" + files.incrementAndGet() + ".jsonl");
           try (JsonlAuditRecorder r =
-              JsonlAuditRecorder.builder().path(file).durability(Durability.interval(Duration.ofMillis(10))).build()) {
+              JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(file).durability(Durability.interval(Duration.ofMillis(10))).build()) {
             for (int i = 1; i <= count; i++) {
               r.record(withUser(AuditTestEvents.event(i), user.isBlank() ? "u" : user));
             }
           } catch (Exception e) {
             throw new AssertionError(e);
           }
-          assertThat(AuditVerifier.verify(List.of(file)).summary()).isEqualTo("OK " + count + " events");
+          assertThat(AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED).summary()).isEqualTo("OK " + count + " events");
         });
     assertThat(verify(lines).ok()).isTrue();
   }

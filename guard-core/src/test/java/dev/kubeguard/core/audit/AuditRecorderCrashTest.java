@@ -49,7 +49,7 @@ class AuditRecorderCrashTest {
 
     List<Path> files = ChainFiles.list(active);
     AuditVerificationResult result =
-        AuditVerifier.verify(files, AuditVerifier.Options.strict().toleratingIncompleteLastLine());
+        AuditVerifier.verify(files, AuditTestEvents.KEYED.toleratingIncompleteLastLine());
 
     assertThat(result.ok()).as(result.summary()).isTrue();
     assertThat(result.problem()).isIn(null, AuditVerificationResult.Problem.INCOMPLETE_LAST_LINE);
@@ -59,10 +59,10 @@ class AuditRecorderCrashTest {
         .isEqualTo(expectedIds(lastAcked));
 
     // and a new recorder continues the same chain after the crash
-    try (JsonlAuditRecorder r = JsonlAuditRecorder.builder().path(active).maxFileBytes(16_384).build()) {
+    try (JsonlAuditRecorder r = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(active).maxFileBytes(16_384).build()) {
       r.record(AuditTestEvents.event(100_000));
     }
-    AuditVerificationResult after = AuditVerifier.verify(ChainFiles.list(active));
+    AuditVerificationResult after = AuditVerifier.verify(ChainFiles.list(active), AuditTestEvents.KEYED);
     assertThat(after.summary()).isEqualTo("OK " + (result.eventCount() + 1) + " events");
   }
 

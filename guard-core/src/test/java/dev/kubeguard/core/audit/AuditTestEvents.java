@@ -3,6 +3,7 @@ package dev.kubeguard.core.audit;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.Identity;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,12 @@ import java.util.Map;
 final class AuditTestEvents {
 
   static final Instant T0 = Instant.parse("2024-01-01T00:00:00.123456Z");
+
+  /** The chain key of every keyed test trail (fixed bytes, so failures reproduce). */
+  static final ChainKey KEY = ChainKey.of("kubeguard-audit-test-key-32-bytes!".getBytes(StandardCharsets.US_ASCII));
+
+  /** The default verification of a test trail: macs and sealed head under {@link #KEY}. */
+  static final AuditVerifier.Options KEYED = AuditVerifier.Options.keyed(KEY);
 
   private AuditTestEvents() {}
 

@@ -23,7 +23,7 @@ class AuditVerifierTest {
   @BeforeEach
   void recordFiveEvents() throws Exception {
     file = dir.resolve("audit.jsonl");
-    try (JsonlAuditRecorder r = JsonlAuditRecorder.builder().path(file).build()) {
+    try (JsonlAuditRecorder r = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(file).build()) {
       for (int i = 1; i <= 5; i++) {
         r.record(event(i));
       }
@@ -33,7 +33,7 @@ class AuditVerifierTest {
 
   private AuditVerificationResult verifyWith(List<String> content) throws Exception {
     Files.write(file, content);
-    return AuditVerifier.verify(List.of(file));
+    return AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED);
   }
 
   @Test
@@ -97,9 +97,9 @@ class AuditVerifierTest {
   void distinguishesAnIncompleteLastLineFromTamperingAndToleratesItOnRequest() throws Exception {
     Files.write(file, lines.get(4).substring(0, 40).getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
 
-    AuditVerificationResult strict = AuditVerifier.verify(List.of(file));
+    AuditVerificationResult strict = AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED);
     AuditVerificationResult tolerant =
-        AuditVerifier.verify(List.of(file), AuditVerifier.Options.strict().toleratingIncompleteLastLine());
+        AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED.toleratingIncompleteLastLine());
 
     assertThat(strict.ok()).isFalse();
     assertThat(strict.problem()).isEqualTo(AuditVerificationResult.Problem.INCOMPLETE_LAST_LINE);

@@ -11,7 +11,7 @@ public final class CrashingAuditWriter {
   private CrashingAuditWriter() {}
 
   public static void main(String[] args) throws Exception {
-    JsonlAuditRecorder recorder = JsonlAuditRecorder.builder().path(Path.of(args[0])).maxFileBytes(16_384).build();
+    JsonlAuditRecorder recorder = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(Path.of(args[0])).maxFileBytes(16_384).build();
     for (int i = 1; ; i++) {
       recorder.record(AuditTestEvents.event(i));
       System.out.println(i);

@@ -37,7 +37,7 @@ class JsonlAuditRecorderTest {
   @TempDir Path dir;
 
   private JsonlAuditRecorder.Builder recorder() {
-    return JsonlAuditRecorder.builder().path(dir.resolve("audit.jsonl"));
+    return JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(dir.resolve("audit.jsonl"));
   }
 
   @Test
@@ -57,7 +57,7 @@ class JsonlAuditRecorderTest {
     assertThat(second.at("/annotations/kubeguard.dev~1prev-hash").asText())
         .isEqualTo(new ObjectMapper().readTree(lines.get(0)).at("/annotations/kubeguard.dev~1hash").asText());
     assertThat(AuditEventJson.fromJson(lines.get(1)).auditId()).isEqualTo("audit-2");
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).summary()).isEqualTo("OK 3 events");
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 3 events");
   }
 
   @Test
@@ -85,11 +85,11 @@ class JsonlAuditRecorderTest {
     for (Path f : files) {
       assertThat(Files.size(f)).isLessThanOrEqualTo(4096);
     }
-    assertThat(AuditVerifier.verify(files).summary()).isEqualTo("OK 40 events");
+    assertThat(AuditVerifier.verify(files, AuditTestEvents.KEYED).summary()).isEqualTo("OK 40 events");
 
     List<Path> withoutSecond = new java.util.ArrayList<>(files);
     withoutSecond.remove(1);
-    AuditVerificationResult gap = AuditVerifier.verify(withoutSecond);
+    AuditVerificationResult gap = AuditVerifier.verify(withoutSecond, AuditTestEvents.KEYED);
     assertThat(gap.problem()).isEqualTo(AuditVerificationResult.Problem.GAP_BETWEEN_FILES);
     assertThat(gap.file()).isEqualTo(files.get(2));
     assertThat(gap.line()).isEqualTo(1);
@@ -104,7 +104,7 @@ class JsonlAuditRecorderTest {
     try (JsonlAuditRecorder r = recorder().build()) {
       r.record(event(3));
     }
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).summary()).isEqualTo("OK 3 events");
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 3 events");
   }
 
   @Test
@@ -115,14 +115,14 @@ class JsonlAuditRecorderTest {
       r.record(event(2));
     }
     Files.write(file, "{\"kind\":\"Event\",\"apiVer".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-    assertThat(AuditVerifier.verify(List.of(file)).problem())
+    assertThat(AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED).problem())
         .isEqualTo(AuditVerificationResult.Problem.INCOMPLETE_LAST_LINE);
 
     try (JsonlAuditRecorder r = recorder().build()) {
       r.record(event(3));
     }
 
-    assertThat(AuditVerifier.verify(List.of(file)).summary()).isEqualTo("OK 3 events");
+    assertThat(AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED).summary()).isEqualTo("OK 3 events");
   }
 
   @Test
@@ -133,7 +133,7 @@ class JsonlAuditRecorderTest {
       }
       r.sync();
       assertThat(r.durableSeq()).isEqualTo(5);
-      assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).eventCount()).isEqualTo(5);
+      assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).eventCount()).isEqualTo(5);
     }
   }
 
@@ -158,7 +158,7 @@ class JsonlAuditRecorderTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl"))).summary()).isEqualTo("OK 200 events");
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 200 events");
   }
 
   @Test
@@ -215,7 +215,7 @@ class JsonlAuditRecorderTest {
   @Test
   void anIoFailureKillsTheRecorderAndEveryLaterRecordThrows() throws Exception {
     Path sub = dir.resolve("logs");
-    JsonlAuditRecorder r = JsonlAuditRecorder.builder().path(sub.resolve("audit.jsonl")).maxFileBytes(4096).build();
+    JsonlAuditRecorder r = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(sub.resolve("audit.jsonl")).maxFileBytes(4096).build();
     r.record(event(1));
     deleteTree(sub); // rotation must rename inside a directory that is gone
 
@@ -241,8 +241,9 @@ class JsonlAuditRecorderTest {
         r.record(event(i));
       }
     }
+    // A party without the chain key checks the trail against the signed checkpoint alone.
     AuditVerifier.Options withKey =
-        AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK()));
+        AuditVerifier.Options.withoutChainKey().withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK()));
     assertThat(AuditVerifier.verify(List.of(file), withKey).summary())
         .isEqualTo("OK 5 events (checkpoint at seq 5 verified)");
 
@@ -251,13 +252,16 @@ class JsonlAuditRecorderTest {
 
     AuditVerificationResult cut = AuditVerifier.verify(List.of(file), withKey);
     assertThat(cut.problem()).isEqualTo(AuditVerificationResult.Problem.TRUNCATED_BEFORE_CHECKPOINT);
-    assertThat(AuditVerifier.verify(List.of(file)).ok()).isTrue(); // without the checkpoint it cannot tell
+    // Without key and checkpoint nothing can tell; the keyed default sees it through the sealed head.
+    assertThat(AuditVerifier.verify(List.of(file), AuditVerifier.Options.withoutChainKey()).ok()).isTrue();
+    assertThat(AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED).problem())
+        .isEqualTo(AuditVerificationResult.Problem.TRUNCATED_BEFORE_HEAD);
 
     ECKey other = new ECKeyGenerator(Curve.P_256).generate();
     AuditVerificationResult wrongKey =
         AuditVerifier.verify(
             List.of(file),
-            AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(other.toPublicJWK())));
+            AuditVerifier.Options.withoutChainKey().withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(other.toPublicJWK())));
     assertThat(wrongKey.problem()).isEqualTo(AuditVerificationResult.Problem.BAD_CHECKPOINT_SIGNATURE);
   }
 
@@ -272,7 +276,7 @@ class JsonlAuditRecorderTest {
       AuditVerificationResult mid =
           AuditVerifier.verify(
               List.of(dir.resolve("audit.jsonl")),
-              AuditVerifier.Options.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK())));
+              AuditTestEvents.KEYED.withCheckpoint(dir.resolve("audit.jsonl.checkpoint"), new ECDSAVerifier(key.toPublicJWK())));
       assertThat(mid.checkpointSeq()).isEqualTo(3);
       assertThat(mid.ok()).isTrue();
     }
@@ -280,7 +284,7 @@ class JsonlAuditRecorderTest {
 
   @Test
   void builderSaysWhatToFix() {
-    assertThatThrownBy(() -> JsonlAuditRecorder.builder().build())
+    assertThatThrownBy(() -> JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("path(Path)");
     assertThatThrownBy(() -> recorder().queueCapacity(0).build())

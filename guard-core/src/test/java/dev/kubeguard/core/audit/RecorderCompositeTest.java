@@ -20,20 +20,20 @@ class RecorderCompositeTest {
   void recordsToEveryRecorderInOrder() throws Exception {
     try (Recorder c =
         Recorder.composite(
-            JsonlAuditRecorder.builder().path(dir.resolve("a.jsonl")).build(),
-            JsonlAuditRecorder.builder().path(dir.resolve("b.jsonl")).build())) {
+            JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(dir.resolve("a.jsonl")).build(),
+            JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(dir.resolve("b.jsonl")).build())) {
       c.record(event(1));
       c.record(event(2));
     }
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("a.jsonl"))).eventCount()).isEqualTo(2);
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("b.jsonl"))).eventCount()).isEqualTo(2);
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("a.jsonl")), AuditTestEvents.KEYED).eventCount()).isEqualTo(2);
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("b.jsonl")), AuditTestEvents.KEYED).eventCount()).isEqualTo(2);
   }
 
   @Test
   void failsWhenOneRecorderCannotAcceptAndLaterOnesDoNotSeeTheEvent() throws Exception {
-    JsonlAuditRecorder first = JsonlAuditRecorder.builder().path(dir.resolve("a.jsonl")).build();
-    JsonlAuditRecorder broken = JsonlAuditRecorder.builder().path(dir.resolve("b.jsonl")).build();
-    JsonlAuditRecorder last = JsonlAuditRecorder.builder().path(dir.resolve("c.jsonl")).build();
+    JsonlAuditRecorder first = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(dir.resolve("a.jsonl")).build();
+    JsonlAuditRecorder broken = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(dir.resolve("b.jsonl")).build();
+    JsonlAuditRecorder last = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(dir.resolve("c.jsonl")).build();
     broken.close();
     Recorder c = Recorder.composite(first, broken, last);
 

@@ -3,6 +3,7 @@ package dev.kubeguard.e2e.support;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.Durability;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class GuardTrail implements Recorder {
 
   public GuardTrail(Path dir) throws IOException {
     this.file = dir.resolve("guard-audit.jsonl");
-    this.jsonl = JsonlAuditRecorder.builder().path(file).durability(Durability.perEvent()).build();
+    this.jsonl = JsonlAuditRecorder.builder().path(file).chainKey(ChainKey.generate()).durability(Durability.perEvent()).build();
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.approval.ManualApprover;
 import dev.kubeguard.core.audit.AuditVerificationResult;
 import dev.kubeguard.core.audit.AuditVerifier;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.mask.DefaultMasker;
 import dev.kubeguard.core.policy.PolicyLoader;
@@ -39,6 +40,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Demo {
 
+  /** The demo's chain key; a real deployment loads it with ChainKey.fromFile or fromEnv. */
+  private static final ChainKey AUDIT_KEY = ChainKey.generate();
   private static final Identity ALICE = new Identity("alice@example.com", "", List.of("developers", Identity.AUTHENTICATED), null, "https://idp.example.com");
   private static final Identity BOB = Identity.of("bob@example.com", "sre-leads", Identity.AUTHENTICATED);
 
@@ -49,7 +52,7 @@ public final class Demo {
     ManualApprover approver = new ManualApprover().onRequest(held::add);
 
     try (StandInApiServer cluster = new StandInApiServer();
-        JsonlAuditRecorder recorder = JsonlAuditRecorder.builder().path(audit).build()) {
+        JsonlAuditRecorder recorder = JsonlAuditRecorder.builder().path(audit).chainKey(AUDIT_KEY).build()) {
       // The three lines an MCP server adds: a Guard, and a guarded client builder.
       Guard guard = Guard.builder()
           .policy(PolicyLoader.fromYaml("demo/policy.yaml", new String(StandInApiServer.capture("policy.yaml"), StandardCharsets.UTF_8)))
@@ -110,12 +113,12 @@ public final class Demo {
       List<String> lines = Files.readAllLines(audit);
       say("   %d events in %s", lines.size(), audit);
       say("   leaked plaintext in the trail? %s", String.join("\n", lines).contains("S3cr3t-Pa55w0rd!") ? "YES" : "no");
-      AuditVerificationResult ok = AuditVerifier.verify(List.of(audit));
+      AuditVerificationResult ok = AuditVerifier.verifyChain(audit, AuditVerifier.Options.keyed(AUDIT_KEY));
       say("   kubeguard audit verify: %s", ok.summary());
       lines.set(2, lines.get(2).replace("\"verb\":\"get\"", "\"verb\":\"list\""));
       Path tampered = work.resolve("tampered.jsonl");
       Files.write(tampered, lines);
-      say("   after editing one line:    %s", AuditVerifier.verify(List.of(tampered)).summary());
+      say("   after editing one line:    %s", AuditVerifier.verify(List.of(tampered), AuditVerifier.Options.keyed(AUDIT_KEY).withHeadFile(audit.resolveSibling("audit.jsonl.head"))).summary());
     }
   }
 

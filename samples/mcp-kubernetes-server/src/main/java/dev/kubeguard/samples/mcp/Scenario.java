@@ -146,7 +146,7 @@ final class Scenario {
   private void auditVerify(List<String> tokens) throws Exception {
     step("7. kubeguard audit verify " + server.audit());
     server.syncAudit();
-    AuditVerificationResult result = AuditVerifier.verify(List.of(server.audit()));
+    AuditVerificationResult result = AuditVerifier.verifyChain(server.audit(), AuditVerifier.Options.keyed(server.auditKey()));
     String trail = Files.readString(server.audit());
     boolean leaks = trail.contains(DemoCluster.DB_PASSWORD) || trail.contains(b64(DemoCluster.DB_PASSWORD))
         || tokens.stream().anyMatch(trail::contains);

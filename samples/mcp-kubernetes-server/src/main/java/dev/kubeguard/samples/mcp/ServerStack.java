@@ -3,6 +3,7 @@ package dev.kubeguard.samples.mcp;
 import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.approval.ManualApprover;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.mask.DefaultMasker;
 import dev.kubeguard.core.oidc.OidcAuthenticator;
@@ -50,6 +51,7 @@ final class ServerStack implements AutoCloseable {
   private URI approvalsUrl;
   private Path audit;
   private JsonlAuditRecorder recorder;
+  private ChainKey auditKey;
   private McpResourceServerFilter filter;
   private String clusterDescription;
   private boolean closed;
@@ -93,7 +95,9 @@ final class ServerStack implements AutoCloseable {
 
     audit = options.audit() != null ? options.audit()
         : Files.createTempDirectory("kubeguard-mcp").resolve("audit.jsonl");
-    recorder = closing(JsonlAuditRecorder.builder().path(audit).build());
+    // The chain key comes from the environment; without it the sample keys its trail for this run only.
+    auditKey = System.getenv(ChainKey.ENV) != null ? ChainKey.fromEnv(ChainKey.ENV) : ChainKey.generate();
+    recorder = closing(JsonlAuditRecorder.builder().path(audit).chainKey(auditKey).build());
     ApprovalDesk desk = new ApprovalDesk(new ManualApprover(), approvalsUrl);
     Guard guard = Guard.builder()
         .policy(options.policy() != null ? PolicyLoader.load(options.policy())
@@ -175,6 +179,11 @@ final class ServerStack implements AutoCloseable {
 
   URI metadataUrl() {
     return filter.metadataUrl();
+  }
+
+  /** The key the trail is chained with (to verify it). */
+  ChainKey auditKey() {
+    return auditKey;
   }
 
   Path audit() {
