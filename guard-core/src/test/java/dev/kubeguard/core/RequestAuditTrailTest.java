@@ -11,6 +11,7 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.KubeRequest;
 import dev.kubeguard.api.Obligations;
 import dev.kubeguard.api.spi.PolicyEngine;
+import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.Durability;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ class RequestAuditTrailTest {
 
   @BeforeEach
   void start() throws Exception {
-    recorder = JsonlAuditRecorder.builder().path(dir.resolve("audit.jsonl")).durability(Durability.perEvent()).build();
+    recorder = JsonlAuditRecorder.builder().chainKey(ChainKey.generate()).path(dir.resolve("audit.jsonl")).durability(Durability.perEvent()).build();
     PolicyEngine recordAll = q -> Decision.allow("all", "ok")
         .withObligations(new Obligations(AuditLevel.REQUEST_RESPONSE, "default", null));
     guard = Guard.builder().policy(recordAll).recorder(recorder).build();
