@@ -173,6 +173,10 @@ public final class ApprovalLedger {
     } catch (RuntimeException failed) {
       return denied(e.id, "approval " + e.id + " failed: the approver reported an error");
     }
+    if (outcome != null && outcome.status() == ApprovalOutcome.Status.EXPIRED) {
+      // Expired (or withdrawn) can no longer be answered: the next retry asks afresh.
+      entries.remove(digest, e);
+    }
     if (outcome == null || outcome.status() != ApprovalOutcome.Status.APPROVED) {
       String status = outcome == null ? "no answer" : outcome.status().name().toLowerCase(java.util.Locale.ROOT);
       String why = outcome == null || outcome.reason().isEmpty() ? "" : ": " + outcome.reason();

@@ -24,7 +24,11 @@ public final class ApproverEligibility {
     return whyNot(answerer, request.request().identity(), request.requirement(), request.id());
   }
 
-  static String whyNot(Identity answerer, Identity requester, ApprovalRequirement req, String approvalId) {
+  /**
+   * Why {@code answerer} may not answer approval {@code approvalId} of {@code requester}'s request
+   * under {@code req}, or {@code null} when they may (for approvers that keep requests elsewhere).
+   */
+  public static String whyNot(Identity answerer, Identity requester, ApprovalRequirement req, String approvalId) {
     if (answerer == null) {
       return "an answer to " + approvalId + " needs the verified identity of whoever gives it";
     }
