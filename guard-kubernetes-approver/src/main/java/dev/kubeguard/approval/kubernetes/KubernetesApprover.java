@@ -242,6 +242,11 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     ApproverProof.Proven proven = proof.prove(bearerToken, namespace, approvalId);
     Identity who = proven.identity();
     for (int attempt = 1; ; attempt++) {
+      if (proven.provenBy().equals(ApproverProof.OIDC) && ApprovalObject.requirement(o).approverGroups().isEmpty()) {
+        // An OIDC token proves who, not that they may approve: only approver groups can say that.
+        throw new AnswerRefusedException("answer refused: " + approvalId + " names no approver groups, so an OIDC"
+            + " identity cannot approve it; answer with a Kubernetes identity allowed verb \"approve\"");
+      }
       String why = ApproverEligibility.whyNot(who, ApprovalObject.requester(o), ApprovalObject.requirement(o), approvalId);
       if (why != null) {
         throw new AnswerRefusedException("answer refused: " + why);

@@ -9,6 +9,8 @@ import dev.kubeguard.api.CallContext;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.KubeRequest;
+import dev.kubeguard.api.spi.AuthenticationException;
+import dev.kubeguard.api.spi.Authenticator;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.GuardedExchange;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -255,5 +257,28 @@ class KubernetesApproverTest {
         .hasMessageContaining("no client")
         .hasMessageContaining("no namespace")
         .hasMessageContaining("answerKey must be at least 32 random bytes");
+  }
+
+  @Test
+  void anOidcProvenApproverInAnApproverGroupCanAnswerAndOthersCannot() throws Exception {
+    Authenticator oidc = token -> switch (token) {
+      case "oidc-alice" -> new Identity("oidc:alice", "", List.of("sre"), Map.of(), "https://issuer.example");
+      case "oidc-eve" -> new Identity("oidc:eve", "", List.of("developers"), Map.of(), "https://issuer.example");
+      default -> throw new AuthenticationException("not a token of https://issuer.example");
+    };
+    KubernetesApprover a = KubernetesApprover.builder().client(cluster.client()).namespace("ops").answerKey(KEY).clock(clock)
+        .oidc(oidc).kubernetesIdentities(false).build();
+    approvers.add(a);
+    Guard replicaA = guard(a, Duration.ZERO);
+    String id = retry(replicaA).approvalId();
+
+    assertThatThrownBy(() -> a.answer(id, "alice-token", true, ""))
+        .isInstanceOf(AnswerRefusedException.class).hasMessageContaining("not a valid OIDC token");
+    assertThatThrownBy(() -> a.answer(id, "oidc-eve", true, ""))
+        .isInstanceOf(AnswerRefusedException.class).hasMessageContaining("oidc:eve is not in an approver group");
+    assertThat(a.answer(id, "oidc-alice", true, "").user()).isEqualTo("oidc:alice");
+    await("the replica sees the answer", () -> !a.pending().contains(id));
+    assertThat(retry(replicaA).allowed()).isTrue();
+    assertThat(ApprovalObject.answers(stored(id))).singleElement().satisfies(x -> assertThat(x.provenBy()).isEqualTo("oidc"));
   }
 }
