@@ -34,7 +34,7 @@ public final class ApproverEligibility {
     }
     if (answerer.user().equals(requester.user())
         || (!requester.uid().isEmpty() && answerer.uid().equals(requester.uid()))) {
-      return answerer.user() + " requested " + approvalId + " and cannot approve or deny their own request";
+      return answerer.user() + " requested " + approvalId + " and cannot approve their own request, nor deny it";
     }
     if (!req.approverGroups().isEmpty() && answerer.groups().stream().noneMatch(req.approverGroups()::contains)) {
       return answerer.user() + " is not in an approver group of " + approvalId + " " + req.approverGroups()

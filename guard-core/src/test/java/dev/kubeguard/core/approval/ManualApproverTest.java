@@ -95,7 +95,7 @@ class ManualApproverTest {
         .hasMessageContaining("not in an approver group");
     assertThatThrownBy(() -> approver.deny(id, BOB, "never mind"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("bob requested " + id + " and cannot approve or deny their own request");
+        .hasMessageContaining("bob requested " + id + " and cannot approve their own request, nor deny it");
 
     assertThat(approver.approve(id, Identity.of("alice", "sre"), "ok")).isTrue();
     assertThat(guard.begin(BOB, DELETE, CallContext.now()).allowed()).isTrue();
@@ -111,7 +111,7 @@ class ManualApproverTest {
     Identity alias = new Identity("robert", "u-1", List.of("sre"), java.util.Map.of(), "");
     assertThatThrownBy(() -> approver.approve(id, alias, ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cannot approve or deny their own request");
+        .hasMessageContaining("cannot approve their own request, nor deny it");
     assertThat(approver.pending()).extracting(ApprovalRequest::id).containsExactly(id);
   }
 
