@@ -97,7 +97,7 @@ public final class Guard {
     this.policyInline = SpiCalls.boundsItself(b.policy);
     this.audit = new ExchangeAudit(b.recorder, spi, b.recorderTimeout, b.masker, b.clock, b.auditBodyLimit);
     this.clock = b.clock;
-    this.ledger = new ApprovalLedger(bounded(b.approver), b.approvalTimeout, b.clock, b.maxPendingApprovals);
+    this.ledger = new ApprovalLedger(b.approver, bounded(b.approver), b.approvalTimeout, b.clock, b.maxPendingApprovals);
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
     this.auditBodyLimit = b.auditBodyLimit;
     this.recordingFailureAllows = b.recordingFailureAllows;

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * Holds approvals by request digest, so an approval lets through exactly the request it was
@@ -48,7 +49,10 @@ public final class ApprovalLedger {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
   private final Approver approver;
+  private final Approver asking;
   private final Duration blockingTimeout;
   private final Clock clock;
   private final int maxEntries;
@@ -56,7 +60,16 @@ public final class ApprovalLedger {
   private final AtomicInteger calls = new AtomicInteger();
 
   public ApprovalLedger(Approver approver, Duration blockingTimeout, Clock clock, int maxEntries) {
+    this(approver, approver, blockingTimeout, clock, maxEntries);
+  }
+
+  /**
+   * A ledger that asks through {@code asking} (the Guard's bounded wrapper of {@code approver})
+   * and consults {@code approver} itself for ids, where to answer, and redeeming.
+   */
+  public ApprovalLedger(Approver approver, Approver asking, Duration blockingTimeout, Clock clock, int maxEntries) {
     this.approver = approver;
+    this.asking = asking;
     this.blockingTimeout = Objects.requireNonNull(blockingTimeout);
     this.clock = Objects.requireNonNull(clock);
     this.maxEntries = maxEntries;
@@ -88,20 +101,36 @@ public final class ApprovalLedger {
       if (entries.size() >= maxEntries) {
         return denied("", "too many approvals outstanding; try again later");
       }
-      Entry fresh = new Entry(newId(), now.plus(requirement.ttl()), requirement.reuseWindow());
+      String id;
+      try {
+        id = idFor(digest);
+      } catch (RuntimeException badId) {
+        return denied("", "the approver could not name an approval: " + badId.getMessage());
+      }
+      Entry fresh = new Entry(new ApprovalRequest(id, digest, request, decision, now, now.plus(requirement.ttl())));
       entry = entries.putIfAbsent(digest, fresh);
       if (entry == null) {
         entry = fresh;
-        ask(fresh, request, decision, digest, now);
+        ask(fresh);
       }
     }
     return resolve(entry, digest, request.identity(), requirement);
   }
 
-  private void ask(Entry e, AccessRequest request, Decision decision, String digest, Instant now) {
+  private String idFor(String digest) {
+    String id = approver.approvalId(digest);
+    if (id == null) {
+      return newId();
+    }
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("approval id '" + id + "' is not 1-63 lower-case letters, digits and '-'");
+    }
+    return id;
+  }
+
+  private void ask(Entry e) {
     try {
-      ApprovalRequest ask = new ApprovalRequest(e.id, digest, request, decision, now, e.expiresAt);
-      approver.requestApproval(ask).whenComplete((o, t) -> {
+      asking.requestApproval(e.request).whenComplete((o, t) -> {
         if (t != null) {
           e.future.completeExceptionally(t);
         } else {
@@ -136,8 +165,7 @@ public final class ApprovalLedger {
         entries.remove(digest, e);
         return denied(e.id, "approval " + e.id + " expired before anyone answered");
       }
-      return new Result(Result.Status.PENDING, e.id,
-          "approval " + e.id + " is pending; retry the identical request once it is approved", null);
+      return new Result(Result.Status.PENDING, e.id, PendingNotice.of(e.request, where(e.request)), null);
     }
     ApprovalOutcome outcome;
     try {
@@ -145,17 +173,27 @@ public final class ApprovalLedger {
     } catch (RuntimeException failed) {
       return denied(e.id, "approval " + e.id + " failed: the approver reported an error");
     }
+    if (outcome != null && outcome.status() == ApprovalOutcome.Status.EXPIRED) {
+      // Expired (or withdrawn) can no longer be answered: the next retry asks afresh.
+      entries.remove(digest, e);
+    }
     if (outcome == null || outcome.status() != ApprovalOutcome.Status.APPROVED) {
       String status = outcome == null ? "no answer" : outcome.status().name().toLowerCase(java.util.Locale.ROOT);
       String why = outcome == null || outcome.reason().isEmpty() ? "" : ": " + outcome.reason();
       return denied(e.id, "approval " + e.id + " " + status + why);
     }
+    // An answer the policy does not accept must not hold the request hostage until expiry: it
+    // is dropped, so the next retry asks afresh and a real approver can still approve it.
     if (!e.id.equals(outcome.approvalId())) {
-      return denied(e.id, "approval " + e.id + " was answered with an outcome for " + outcome.approvalId());
+      entries.remove(digest, e);
+      return denied(e.id, "approval " + e.id + " was answered with an outcome for " + outcome.approvalId()
+          + "; the answer was discarded and the next retry asks again");
     }
-    String unmet = unmet(outcome, requester, req);
+    String unmet = unmet(outcome, requester, req, e.id);
     if (unmet != null) {
-      return denied(e.id, "approval " + e.id + " does not meet the policy: " + unmet);
+      entries.remove(digest, e);
+      return denied(e.id, "approval " + e.id + " does not meet the policy: " + unmet
+          + "; the answer was discarded and the next retry asks again");
     }
     if (req.reusable()) {
       if (now.isBefore(outcome.decidedAt().plus(req.reuseWindow())) && now.isBefore(e.expiresAt.plus(req.reuseWindow()))) {
@@ -172,19 +210,33 @@ public final class ApprovalLedger {
       return denied(e.id, "approval " + e.id + " was already used");
     }
     entries.remove(digest, e);
+    boolean redeemed;
+    try {
+      redeemed = approver.redeem(e.request, outcome);
+    } catch (RuntimeException failed) {
+      return denied(e.id, "approval " + e.id + " could not be redeemed: " + failed.getMessage());
+    }
+    if (!redeemed) {
+      return denied(e.id, "approval " + e.id + " was already used");
+    }
     return new Result(Result.Status.APPROVED, e.id, "approved", outcome);
   }
 
+  private String where(ApprovalRequest request) {
+    try {
+      return Objects.requireNonNullElse(approver.whereToAnswer(request), "");
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
   /** Why an APPROVED outcome does not satisfy the requirement, or null when it does. */
-  static String unmet(ApprovalOutcome o, Identity requester, ApprovalRequirement req) {
+  static String unmet(ApprovalOutcome o, Identity requester, ApprovalRequirement req, String approvalId) {
     Set<String> counted = new HashSet<>();
     for (Identity approver : o.approvers()) {
-      if (approver.user().equals(requester.user())
-          || (!requester.uid().isEmpty() && approver.uid().equals(requester.uid()))) {
-        return "the requester " + requester.user() + " cannot approve their own request";
-      }
-      if (!req.approverGroups().isEmpty() && approver.groups().stream().noneMatch(req.approverGroups()::contains)) {
-        return approver.user() + " is not in an approver group " + req.approverGroups();
+      String why = ApproverEligibility.whyNot(approver, requester, req, approvalId);
+      if (why != null) {
+        return why;
       }
       counted.add(approver.user());
     }
@@ -210,16 +262,18 @@ public final class ApprovalLedger {
   }
 
   private static final class Entry {
+    final ApprovalRequest request;
     final String id;
     final Instant expiresAt;
     final CompletableFuture<ApprovalOutcome> future = new CompletableFuture<>();
     final Duration reuseWindow;
     final AtomicBoolean consumed = new AtomicBoolean();
 
-    Entry(String id, Instant expiresAt, Duration reuseWindow) {
-      this.id = id;
-      this.expiresAt = expiresAt;
-      this.reuseWindow = reuseWindow;
+    Entry(ApprovalRequest request) {
+      this.request = request;
+      this.id = request.id();
+      this.expiresAt = request.expiresAt();
+      this.reuseWindow = request.requirement().reuseWindow();
     }
 
     // An entry stays while it can still change an answer: pending until expiry, a refusal until

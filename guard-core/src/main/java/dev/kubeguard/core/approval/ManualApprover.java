@@ -20,8 +20,10 @@ import java.util.function.Consumer;
  * answer them by approval id with the verified identity of whoever answered.
  *
  * <p>An approval completes once enough distinct approvers (the requirement's count) have
- * approved; a single denial ends it. The requester's own approval is refused here, and the
- * Guard checks count, groups and self-approval again before anything passes.
+ * approved; a single denial ends it. An answer from someone who may not give it (the requester,
+ * or anyone outside the requirement's approver groups; see {@link ApproverEligibility}) is
+ * refused when it is given and changes nothing: the request stays pending for a real approver.
+ * The Guard checks count, groups and self-approval again before anything passes.
  *
  * <p>Thread-safe. {@link #requestApproval} never blocks; listeners run on the calling thread and
  * must be quick (hand off to your own executor). Requests past their expiry are answered
@@ -31,6 +33,22 @@ public final class ManualApprover implements Approver {
 
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final List<Consumer<ApprovalRequest>> listeners = new ArrayList<>();
+  private volatile String where = "";
+
+  /**
+   * Tells requesters where approvers answer (your admin page, a chat command), in the 403 of a
+   * pending request; {@code {id}} is replaced by the approval id, e.g.
+   * {@code "https://ops.example/approvals/{id}"}. Configure before use.
+   */
+  public ManualApprover answeredAt(String where) {
+    this.where = Objects.requireNonNull(where, "where");
+    return this;
+  }
+
+  @Override
+  public String whereToAnswer(ApprovalRequest request) {
+    return where;
+  }
 
   /** Calls {@code listener} for every new request held (to notify approvers). Configure before use. */
   public ManualApprover onRequest(Consumer<ApprovalRequest> listener) {
@@ -62,13 +80,13 @@ public final class ManualApprover implements Approver {
    * Records {@code approver}'s approval of request {@code approvalId}.
    *
    * @return true when this approval completed the request (enough approvers), false when more are needed
-   * @throws IllegalArgumentException for an unknown or expired id, or an approver who is the requester
+   * @throws IllegalArgumentException for an unknown or expired id, or an approver who may not
+   *     answer it (the requester, or someone in none of its approver groups); the request is then
+   *     left exactly as it was
    */
   public boolean approve(String approvalId, Identity approver, String comment) {
     Held h = live(approvalId);
-    if (approver.user().equals(h.request.request().identity().user())) {
-      throw new IllegalArgumentException(approver.user() + " requested " + approvalId + " and cannot approve it");
-    }
+    refuseIneligible(approver, h);
     synchronized (h) {
       h.approvers.put(approver.user(), approver);
       if (h.approvers.size() >= h.request.requirement().count()) {
@@ -78,9 +96,22 @@ public final class ManualApprover implements Approver {
     }
   }
 
-  /** Refuses request {@code approvalId}; one refusal ends it. */
+  /**
+   * Refuses request {@code approvalId}; one refusal ends it.
+   *
+   * @throws IllegalArgumentException as {@link #approve} does; a refused answer changes nothing
+   */
   public void deny(String approvalId, Identity approver, String comment) {
-    live(approvalId).future.complete(ApprovalOutcome.denied(approvalId, List.of(approver), comment));
+    Held h = live(approvalId);
+    refuseIneligible(approver, h);
+    h.future.complete(ApprovalOutcome.denied(approvalId, List.of(approver), comment));
+  }
+
+  private static void refuseIneligible(Identity approver, Held h) {
+    String why = ApproverEligibility.whyNot(approver, h.request);
+    if (why != null) {
+      throw new IllegalArgumentException("answer refused: " + why);
+    }
   }
 
   private Held live(String approvalId) {

@@ -18,19 +18,44 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The SHA-256 digest that binds an approval to one exact request: identity, method, path,
- * canonical query and canonical body. Two requests the API server would serve differently never
- * share a digest; the same request re-sent (a retry, a re-serialised body with other key order)
- * does.
+ * canonical query, canonical body and the headers that change what the server does. Two requests
+ * the API server would serve differently never share a digest; the same request re-sent (a
+ * retry, a re-serialised body with other key order) does.
  *
  * <p>Canonical query: pairs stably sorted by name (Go's {@code url.Values} keeps value order per
  * name but not name order). Canonical body: JSON with object keys sorted; a body that is not
  * JSON, or has duplicate keys (which servers may read differently), is taken byte for byte.
- * Every field is length-prefixed so no two field splits hash alike. Thread-safe.
+ *
+ * <p><b>Bound headers</b> (this list is the one place that says which): every header whose value
+ * changes what kube-apiserver does with the same method, path and body, or that the classifier
+ * reads to decide which questions the policy is asked.
+ * <ul>
+ *   <li>{@code Content-Type}: picks the patch strategy (JSON patch, merge patch, strategic merge
+ *       patch, apply) and the body's decoding; compared as a media type (case and blanks around
+ *       {@code ;} do not count);
+ *   <li>{@code Content-Encoding}: how the body bytes are to be read;
+ *   <li>{@code Impersonate-User}, {@code Impersonate-Group}, {@code Impersonate-Uid} and every
+ *       {@code Impersonate-Extra-*}: who the server acts as (the classifier reads them); names
+ *       compared case-insensitively, values in the order sent;
+ *   <li>{@code Upgrade}, and whether {@code Connection} asks for an upgrade: an upgraded
+ *       {@code pods/exec}, {@code attach} or {@code portforward} is a different action (the
+ *       classifier reads them);
+ *   <li>{@code X-Stream-Protocol-Version} and {@code Sec-WebSocket-Protocol}: which streaming
+ *       protocol an upgraded session speaks.
+ * </ul>
+ * Not bound, because they change only how the answer is represented or transported, never the
+ * action: {@code Accept} (the Guard may rewrite it for masking), {@code User-Agent},
+ * {@code Accept-Encoding}, {@code Content-Length} (the body is bound) and the hop-by-hop rest of
+ * {@code Connection}. Credentials never reach a {@link KubeRequest}; the identity bound instead is
+ * the verified one.
+ *
+ * <p>Every field is length-prefixed so no two field splits hash alike. Thread-safe.
  */
 public final class RequestDigest {
 
@@ -53,7 +78,55 @@ public final class RequestDigest {
     field(sha, request.rawPath());
     field(sha, canonicalQuery(request.rawQuery()));
     field(sha, canonicalBody(request.body()));
+    for (Map.Entry<String, List<String>> h : boundHeaders(request).entrySet()) {
+      field(sha, h.getKey());
+      field(sha, Long.toString(h.getValue().size()));
+      for (String v : h.getValue()) {
+        field(sha, v);
+      }
+    }
     return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static final List<String> BOUND = List.of(
+      "content-type", "content-encoding", "impersonate-user", "impersonate-group", "impersonate-uid",
+      "upgrade", "x-stream-protocol-version", "sec-websocket-protocol");
+  private static final String IMPERSONATE_EXTRA = "impersonate-extra-";
+
+  /** The bound headers of {@code request}, lower-case names in order, canonical values. */
+  static TreeMap<String, List<String>> boundHeaders(KubeRequest request) {
+    TreeMap<String, List<String>> bound = new TreeMap<>();
+    for (Map.Entry<String, List<String>> h : request.headers().entrySet()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!BOUND.contains(name) && !name.startsWith(IMPERSONATE_EXTRA)) {
+        continue;
+      }
+      List<String> values = name.equals("content-type")
+          ? h.getValue().stream().map(RequestDigest::mediaType).toList()
+          : h.getValue();
+      bound.merge(name, values, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+    }
+    if (request.isUpgrade()) {
+      bound.put("connection", List.of("upgrade"));
+    }
+    return bound;
+  }
+
+  // Media types compare case-insensitively in type, subtype and parameter names; blanks around
+  // ';' carry no meaning. Parameter values are kept as sent.
+  private static String mediaType(String value) {
+    StringBuilder b = new StringBuilder();
+    for (String part : value.split(";", -1)) {
+      String p = part.strip();
+      int eq = p.indexOf('=');
+      String norm = eq < 0 ? p.toLowerCase(Locale.ROOT)
+          : p.substring(0, eq).strip().toLowerCase(Locale.ROOT) + "=" + p.substring(eq + 1).strip();
+      if (b.length() > 0) {
+        b.append(';');
+      }
+      b.append(norm);
+    }
+    return b.toString();
   }
 
   static String canonicalQuery(String rawQuery) {

@@ -63,4 +63,100 @@ class ManualApproverTest {
     assertThatThrownBy(() -> approver.approve(id, Identity.of("alice", "sre"), ""))
         .hasMessageContaining("no pending approval");
   }
+
+  @Test
+  void aNonApproversApprovalIsRefusedWhenGivenAndChangesNothing() {
+    ManualApprover approver = new ManualApprover();
+    Guard guard = guardNeeding(1, approver);
+    String id = guard.begin(BOB, DELETE, CallContext.now()).approvalId();
+
+    assertThatThrownBy(() -> approver.approve(id, Identity.of("eve", "developers"), "looks fine"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("eve is not in an approver group of " + id + " [sre]");
+
+    assertThat(approver.pending()).extracting(ApprovalRequest::id).containsExactly(id);
+    GuardedExchange retry = guard.begin(BOB, DELETE, CallContext.now());
+    assertThat(retry.allowed()).isFalse();
+    assertThat(retry.approvalId()).isEqualTo(id);
+    assertThat(retry.message()).contains("is pending");
+
+    assertThat(approver.approve(id, Identity.of("alice", "sre"), "ok")).isTrue();
+    assertThat(guard.begin(BOB, DELETE, CallContext.now()).allowed()).isTrue();
+  }
+
+  @Test
+  void aNonApproversDenialIsRefusedWhenGivenAndARealApproverCanStillApprove() {
+    ManualApprover approver = new ManualApprover();
+    Guard guard = guardNeeding(1, approver);
+    String id = guard.begin(BOB, DELETE, CallContext.now()).approvalId();
+
+    assertThatThrownBy(() -> approver.deny(id, Identity.of("eve", "developers"), "no"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not in an approver group");
+    assertThatThrownBy(() -> approver.deny(id, BOB, "never mind"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bob requested " + id + " and cannot approve their own request, nor deny it");
+
+    assertThat(approver.approve(id, Identity.of("alice", "sre"), "ok")).isTrue();
+    assertThat(guard.begin(BOB, DELETE, CallContext.now()).allowed()).isTrue();
+  }
+
+  @Test
+  void theRequestersApprovalUnderAnotherNameButTheSameUidIsRefused() {
+    ManualApprover approver = new ManualApprover();
+    Identity bobWithUid = new Identity("bob", "u-1", List.of("developers"), java.util.Map.of(), "");
+    Guard guard = guardNeeding(1, approver);
+    String id = guard.begin(bobWithUid, DELETE, CallContext.now()).approvalId();
+
+    Identity alias = new Identity("robert", "u-1", List.of("sre"), java.util.Map.of(), "");
+    assertThatThrownBy(() -> approver.approve(id, alias, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot approve their own request, nor deny it");
+    assertThat(approver.pending()).extracting(ApprovalRequest::id).containsExactly(id);
+  }
+
+  @Test
+  void anOutcomeFromANonApproverRelayedByAnApproverIsDiscardedSoTheRetryAsksAgain() {
+    List<ApprovalRequest> asked = new CopyOnWriteArrayList<>();
+    ManualApprover manual = new ManualApprover();
+    // An approver that relays whatever anyone said, without checking who said it.
+    dev.kubeguard.api.spi.Approver careless = r -> {
+      asked.add(r);
+      return asked.size() == 1
+          ? java.util.concurrent.CompletableFuture.completedFuture(
+              dev.kubeguard.api.ApprovalOutcome.approved(r.id(), List.of(Identity.of("eve", "developers")), ""))
+          : manual.requestApproval(r);
+    };
+    ApprovalRequirement req = ApprovalRequirement.of("sre");
+    Guard guard = Guard.builder()
+        .policy(q -> Decision.requireApproval("prod", "prod deletes", req))
+        .approver(careless)
+        .build();
+
+    GuardedExchange first = guard.begin(BOB, DELETE, CallContext.now());
+    assertThat(first.allowed()).isFalse();
+    assertThat(first.message()).contains("eve is not in an approver group").contains("the next retry asks again");
+
+    GuardedExchange second = guard.begin(BOB, DELETE, CallContext.now());
+    assertThat(second.message()).contains("is pending");
+    assertThat(asked).hasSize(2);
+    manual.approve(second.approvalId(), Identity.of("alice", "sre"), "");
+    assertThat(guard.begin(BOB, DELETE, CallContext.now()).allowed()).isTrue();
+  }
+
+  @Test
+  void thePendingMessageNamesTheIdWhoMayApproveWhereAndThatTheCallerCannotApprove() {
+    ManualApprover approver = new ManualApprover().answeredAt("https://ops.example/approvals/{id}");
+    Guard guard = guardNeeding(2, approver);
+    GuardedExchange pending = guard.begin(BOB, DELETE, CallContext.now());
+
+    String id = pending.approvalId();
+    assertThat(pending.statusCode()).isEqualTo(403);
+    assertThat(pending.message())
+        .contains("approval " + id + " is pending")
+        .contains("Who may approve: 2 different people in group \"sre\", not the requester \"bob\"")
+        .contains("Where: https://ops.example/approvals/" + id)
+        .contains("The caller cannot approve this itself")
+        .contains("retry the identical request");
+  }
 }
