@@ -2,6 +2,8 @@ package dev.kubeguard.core.mask;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.MaskingContext;
@@ -84,6 +86,8 @@ public final class DefaultMasker implements Masker {
     this.limits = limits;
     this.factory =
         JsonFactory.builder()
+            // a client may read a duplicate key differently from the masker: refuse the body
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxStringLength(limits.maxHeldChars())
@@ -115,10 +119,36 @@ public final class DefaultMasker implements Masker {
     }
     return switch (ContentTypes.reading(context.contentType())) {
       case JSON -> new JsonMaskingStream(profile, new MaskTokens(key), factory, limits, downstream);
-      case TEXT -> new TextMaskingStream(profile, new MaskTokens(key), limits, downstream);
+      case TEXT -> {
+        if (!textExpected(context)) {
+          throw new MaskingException(
+              "a '" + context.contentType() + "' body for a " + describe(context.request().attributes())
+                  + " request, which answers JSON; body withheld");
+        }
+        yield new TextMaskingStream(profile, new MaskTokens(key), limits, downstream);
+      }
       case UNREADABLE -> throw new MaskingException(
           "cannot mask a '" + context.contentType() + "' body (only JSON and text/plain); body withheld");
     };
+  }
+
+  /**
+   * Text is masked only where Kubernetes answers text: logs ({@code pods/log} and any other
+   * {@code <resource>/log}), exec and attach streams, and non-resource URLs ({@code /healthz},
+   * {@code /metrics}, {@code /version}). A resource answers JSON; served as text it could be a
+   * Secret that the text rules would not recognise.
+   */
+  private static boolean textExpected(MaskingContext context) {
+    Attributes a = context.request().attributes();
+    if (!a.isResourceRequest()) {
+      return true;
+    }
+    String sub = a.subresource();
+    return sub.equals("log") || sub.equals("exec") || sub.equals("attach");
+  }
+
+  private static String describe(Attributes a) {
+    return a.subresource().isEmpty() ? a.resource() : a.resource() + "/" + a.subresource();
   }
 
   /** Builds a {@link DefaultMasker}; fails at {@link #build()} without a key. Not thread-safe. */
