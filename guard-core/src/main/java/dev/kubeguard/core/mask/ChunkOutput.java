@@ -5,6 +5,7 @@ import dev.kubeguard.api.spi.MaskingException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -70,6 +71,11 @@ final class ChunkOutput extends OutputStream {
     System.arraycopy(buf, to, buf, to + delta, count - to);
     System.arraycopy(b, 0, buf, from, b.length);
     count += delta;
+  }
+
+  /** What is waiting, decoded. */
+  String utf8() {
+    return new String(buf, 0, count, StandardCharsets.UTF_8);
   }
 
   /** A copy of what is waiting: for output that never goes to the sink. */

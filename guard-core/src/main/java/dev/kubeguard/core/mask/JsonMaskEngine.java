@@ -604,10 +604,17 @@ final class JsonMaskEngine {
       feeder.feedInput(src, 0, src.length);
       feeder.endOfInput();
       JsonToken t;
+      boolean waited = false;
       while ((t = ep.nextToken()) != null) {
         if (t == JsonToken.NOT_AVAILABLE) {
-          throw new IOException("JSON ended inside a value");
+          // said once after trailing whitespace at the end of input; twice, the input is cut
+          if (waited) {
+            throw new IOException("JSON ended inside a value");
+          }
+          waited = true;
+          continue;
         }
+        waited = false;
         sub.onToken(t, ep, ep.currentLocation().getByteOffset());
       }
     }

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * <p>A name is sensitive when, lower-cased with {@code _ - .} removed, it contains one of
  * {@value #SUBSTRING_LIST}; or when one of its words (split on separators and camelCase, so
  * {@code KEY} matches in {@code STRIPE_KEY} and {@code apiKey} but not in {@code KEYCLOAK_URL} or
- * {@code MONKEY}) is one of {@value #WORD_LIST}; or when it matches an extra pattern of the
+ * {@code MONKEY}) is one of {@value #WORD_LIST} (the weak words {@code auth}, {@code bearer},
+ * {@code cookie}, {@code signature}, {@code dsn} and {@code salt} only as the last word:
+ * {@code SIGNING_SALT}, not {@code DSN_HOST}); or when it matches an extra pattern of the
  * profile. The list follows what secret scanners (gitleaks-class tools) treat as secret-ish keys.
  *
  * <p>As a field name of an object ({@link #fieldSensitivity}) a name is read more narrowly, since
@@ -149,9 +151,12 @@ final class SensitiveNames {
         return s;
       }
     }
-    for (String word : words(name)) {
+    List<String> words = words(name);
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
       for (String w : WORDS) {
-        if (word.equals(w)) {
+        // a weak word names a secret only at the end: SENTRY_DSN, SIGNING_SALT, not DSN_HOST
+        if (word.equals(w) && (i == words.size() - 1 || !WEAK_WORDS.contains(w))) {
           return w;
         }
       }
