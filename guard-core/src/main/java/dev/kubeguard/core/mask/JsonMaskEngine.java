@@ -137,7 +137,8 @@ final class JsonMaskEngine {
   private boolean slotHeld;
 
   private final List<Held> held = new ArrayList<>(2);
-  private Held open;
+  // held values still being read, innermost last (a generic object's data may hold an env var's value)
+  private final List<Held> open = new ArrayList<>(2);
 
   // scratch for replacements
   private byte[] quoted = new byte[64];
@@ -232,7 +233,7 @@ final class JsonMaskEngine {
     push(role, array, slotNode, slotInherited, slotBase64);
     stack[depth - 1].schema = schema;
     if (hold) {
-      open.openDepth = depth;
+      open.get(open.size() - 1).openDepth = depth;
     }
   }
 
@@ -242,7 +243,7 @@ final class JsonMaskEngine {
       f.ending = true;
       resolveHeld(f);
     }
-    if (open != null && open.openDepth == depth) {
+    if (!open.isEmpty() && open.get(open.size() - 1).openDepth == depth) {
       closeHeld(end);
     }
     depth--;
@@ -292,7 +293,7 @@ final class JsonMaskEngine {
         }
       }
     }
-    if (hold && open != null) {
+    if (hold && !open.isEmpty()) {
       closeHeld(end);
     }
   }
@@ -402,6 +403,11 @@ final class JsonMaskEngine {
         mask(false);
         return;
       }
+      case GENERIC -> {
+        if (embeddedObjectField(f, n)) {
+          return;
+        }
+      }
       default -> {}
     }
     if (n.equals("env") && profile.envValues) {
@@ -472,6 +478,53 @@ final class JsonMaskEngine {
       case "object" -> {
         if (kind == null || is(kind, "WatchEvent")) {
           slotRole = RESOURCE;
+          return true;
+        }
+        return false;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * An object that is not where a Kubernetes object is expected may still be one (a Secret
+   * template in a custom resource, a list inside a spec): its {@code kind} is read, and its
+   * {@code data} fields are held until the kind is known, read as ordinary fields unless it says
+   * Secret or ConfigMap.
+   */
+  private boolean embeddedObjectField(Frame f, String n) {
+    switch (n) {
+      case "kind" -> {
+        slotAction = KIND;
+        return true;
+      }
+      case "data", "stringData", "binaryData" -> {
+        if (!profile.kindMatters()) {
+          return false;
+        }
+        if (f.kind == null) {
+          slotHeld = !f.ending;
+          return false;
+        }
+        boolean stringData = n.equals("stringData");
+        if (profile.secretData && is(f.kind, "Secret") && !n.equals("binaryData")) {
+          slotRole = SECRET_DATA;
+          slotBase64 = !stringData;
+          return true;
+        }
+        if (profile.configMapKeys && !stringData && is(f.kind, "ConfigMap")) {
+          slotRole = CONFIGMAP_DATA;
+          slotBase64 = n.equals("binaryData");
+          return true;
+        }
+        return false;
+      }
+      case "items" -> {
+        if (f.kind != null && endsWith(f.kind, "List")) {
+          slotRole = ITEMS;
+          slotInherited = f.kind.length() > 4 ? f.kind.substring(0, f.kind.length() - 4) : null;
           return true;
         }
         return false;
@@ -668,12 +721,11 @@ final class JsonMaskEngine {
     h.maskedAtStart = masked[0];
     held.add(h);
     owner.heldCount++;
-    open = h;
+    open.add(h);
   }
 
   private void closeHeld(long end) {
-    Held h = open;
-    open = null;
+    Held h = open.remove(open.size() - 1);
     sp.copyTo(end);
     h.rawEnd = end;
     h.outEnd = sp.out.size();
@@ -717,7 +769,7 @@ final class JsonMaskEngine {
         h.owner.heldCount = 0;
       }
       held.clear();
-      open = null;
+      open.clear();
     }
   }
 }
