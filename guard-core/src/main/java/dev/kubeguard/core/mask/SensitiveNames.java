@@ -152,11 +152,15 @@ final class SensitiveNames {
       }
     }
     List<String> words = words(name);
+    int last = words.size() - 1;
+    while (last > 0 && words.get(last).chars().allMatch(Character::isDigit)) {
+      last--; // SIGNING_SALT_2 ends in salt
+    }
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i);
       for (String w : WORDS) {
         // a weak word names a secret only at the end: SENTRY_DSN, SIGNING_SALT, not DSN_HOST
-        if (word.equals(w) && (i == words.size() - 1 || !WEAK_WORDS.contains(w))) {
+        if (word.equals(w) && (i == last || !WEAK_WORDS.contains(w))) {
           return w;
         }
       }
