@@ -154,7 +154,8 @@ public final class DefaultMasker implements Masker {
    */
   private static boolean textExpected(MaskingContext context) {
     Attributes a = context.request().attributes();
-    if (!a.isResourceRequest()) {
+    // no resource named: not a resource read (the CLI masking a log file it was given)
+    if (!a.isResourceRequest() || a.resource().isEmpty()) {
       return true;
     }
     String sub = a.subresource();
