@@ -346,8 +346,12 @@ public abstract class AdapterConformanceSuite {
           assertThat(x.body()).doesNotContain(secret.asText());
         }
       }
-      for (String line : x.body().lines().toList()) {
-        assertThat(JSON.readTree(line)).isNotNull();
+      // the masker keeps the server's bytes (pretty-printed captures stay pretty): every root parses
+      try (var roots = JSON.readerFor(JsonNode.class).readValues(x.body())) {
+        assertThat(roots.hasNext()).as(x.body()).isTrue();
+        while (roots.hasNext()) {
+          assertThat((JsonNode) roots.next()).isNotNull();
+        }
       }
     }
     // Bodies are recorded only masked, too.

@@ -120,6 +120,32 @@ class DefaultMaskerFixturesTest {
     assertThat(Masking.mask(MASKER, "default", "application/json", read("status-403-forbidden.json")).masked()).isZero();
   }
 
+  @ParameterizedTest
+  @MethodSource("fixtures")
+  void returnsEveryCaptureWithNothingToMaskByteIdentical(String file) throws Exception {
+    if (file.endsWith(".bin") || !contentType(file).startsWith("application/json")) {
+      return;
+    }
+    byte[] body = Fixtures.bytes(file);
+    Masking.Result r = Masking.mask(MASKER, "default", contentType(file), body);
+    if (r.masked() == 0) {
+      assertThat(r.text()).as(file).isEqualTo(new String(body, StandardCharsets.UTF_8));
+    } else {
+      assertThat(r.body()).as(file + " differs where it is masked").isNotEqualTo(body);
+    }
+  }
+
+  @Test
+  void masksNothingInCapturesThatHoldNoSecret() throws Exception {
+    for (String file : List.of("discovery-api.json", "discovery-apis.json", "status-403-forbidden.json",
+        "status-404-notfound.json", "version.json")) {
+      byte[] body = read(file);
+      Masking.Result r = Masking.mask(MASKER, "default", "application/json", body);
+      assertThat(r.masked()).as(file).isZero();
+      assertThat(r.body()).as(file + " byte-identical").isEqualTo(body);
+    }
+  }
+
   static byte[] read(String file) throws Exception {
     return Fixtures.bytes(file);
   }

@@ -58,7 +58,7 @@ final class ConfigurationSnippets {
             .build())
         .maxHeldBytes(4 * 1024 * 1024)           // longest string / held field / log line
         .maxDepth(200)
-        .maxEmbeddedBytes(512 * 1024)            // longest JSON annotation masked inside
+        .maxEmbeddedBytes(512 * 1024)            // longest JSON string masked inside
         .build();
     // end::masker[]
     return masker;

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A reusable output buffer between a writer (log lines, {@link CompactJsonWriter}) and a
+ * A reusable output buffer between a writer (log lines, {@link Splice}) and a
  * {@link ChunkSink}: bytes collect here and go downstream on {@link #emit()}. Capacity grows only
  * to the largest single emit, which the streams keep near {@link #FLUSH_AT}. Not thread-safe.
  */
@@ -26,7 +26,7 @@ final class ChunkOutput extends OutputStream {
     this(sink, 8 * 1024);
   }
 
-  /** {@code sink} may be null for output read back with {@link #utf8()}. */
+  /** {@code sink} may be null for output read back with {@link #toByteArray()}. */
   ChunkOutput(ChunkSink sink, int initialCapacity) {
     this.sink = sink;
     this.buf = new byte[initialCapacity];
@@ -62,9 +62,37 @@ final class ChunkOutput extends OutputStream {
     count = newCount;
   }
 
-  /** What is waiting, decoded: for output that never goes to the sink (embedded JSON). */
+  /** Replaces the bytes [{@code from}, {@code to}) already written with {@code b}. */
+  void replace(int from, int to, byte[] b) {
+    int delta = b.length - (to - from);
+    if (delta > 0) {
+      ensure(delta);
+    }
+    System.arraycopy(buf, to, buf, to + delta, count - to);
+    System.arraycopy(b, 0, buf, from, b.length);
+    count += delta;
+  }
+
+  /** What is waiting, decoded. */
   String utf8() {
     return new String(buf, 0, count, StandardCharsets.UTF_8);
+  }
+
+  /** A copy of what is waiting: for output that never goes to the sink. */
+  byte[] toByteArray() {
+    return Arrays.copyOf(buf, count);
+  }
+
+  /** Hands what is waiting, then {@code len} bytes of {@code b} (not copied), to the sink. */
+  void emit(byte[] b, int off, int len) throws MaskingException {
+    emit();
+    try {
+      sink.accept(ByteBuffer.wrap(b, off, len));
+    } catch (MaskingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new MaskingException("downstream refused masked bytes: " + e.getMessage(), e);
+    }
   }
 
   /** Hands what is waiting to the sink. */

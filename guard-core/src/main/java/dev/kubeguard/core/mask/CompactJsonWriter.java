@@ -7,10 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Writes compact JSON straight into a {@link ChunkOutput}: the few calls {@link JsonMaskEngine}
- * needs, with the same bytes Jackson's UTF-8 generator writes (same escapes, each surrogate as a
- * unicode escape, numbers as given). It exists for speed: the generator's per-token bookkeeping
- * was about 40% of a plain copy's time on a PodList. Field names, which Kubernetes repeats a few
+ * Writes compact JSON straight into a {@link ChunkOutput}, with the same bytes Jackson's UTF-8
+ * generator writes (same escapes, each surrogate as a unicode escape, numbers as given).
+ * {@link JsonMaskEngine} copies unmasked input verbatim and uses it only to write the strings it
+ * rewrites (a value with detected secrets, embedded JSON masked inside). Field names, which Kubernetes repeats a few
  * hundred of, are encoded once per stream. A call out of order (a value where a name is due, an
  * end without a start) throws, as the generator did, so an engine bug withholds the body instead
  * of emitting broken JSON. Not thread-safe.

@@ -4,6 +4,7 @@ import dev.kubeguard.core.mask.MaskingProfile.Rule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,6 +20,7 @@ final class CompiledProfile {
   final boolean configMapKeys;
   final boolean envValues;
   final boolean embeddedJson;
+  final boolean fieldNames;
   final ValueDetectors detectors;
   final SensitiveNames names;
   private final Map<String, FieldPaths.Node> tries;
@@ -32,9 +34,13 @@ final class CompiledProfile {
     this.configMapKeys = p.rules().contains(Rule.CONFIG_MAP_KEYS);
     this.envValues = p.rules().contains(Rule.ENV_VALUES) || !p.sensitiveNames().isEmpty();
     this.embeddedJson = p.rules().contains(Rule.EMBEDDED_JSON);
+    this.fieldNames = p.rules().contains(Rule.SENSITIVE_FIELD_NAMES);
     this.detectors = new ValueDetectors(p.rules().contains(Rule.VALUE_DETECTORS), p.detectors());
     this.names = new SensitiveNames(
-        p.rules().contains(Rule.ENV_VALUES) || p.rules().contains(Rule.CONFIG_MAP_KEYS), p.sensitiveNames());
+        p.rules().contains(Rule.ENV_VALUES)
+            || p.rules().contains(Rule.CONFIG_MAP_KEYS)
+            || p.rules().contains(Rule.SENSITIVE_FIELD_NAMES),
+        p.sensitiveNames());
 
     Map<String, List<List<String>>> byKind = new HashMap<>();
     if (p.rules().contains(Rule.SERVICE_ACCOUNT_TOKENS)) {
@@ -53,7 +59,7 @@ final class CompiledProfile {
           if (!kind.equals("*")) {
             List<List<String>> withAny = new ArrayList<>(paths);
             withAny.addAll(anyKind);
-            t.put(kind, FieldPaths.trie(withAny));
+            t.put(kind.toLowerCase(Locale.ROOT), FieldPaths.trie(withAny));
           }
         });
     this.tries = Map.copyOf(t);
@@ -61,12 +67,15 @@ final class CompiledProfile {
     this.unknownKindTrie = FieldPaths.trie(all);
   }
 
-  /** The path trie for objects of {@code kind}; {@code null} kind (not known yet) gets the union. */
+  /**
+   * The path trie for objects of {@code kind} (any case); {@code null} kind (not known yet) gets
+   * the union.
+   */
   FieldPaths.Node trieFor(String kind) {
     if (kind == null) {
       return unknownKindTrie;
     }
-    FieldPaths.Node n = tries.get(kind);
+    FieldPaths.Node n = tries.get(kind.toLowerCase(Locale.ROOT));
     return n != null ? n : anyKindTrie;
   }
 

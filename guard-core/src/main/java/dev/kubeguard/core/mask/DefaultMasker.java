@@ -2,6 +2,8 @@ package dev.kubeguard.core.mask;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.MaskingContext;
@@ -26,23 +28,34 @@ import javax.crypto.spec.SecretKeySpec;
  *       {@code includeObject}) and write responses.
  *   <li>ConfigMap {@code data}/{@code binaryData} values whose key looks sensitive.
  *   <li>{@code env[].value} anywhere (containers, initContainers, ephemeralContainers, in any
- *       workload or revision) when the variable name looks sensitive. A name "looks sensitive" when
- *       it contains password, passwd, passphrase, secret, token, credential, apikey, privatekey or
- *       accesskey, or has the word key, pwd, pass, pw, cred(s), pat or jwt ({@code STRIPE_KEY},
- *       {@code apiKey}, not {@code KEYCLOAK_URL}).
+ *       workload or revision) when the variable name looks sensitive.
+ *   <li>In any object, the value of a field whose name looks sensitive ({@code spec.password},
+ *       {@code spec.credentials.token}, {@code apiKey}): a string, or every scalar beneath an
+ *       object or array. A name "looks sensitive" as {@link SensitiveNames} documents: it contains
+ *       password, passwd, passphrase, passcode, secret, token, credential, apikey, privatekey,
+ *       privkey, accesskey, connectionstring or sessionid, or has the word key, pwd, pass, pw,
+ *       cred(s), pat, jwt, hmac or authorization, or ends with salt, dsn, auth, bearer, cookie(s)
+ *       or signature ({@code STRIPE_KEY}, {@code SIGNING_SALT}, not {@code KEYCLOAK_URL}). Field
+ *       names that name or reference a secret ({@code secretName}, {@code secretKeyRef},
+ *       {@code key}, {@code tokenExpirationSeconds}, the {@code secret} volume source) and schema
+ *       property names (CRDs, OpenAPI) are left alone. Rule {@code SENSITIVE_FIELD_NAMES}; the
+ *       profile's sensitive-name patterns extend it.
  *   <li>TokenRequest {@code status.token} and TokenReview {@code spec.token}.
- *   <li>Annotations (in any {@code metadata}) whose value is JSON, such as
- *       {@code kubectl.kubernetes.io/last-applied-configuration}: parsed (bounded), masked inside
- *       with these same rules, and written back as a JSON string with its trailing whitespace.
- *       An annotation that starts like JSON but does not parse, or is too large, is masked whole.
+ *   <li>Any string whose value is JSON, such as
+ *       {@code kubectl.kubernetes.io/last-applied-configuration} or a manifest in a ConfigMap:
+ *       parsed (bounded), masked inside with these same rules, recursively, and written back as a
+ *       JSON string (its own bytes when nothing inside was masked). One that starts like JSON but
+ *       does not parse, is too large or too deeply embedded, is masked whole, and so is text that
+ *       declares {@code kind: Secret} without being JSON (a YAML manifest).
+ *   <li>Any object saying {@code kind: Secret} (any case), wherever it sits, has its data masked.
  *   <li>Value detectors on every other string and on text bodies: JWTs, PEM private keys, AWS
  *       and Google keys, GitHub, GitLab, Slack and Stripe tokens, basic-auth URL passwords and the
  *       value of {@code password=}/{@code token:}-style pairs.
  * </ul>
  * Table {@code cells} are ordinary values: detectors apply to them. Everything that is not
- * masked keeps its meaning: same keys, same values (numbers as written), same event framing;
- * the output is compact JSON with one root value per line.
- *
+ * masked keeps its exact bytes: the input is copied and only masked spans are rewritten, so
+ * whitespace, key order, number spelling, escapes and watch framing are the server's.
+
  * <h2>Tokens</h2>
  * A masked value becomes {@code kubeguard-masked:<16 hex>}, the first 8 bytes of HMAC-SHA256 of
  * the value under this masker's key (Secret {@code data} is hashed over its decoded bytes). Equal
@@ -53,17 +66,20 @@ import javax.crypto.spec.SecretKeySpec;
  * kube-apiserver writes {@code kind} first, but the last-applied annotation has sorted keys
  * ({@code data} before {@code kind}) and clients may send any order. A value is never emitted
  * before it is decided: when {@code data}, {@code stringData} or {@code binaryData} arrives in
- * an object whose kind is not known (neither its own {@code kind} nor its list's), the field is
- * held (bounded by {@link Builder#maxHeldBytes}) until {@code kind} arrives, then written after
- * it; if the object ends without a kind, or the bound is reached, it is masked as a Secret's
- * would be. Items of a list whose {@code kind} comes after {@code items} and that carry no kind
- * of their own are therefore masked as Secrets. An env var's {@code value} that precedes its
- * {@code name} is held likewise. Moved fields change no meaning: JSON objects are unordered.
- *
+ * an object whose own kind is not known yet (also a list item, unless its list is a
+ * {@code SecretList}), it is written in place as a Secret's would be and the output from there
+ * is held (bounded by {@link Builder#maxHeldBytes}) until {@code kind} arrives or the object
+ * ends; then it is decided by that kind (or the list's), and re-masked from its input bytes if
+ * that differs. Past the bound it stays masked as a Secret's. An env var's {@code value} that
+ * precedes its {@code name} is held likewise. Kinds compare without case.
+
  * <h2>Failure</h2>
  * {@link #open} throws {@link MaskingException} for an unknown profile and for a body it cannot
- * read under a masking profile: protobuf, CBOR, YAML, a charset other than UTF-8, or bytes
- * without a Content-Type. A stream throws it for broken JSON, a string longer than
+ * read under a masking profile: protobuf, CBOR, YAML, a charset other than UTF-8, and text for a
+ * resource request other than logs ({@code <resource>/log}), {@code exec} and {@code attach}
+ * (a Secret served as {@code text/plain} is withheld; non-resource URLs may be text). An untyped
+ * body is read as JSON. A stream throws it for broken JSON, an object with a duplicate key, a
+ * string longer than
  * {@code maxHeldBytes}, nesting deeper than {@code maxDepth}, or a log line with nowhere safe to
  * cut; the caller withholds the rest of the body and answers {@link KubeStatus#internalError}.
  * Messages never quote the body. Profile {@code none} passes any body through unread.
@@ -84,6 +100,8 @@ public final class DefaultMasker implements Masker {
     this.limits = limits;
     this.factory =
         JsonFactory.builder()
+            // a client may read a duplicate key differently from the masker: refuse the body
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxStringLength(limits.maxHeldChars())
@@ -115,10 +133,37 @@ public final class DefaultMasker implements Masker {
     }
     return switch (ContentTypes.reading(context.contentType())) {
       case JSON -> new JsonMaskingStream(profile, new MaskTokens(key), factory, limits, downstream);
-      case TEXT -> new TextMaskingStream(profile, new MaskTokens(key), limits, downstream);
+      case TEXT -> {
+        if (!textExpected(context)) {
+          throw new MaskingException(
+              "a '" + context.contentType() + "' body for a " + describe(context.request().attributes())
+                  + " request, which answers JSON; body withheld");
+        }
+        yield new TextMaskingStream(profile, new MaskTokens(key), limits, downstream);
+      }
       case UNREADABLE -> throw new MaskingException(
           "cannot mask a '" + context.contentType() + "' body (only JSON and text/plain); body withheld");
     };
+  }
+
+  /**
+   * Text is masked only where Kubernetes answers text: logs ({@code pods/log} and any other
+   * {@code <resource>/log}), exec and attach streams, and non-resource URLs ({@code /healthz},
+   * {@code /metrics}, {@code /version}). A resource answers JSON; served as text it could be a
+   * Secret that the text rules would not recognise.
+   */
+  private static boolean textExpected(MaskingContext context) {
+    Attributes a = context.request().attributes();
+    // no resource named: not a resource read (the CLI masking a log file it was given)
+    if (!a.isResourceRequest() || a.resource().isEmpty()) {
+      return true;
+    }
+    String sub = a.subresource();
+    return sub.equals("log") || sub.equals("exec") || sub.equals("attach");
+  }
+
+  private static String describe(Attributes a) {
+    return a.subresource().isEmpty() ? a.resource() : a.resource() + "/" + a.subresource();
   }
 
   /** Builds a {@link DefaultMasker}; fails at {@link #build()} without a key. Not thread-safe. */

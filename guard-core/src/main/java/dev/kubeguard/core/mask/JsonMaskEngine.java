@@ -3,23 +3,28 @@ package dev.kubeguard.core.mask;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.ObjectCodec;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The masking rules over a stream of JSON tokens: reads each token from a parser (non-blocking,
- * blocking, or a replayed buffer) and writes it, or its mask, to a {@link CompactJsonWriter}. It
- * never looks back at emitted output: every value is decided before it is written.
+ * The masking rules over a stream of JSON tokens. It reads each token with its end offset and
+ * rewrites, through a {@link Splice}, only the spans it masks: every other byte of the input
+ * reaches the output unchanged.
  *
  * <p>It keeps a stack of frames saying what each open object or array is (a Kubernetes object, a
- * list's items, Table rows, metadata, annotations, Secret data, an env var...). A Kubernetes
- * object whose kind is not known yet when {@code data}, {@code stringData} or
- * {@code binaryData} arrives has that field deferred (bounded) until {@code kind} arrives or the
- * object ends, and then emitted after the fields read meanwhile; an env var whose {@code value}
- * precedes its {@code name} is handled alike. Not thread-safe.
+ * list's items, Table rows, metadata, Secret data, an env var...). A value whose rule depends on
+ * something that comes later is written in place under the conservative decision and held:
+ * {@code data}, {@code stringData} or {@code binaryData} of an object whose own kind is not known
+ * yet is masked as a Secret's would be, and an env var's {@code value} before its {@code name} is
+ * masked. The output from that value on is held (bounded by {@link MaskLimits#maxHeldChars()})
+ * until the kind or name arrives or the object ends; if the decision then differs, the value's
+ * input bytes are masked again under it and replace the conservative output. Past the bound the
+ * conservative output stands. Not thread-safe.
  */
 final class JsonMaskEngine {
 
@@ -41,11 +46,21 @@ final class JsonMaskEngine {
   private static final int DETECT = 0;
   private static final int MASK = 1;
   private static final int MASK64 = 2;
-  private static final int ANNOTATION = 3;
+  private static final int MASK_STRING = 3;
   private static final int ENV_NAME = 4;
   private static final int KIND = 5;
 
-  private static final int MAX_EMBED_LEVEL = 3;
+  /** JSON in a string in a string...: the fourth level down is masked whole. */
+  private static final int MAX_EMBED_LEVEL = 4;
+
+  /**
+   * Fields holding JSON schemas (CRDs, OpenAPI documents): their property names describe fields,
+   * they hold no values, so the sensitive-name rule does not apply beneath them.
+   */
+  private static final Set<String> SCHEMAS = Set.of("openAPIV3Schema", "definitions", "schemas");
+
+  /** What the value about to start is, decided from its container and field name. */
+  record Slot(byte role, int action, FieldPaths.Node node, String inherited, boolean base64) {}
 
   private static final class Frame {
     byte role;
@@ -59,11 +74,9 @@ final class JsonMaskEngine {
     String field;
     String envName;
     boolean envNameSeen;
-    boolean valueFieldDeferred;
-    boolean hasPendingValue;
-    JsonToken pendingToken;
-    String pendingText;
-    List<Deferred> deferred;
+    boolean ending;
+    boolean schema;
+    int heldCount;
 
     void reset(byte role, boolean array, FieldPaths.Node node, String inheritedKind, boolean base64) {
       this.role = role;
@@ -77,11 +90,9 @@ final class JsonMaskEngine {
       field = null;
       envName = null;
       envNameSeen = false;
-      valueFieldDeferred = false;
-      hasPendingValue = false;
-      pendingToken = null;
-      pendingText = null;
-      deferred = null;
+      ending = false;
+      schema = false;
+      heldCount = 0;
     }
 
     String effectiveKind() {
@@ -89,20 +100,33 @@ final class JsonMaskEngine {
     }
   }
 
-  private record Deferred(String field, TokenBuffer tokens, long size) {}
+  /** A value written under the conservative decision, that its owner may still re-decide. */
+  private static final class Held {
+    Frame owner;
+    String field;
+    Slot decided;
+    long rawStart;
+    long rawEnd = -1;
+    int outStart;
+    int outEnd;
+    int openDepth = -1;
+    int maskedAtStart;
+    int maskedInside;
+  }
 
   private final CompiledProfile profile;
   private final MaskTokens tokens;
-  private final CompactJsonWriter gen;
+  private final Splice sp;
   private final JsonFactory factory;
   private final MaskLimits limits;
   private final int embedLevel;
-  private final boolean newlineAfterRoot;
+  private final Slot seed;
   final int[] masked = new int[1];
   private final SensitiveNames.Memo names;
 
   private Frame[] stack = new Frame[32];
   private int depth;
+  private long lastEnd;
 
   // the slot: what the value about to be read is
   private byte slotRole;
@@ -110,90 +134,87 @@ final class JsonMaskEngine {
   private FieldPaths.Node slotNode;
   private String slotInherited;
   private boolean slotBase64;
+  private boolean slotHeld;
 
-  // a deferred field being captured
-  private TokenBuffer capture;
-  private int captureDepth;
-  private long captureSize;
-  private Frame captureOwner;
-  private String captureField;
-  private long held;
+  private final List<Held> held = new ArrayList<>(2);
+  // held values still being read, innermost last (a generic object's data may hold an env var's value)
+  private final List<Held> open = new ArrayList<>(2);
 
+  // scratch for replacements
+  private byte[] quoted = new byte[64];
+  private ChunkOutput scratch;
+  private CompactJsonWriter quoter;
+
+  /**
+   * @param seed the slot of the root value, or {@code null} for Kubernetes objects (a body, or
+   *     JSON held in a string)
+   */
   JsonMaskEngine(
       CompiledProfile profile,
       MaskTokens tokens,
-      CompactJsonWriter gen,
+      Splice sp,
       JsonFactory factory,
       MaskLimits limits,
       int embedLevel,
-      boolean newlineAfterRoot) {
+      Slot seed,
+      SensitiveNames.Memo names) {
     this.profile = profile;
     this.tokens = tokens;
-    this.gen = gen;
+    this.sp = sp;
     this.factory = factory;
     this.limits = limits;
     this.embedLevel = embedLevel;
-    this.newlineAfterRoot = newlineAfterRoot;
-    this.names = profile.names.memo();
+    this.seed = seed;
+    this.names = names != null ? names : profile.names.memo();
   }
 
   int maskedCount() {
     return masked[0];
   }
 
-  /** Consumes the parser's current token. */
-  void onToken(JsonToken t, JsonParser p) throws IOException {
-    if (capture != null) {
-      capture(t, p);
-      return;
-    }
+  /** Whether output must wait: a value written under a conservative decision may still change. */
+  boolean holding() {
+    return !held.isEmpty();
+  }
+
+  /** The earliest input offset a held value may still need. */
+  long retainFrom() {
+    return held.isEmpty() ? Long.MAX_VALUE : held.get(0).rawStart;
+  }
+
+  /** The end offset of the last token read: everything before it is decided. */
+  long lastEnd() {
+    return lastEnd;
+  }
+
+  /** Consumes the parser's current token, which ends at input offset {@code end}. */
+  void onToken(JsonToken t, JsonParser p, long end) throws IOException {
     switch (t) {
-      case FIELD_NAME -> fieldName(p.currentName());
-      case START_OBJECT -> startContainer(false);
-      case START_ARRAY -> startContainer(true);
-      case END_OBJECT, END_ARRAY -> endContainer();
-      default -> scalar(t, p);
+      case FIELD_NAME -> stack[depth - 1].field = p.currentName();
+      case START_OBJECT -> startContainer(false, end - 1);
+      case START_ARRAY -> startContainer(true, end - 1);
+      case END_OBJECT, END_ARRAY -> endContainer(end);
+      default -> scalar(t, p, sp.valueStart(lastEnd), end);
+    }
+    lastEnd = end;
+    if (!held.isEmpty()) {
+      bound(end);
     }
   }
 
   /** The input ended: fails if it ended inside a value. */
   void finish() throws IOException {
-    if (capture != null || depth != 0) {
+    if (depth != 0 || !held.isEmpty()) {
       throw new IOException("body ended inside a JSON value");
     }
   }
 
   // ---- tokens
 
-  private void fieldName(String n) throws IOException {
-    Frame f = stack[depth - 1];
-    if (f.role == RESOURCE
-        && f.effectiveKind() == null
-        && profile.kindMatters()
-        && (n.equals("data") || n.equals("stringData") || n.equals("binaryData"))) {
-      beginCapture(f, n);
-      return;
-    }
-    if (f.role == ENV_VAR && !f.envNameSeen && profile.envValues && n.equals("value")) {
-      f.field = n;
-      f.valueFieldDeferred = true;
-      return;
-    }
-    f.field = n;
-    gen.fieldName(n);
-  }
-
-
-  private void startContainer(boolean array) throws IOException {
+  private void startContainer(boolean array, long start) throws IOException {
     resolveSlot();
-    Frame parent = depth == 0 ? null : stack[depth - 1];
     byte role = slotRole;
-    if (parent != null && parent.valueFieldDeferred) {
-      // an env value that is a container, before the name: nothing to wait for, mask it
-      gen.fieldName("value");
-      parent.valueFieldDeferred = false;
-      role = MASK_ALL;
-    }
+    boolean hold = slotHeld;
     if (array) {
       if (role == SECRET_DATA || role == CONFIGMAP_DATA) {
         role = MASK_ALL;
@@ -204,80 +225,76 @@ final class JsonMaskEngine {
     } else if (role == ITEMS || role == ROWS || role == ENV_LIST) {
       role = GENERIC;
     }
+    if (hold) {
+      beginHeld(start);
+    }
+    Frame parent = depth == 0 ? null : stack[depth - 1];
+    boolean schema = parent != null && (parent.schema || (!parent.array && SCHEMAS.contains(parent.field)));
     push(role, array, slotNode, slotInherited, slotBase64);
-    if (array) {
-      gen.startArray();
-    } else {
-      gen.startObject();
+    stack[depth - 1].schema = schema;
+    if (hold) {
+      open.get(open.size() - 1).openDepth = depth;
     }
   }
 
-  private void endContainer() throws IOException {
+  private void endContainer(long end) throws IOException {
     Frame f = stack[depth - 1];
-    if (f.deferred != null) {
-      replayDeferred(f);
+    if (f.heldCount > 0) {
+      f.ending = true;
+      resolveHeld(f);
     }
-    if (f.hasPendingValue) {
-      writePendingEnvValue(f);
-    }
-    if (f.array) {
-      gen.endArray();
-    } else {
-      gen.endObject();
+    if (!open.isEmpty() && open.get(open.size() - 1).openDepth == depth) {
+      closeHeld(end);
     }
     depth--;
-    if (depth == 0) {
-      rootEnded();
-    }
   }
 
-  private void scalar(JsonToken t, JsonParser p) throws IOException {
+  private void scalar(JsonToken t, JsonParser p, long start, long end) throws IOException {
     resolveSlot();
-    Frame f = depth == 0 ? null : stack[depth - 1];
-    if (f != null && f.valueFieldDeferred) {
-      f.valueFieldDeferred = false;
-      f.hasPendingValue = true;
-      f.pendingToken = t;
-      f.pendingText = t == JsonToken.VALUE_STRING || t.isNumeric() ? p.getText() : null;
-      if (f.pendingText != null && f.pendingText.length() > limits.maxHeldChars()) {
-        throw new IOException("env value too long to hold");
-      }
-      return;
+    boolean hold = slotHeld;
+    if (hold) {
+      beginHeld(start);
     }
+    Frame f = depth == 0 ? null : stack[depth - 1];
     switch (slotAction) {
       case KIND -> {
-        writeDetect(t, p);
+        detect(t, p, start, end);
         if (t == JsonToken.VALUE_STRING) {
           f.kind = p.getText();
           f.kindTrieKnown = false;
-          if (f.deferred != null) {
-            replayDeferred(f);
+          if (f.heldCount > 0) {
+            resolveHeld(f);
           }
         }
       }
       case ENV_NAME -> {
-        writeDetect(t, p);
+        detect(t, p, start, end);
         if (t == JsonToken.VALUE_STRING) {
           f.envName = p.getText();
           f.envNameSeen = true;
-          if (f.hasPendingValue) {
-            writePendingEnvValue(f);
+          if (f.heldCount > 0) {
+            resolveHeld(f);
           }
         }
       }
-      case MASK -> writeMasked(t, t == JsonToken.VALUE_STRING || t.isNumeric() ? p.getText() : null, false);
-      case MASK64 -> writeMasked(t, t == JsonToken.VALUE_STRING || t.isNumeric() ? p.getText() : null, true);
-      case ANNOTATION -> writeAnnotation(t, p);
-      default -> writeDetect(t, p);
+      case MASK -> mask(t, p, start, end, false);
+      case MASK64 -> mask(t, p, start, end, true);
+      case MASK_STRING -> {
+        if (t == JsonToken.VALUE_STRING) {
+          mask(t, p, start, end, false);
+        }
+      }
+      default -> {
+        if (slotRole == SECRET_DATA) {
+          // a Secret's data that is a bare scalar is still the secret
+          mask(t, p, start, end, slotBase64);
+        } else {
+          detect(t, p, start, end);
+        }
+      }
     }
-    if (depth == 0) {
-      rootEnded();
-    }
-  }
-
-  private void rootEnded() throws IOException {
-    if (newlineAfterRoot) {
-      gen.newline();
+    if (hold && !open.isEmpty()) {
+      closeHeld(end);
     }
   }
 
@@ -290,8 +307,17 @@ final class JsonMaskEngine {
     slotNode = null;
     slotInherited = null;
     slotBase64 = false;
+    slotHeld = false;
     if (depth == 0) {
-      slotRole = RESOURCE;
+      if (seed != null) {
+        slotRole = seed.role();
+        slotAction = seed.action();
+        slotNode = seed.node();
+        slotInherited = seed.inherited();
+        slotBase64 = seed.base64();
+      } else {
+        slotRole = RESOURCE;
+      }
       return;
     }
     Frame f = stack[depth - 1];
@@ -348,10 +374,6 @@ final class JsonMaskEngine {
           return;
         }
       }
-      case ANNOTATIONS -> {
-        slotAction = ANNOTATION;
-        return;
-      }
       case SECRET_DATA -> {
         mask(f.base64);
         return;
@@ -368,7 +390,10 @@ final class JsonMaskEngine {
           return;
         }
         if (n.equals("value")) {
-          if (!f.envNameSeen || names.isSensitive(f.envName)) {
+          if (!f.envNameSeen) {
+            mask(false);
+            slotHeld = !f.ending;
+          } else if (names.isSensitive(f.envName)) {
             mask(false);
           }
           return;
@@ -378,12 +403,26 @@ final class JsonMaskEngine {
         mask(false);
         return;
       }
+      case GENERIC -> {
+        if (embeddedObjectField(f, n)) {
+          return;
+        }
+      }
       default -> {}
     }
     if (n.equals("env") && profile.envValues) {
       slotRole = ENV_LIST;
     } else if (n.equals("metadata")) {
       slotRole = METADATA;
+    } else if (profile.fieldNames && !f.schema) {
+      switch (names.fieldSensitivity(n)) {
+        case SensitiveNames.STRINGS -> slotAction = MASK_STRING;
+        case SensitiveNames.ANY_VALUE -> {
+          slotRole = MASK_ALL;
+          slotAction = MASK_STRING;
+        }
+        default -> {}
+      }
     }
   }
 
@@ -401,38 +440,43 @@ final class JsonMaskEngine {
       }
       case "data", "stringData", "binaryData" -> {
         boolean stringData = n.equals("stringData");
-        if (profile.secretData && (kind == null || (kind.equals("Secret") && !n.equals("binaryData")))) {
+        // decided by the object's own kind; until it comes, as a Secret's (unless the list says
+        // Secret already, which is what that would be)
+        boolean undecided = f.kind == null && !f.ending && !is(f.inheritedKind, "Secret");
+        String dataKind = undecided ? null : f.effectiveKind();
+        if (profile.secretData
+            && (dataKind == null || (is(dataKind, "Secret") && !n.equals("binaryData")))) {
           slotRole = SECRET_DATA;
           slotBase64 = !stringData;
+          slotHeld = undecided;
           return true;
         }
-        if (profile.configMapKeys && !stringData && (kind == null || kind.equals("ConfigMap"))) {
+        if (profile.configMapKeys && !stringData && (dataKind == null || is(dataKind, "ConfigMap"))) {
           slotRole = CONFIGMAP_DATA;
           slotBase64 = n.equals("binaryData");
+          slotHeld = undecided;
           return true;
         }
         return false;
       }
       case "items" -> {
-        if (kind == null || kind.endsWith("List")) {
+        if (kind == null || endsWith(kind, "List")) {
           slotRole = ITEMS;
           slotInherited =
-              kind != null && kind.length() > 4 && kind.endsWith("List")
-                  ? kind.substring(0, kind.length() - 4)
-                  : null;
+              kind != null && kind.length() > 4 ? kind.substring(0, kind.length() - 4) : null;
           return true;
         }
         return false;
       }
       case "rows" -> {
-        if (kind == null || kind.equals("Table")) {
+        if (kind == null || is(kind, "Table")) {
           slotRole = ROWS;
           return true;
         }
         return false;
       }
       case "object" -> {
-        if (kind == null || kind.equals("WatchEvent")) {
+        if (kind == null || is(kind, "WatchEvent")) {
           slotRole = RESOURCE;
           return true;
         }
@@ -444,11 +488,69 @@ final class JsonMaskEngine {
     }
   }
 
+  /**
+   * An object that is not where a Kubernetes object is expected may still be one (a Secret
+   * template in a custom resource, a list inside a spec): its {@code kind} is read, and its
+   * {@code data} fields are held until the kind is known, read as ordinary fields unless it says
+   * Secret or ConfigMap.
+   */
+  private boolean embeddedObjectField(Frame f, String n) {
+    switch (n) {
+      case "kind" -> {
+        slotAction = KIND;
+        return true;
+      }
+      case "data", "stringData", "binaryData" -> {
+        if (!profile.kindMatters()) {
+          return false;
+        }
+        if (f.kind == null) {
+          slotHeld = !f.ending;
+          return false;
+        }
+        boolean stringData = n.equals("stringData");
+        if (profile.secretData && is(f.kind, "Secret") && !n.equals("binaryData")) {
+          slotRole = SECRET_DATA;
+          slotBase64 = !stringData;
+          return true;
+        }
+        if (profile.configMapKeys && !stringData && is(f.kind, "ConfigMap")) {
+          slotRole = CONFIGMAP_DATA;
+          slotBase64 = n.equals("binaryData");
+          return true;
+        }
+        return false;
+      }
+      case "items" -> {
+        if (f.kind != null && endsWith(f.kind, "List")) {
+          slotRole = ITEMS;
+          slotInherited = f.kind.length() > 4 ? f.kind.substring(0, f.kind.length() - 4) : null;
+          return true;
+        }
+        return false;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** Kinds compare without case: a server (or a proxy in front of one) may spell them any way. */
+  private static boolean is(String kind, String expected) {
+    return kind != null && kind.equalsIgnoreCase(expected);
+  }
+
+  private static boolean endsWith(String kind, String suffix) {
+    return kind.regionMatches(true, kind.length() - suffix.length(), suffix, 0, suffix.length());
+  }
+
+  private Slot currentSlot() {
+    return new Slot(slotRole, slotAction, slotNode, slotInherited, slotBase64);
+  }
+
   private void push(byte role, boolean array, FieldPaths.Node node, String inherited, boolean base64) {
     if (depth == stack.length) {
-      Frame[] bigger = new Frame[stack.length * 2];
-      System.arraycopy(stack, 0, bigger, 0, stack.length);
-      stack = bigger;
+      stack = Arrays.copyOf(stack, stack.length * 2);
     }
     Frame f = stack[depth];
     if (f == null) {
@@ -460,212 +562,214 @@ final class JsonMaskEngine {
 
   // ---- writing
 
-  private void writeDetect(JsonToken t, JsonParser p) throws IOException {
-    switch (t) {
-      // numbers keep their text as written: exact, and no parsing (it cost ~5% on a PodList)
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
-          gen.number(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-      case VALUE_STRING -> {
-        char[] c = p.getTextCharacters();
-        int off = p.getTextOffset();
-        int len = p.getTextLength();
-        int which = profile.detectors.triggers(c, off, len);
-        if (which != 0) {
-          String s = new String(c, off, len);
-          String m = profile.detectors.mask(s, tokens, masked, which);
-          gen.string(m != null ? m : s);
-        } else {
-          gen.string(c, off, len);
-        }
-      }
-      case VALUE_TRUE -> gen.bool(true);
-      case VALUE_FALSE -> gen.bool(false);
-      case VALUE_NULL -> gen.nullValue();
-      default -> throw new IOException("unexpected JSON token " + t);
-    }
-  }
-
-  private void writeDetectText(JsonToken t, String text) throws IOException {
-    switch (t) {
-      case VALUE_STRING -> {
-        String m = profile.detectors.active() ? profile.detectors.mask(text, tokens, masked) : null;
-        gen.string(m != null ? m : text);
-      }
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.number(text);
-      case VALUE_TRUE -> gen.bool(true);
-      case VALUE_FALSE -> gen.bool(false);
-      case VALUE_NULL -> gen.nullValue();
-      default -> throw new IOException("unexpected JSON token " + t);
-    }
-  }
-
-  private void writeMasked(JsonToken t, String text, boolean base64) throws IOException {
-    switch (t) {
-      case VALUE_STRING -> {
-        gen.string(base64 ? tokens.base64Of(text) : tokens.ofText(text));
-        masked[0]++;
-      }
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-        gen.string(tokens.ofText(text));
-        masked[0]++;
-      }
-      case VALUE_TRUE -> gen.bool(true);
-      case VALUE_FALSE -> gen.bool(false);
-      case VALUE_NULL -> gen.nullValue();
-      default -> throw new IOException("unexpected JSON token " + t);
-    }
-  }
-
-  private void writePendingEnvValue(Frame f) throws IOException {
-    f.hasPendingValue = false;
-    gen.fieldName("value");
-    if (!f.envNameSeen || names.isSensitive(f.envName)) {
-      writeMasked(f.pendingToken, f.pendingText, false);
-    } else {
-      writeDetectText(f.pendingToken, f.pendingText);
-    }
-    f.pendingText = null;
-    f.pendingToken = null;
-  }
-
-  private void writeAnnotation(JsonToken t, JsonParser p) throws IOException {
-    if (t != JsonToken.VALUE_STRING || !profile.embeddedJson) {
-      writeDetect(t, p);
-      return;
+  /** A string not masked by its place: embedded JSON, a Secret manifest in text, detectors. */
+  private void detect(JsonToken t, JsonParser p, long start, long end) throws IOException {
+    if (t != JsonToken.VALUE_STRING) {
+      return; // numbers, booleans and null stay as written
     }
     char[] c = p.getTextCharacters();
     int off = p.getTextOffset();
     int len = p.getTextLength();
-    int i = off;
-    while (i < off + len && Character.isWhitespace(c[i])) {
-      i++;
+    if (profile.embeddedJson && startsLikeJson(c, off, len)) {
+      embedded(p, start, end);
+      return;
     }
-    if (i < off + len && (c[i] == '{' || c[i] == '[')) {
-      gen.string(maskEmbedded(new String(c, off, len)));
-    } else {
-      writeDetect(t, p);
+    if (profile.secretData && len >= 11 && SecretText.declaresSecret(c, off, len)) {
+      // a Secret manifest that is not JSON cannot be masked field by field
+      replaceWithToken(start, end, tokens.ofText(p.getText()));
+      masked[0]++;
+      return;
+    }
+    int which = profile.detectors.triggers(c, off, len);
+    if (which != 0) {
+      String m = profile.detectors.mask(new String(c, off, len), tokens, masked, which);
+      if (m != null) {
+        replaceWithString(start, end, m);
+      }
+    }
+  }
+
+  private static boolean startsLikeJson(char[] c, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      char ch = c[i];
+      if (ch == '{' || ch == '[') {
+        return true;
+      }
+      if (!Character.isWhitespace(ch)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private void mask(JsonToken t, JsonParser p, long start, long end, boolean base64) throws IOException {
+    switch (t) {
+      case VALUE_STRING -> {
+        String text = p.getText();
+        replaceWithToken(start, end, base64 ? tokens.base64Of(text) : tokens.ofText(text));
+        masked[0]++;
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        replaceWithToken(start, end, tokens.ofText(p.getText()));
+        masked[0]++;
+      }
+      default -> {} // true, false, null hide nothing
     }
   }
 
   /**
-   * Masks JSON held in a string with the same rules and re-serializes it. Unparsable, too long
-   * or too deeply embedded: the whole value is masked, since it may hold anything.
+   * JSON held in a string, masked inside with the same rules. Unchanged inside: the string keeps
+   * its bytes. Unparsable, too long or too deeply embedded: masked whole, since it may hold
+   * anything.
    */
-  private String maskEmbedded(String s) {
-    if (embedLevel >= MAX_EMBED_LEVEL || s.length() > limits.maxEmbeddedChars()) {
+  private void embedded(JsonParser p, long start, long end) throws IOException {
+    String s = p.getText();
+    if (embedLevel + 1 >= MAX_EMBED_LEVEL || end - start > limits.maxEmbeddedChars()) {
+      replaceWithToken(start, end, tokens.ofText(s));
       masked[0]++;
-      return tokens.ofText(s);
+      return;
     }
-    int end = s.length();
-    while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
-      end--;
-    }
-    ChunkOutput embedded = new ChunkOutput(null, s.length() + 32);
-    try (JsonParser ep = factory.createParser(s)) {
-      CompactJsonWriter writer = new CompactJsonWriter(embedded, gen);
-      JsonMaskEngine sub = new JsonMaskEngine(profile, tokens, writer, factory, limits, embedLevel + 1, false);
-      JsonToken t;
-      while ((t = ep.nextToken()) != null) {
-        sub.onToken(t, ep);
-      }
-      sub.finish();
-      masked[0] += sub.masked[0];
+    byte[] src = s.getBytes(StandardCharsets.UTF_8);
+    byte[] out;
+    int before = masked[0];
+    try {
+      out = maskPart(src, null, embedLevel + 1, true);
     } catch (IOException | RuntimeException e) {
-      masked[0]++;
-      return tokens.ofText(s);
+      masked[0] = before + 1;
+      replaceWithToken(start, end, tokens.ofText(s));
+      return;
     }
-    return embedded.utf8() + s.substring(end);
-  }
-
-  // ---- deferring data until the kind is known
-
-  private void beginCapture(Frame owner, String field) {
-    capture = new TokenBuffer((ObjectCodec) null, false);
-    captureDepth = 0;
-    captureSize = field.length() + 16;
-    captureOwner = owner;
-    captureField = field;
-  }
-
-  private void capture(JsonToken t, JsonParser p) throws IOException {
-    TokenBuffer b = capture;
-    switch (t) {
-      case START_OBJECT -> {
-        b.writeStartObject();
-        captureDepth++;
-      }
-      case START_ARRAY -> {
-        b.writeStartArray();
-        captureDepth++;
-      }
-      case END_OBJECT -> {
-        b.writeEndObject();
-        captureDepth--;
-      }
-      case END_ARRAY -> {
-        b.writeEndArray();
-        captureDepth--;
-      }
-      case FIELD_NAME -> {
-        String n = p.currentName();
-        b.writeFieldName(n);
-        captureSize += n.length();
-      }
-      case VALUE_STRING -> {
-        b.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-        captureSize += p.getTextLength();
-      }
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-        String num = p.getText();
-        b.writeNumber(num);
-        captureSize += num.length();
-      }
-      case VALUE_TRUE -> b.writeBoolean(true);
-      case VALUE_FALSE -> b.writeBoolean(false);
-      case VALUE_NULL -> b.writeNull();
-      default -> throw new IOException("unexpected JSON token " + t);
-    }
-    captureSize += 8;
-    if (captureDepth == 0) {
-      Frame owner = captureOwner;
-      if (owner.deferred == null) {
-        owner.deferred = new ArrayList<>(2);
-      }
-      owner.deferred.add(new Deferred(captureField, b, captureSize));
-      held += captureSize;
-      capture = null;
-      captureOwner = null;
-    } else if (held + captureSize > limits.maxHeldChars()) {
-      // Too much to wait for the kind: decide now, conservatively (kind unknown = Secret).
-      capture = null;
-      Frame owner = captureOwner;
-      captureOwner = null;
-      if (owner.deferred != null) {
-        replayDeferred(owner);
-      }
-      owner.field = captureField;
-      gen.fieldName(captureField);
-      replay(b);
+    if (out != null) {
+      replaceWithString(start, end, new String(out, StandardCharsets.UTF_8));
     }
   }
 
-  private void replayDeferred(Frame f) throws IOException {
-    List<Deferred> list = f.deferred;
-    f.deferred = null;
-    for (Deferred d : list) {
-      held -= d.size();
-      f.field = d.field();
-      gen.fieldName(d.field());
-      replay(d.tokens());
-    }
-  }
-
-  private void replay(TokenBuffer b) throws IOException {
-    try (JsonParser bp = b.asParser()) {
+  /**
+   * Masks {@code src} on its own, as a value of {@code seed} (or as Kubernetes objects), and
+   * returns the output; {@code null} when {@code onlyIfChanged} and nothing changed.
+   */
+  private byte[] maskPart(byte[] src, Slot seed, int level, boolean onlyIfChanged) throws IOException {
+    ChunkOutput o = new ChunkOutput(null, src.length + 64);
+    Splice s = new Splice(src, o);
+    JsonMaskEngine sub = new JsonMaskEngine(profile, tokens, s, factory, limits, level, seed, names);
+    try (JsonParser ep = factory.createNonBlockingByteArrayParser()) {
+      ByteArrayFeeder feeder = (ByteArrayFeeder) ep.getNonBlockingInputFeeder();
+      feeder.feedInput(src, 0, src.length);
+      feeder.endOfInput();
       JsonToken t;
-      while ((t = bp.nextToken()) != null) {
-        onToken(t, bp);
+      boolean waited = false;
+      while ((t = ep.nextToken()) != null) {
+        if (t == JsonToken.NOT_AVAILABLE) {
+          // said once after trailing whitespace at the end of input; twice, the input is cut
+          if (waited) {
+            throw new IOException("JSON ended inside a value");
+          }
+          waited = true;
+          continue;
+        }
+        waited = false;
+        sub.onToken(t, ep, ep.currentLocation().getByteOffset());
       }
+    }
+    sub.finish();
+    s.copyTo(src.length);
+    masked[0] += sub.masked[0];
+    if (!onlyIfChanged) {
+      return o.toByteArray();
+    }
+    if (s.edits() == 0) {
+      return null;
+    }
+    byte[] out = o.toByteArray();
+    return Arrays.equals(out, src) ? null : out;
+  }
+
+  private void replaceWithToken(long start, long end, String ascii) {
+    int n = ascii.length() + 2;
+    if (quoted.length < n) {
+      quoted = new byte[n * 2];
+    }
+    quoted[0] = '"';
+    for (int i = 0; i < ascii.length(); i++) {
+      quoted[i + 1] = (byte) ascii.charAt(i);
+    }
+    quoted[n - 1] = '"';
+    sp.replace(start, end, quoted, 0, n);
+  }
+
+  private void replaceWithString(long start, long end, String s) throws IOException {
+    if (quoter == null) {
+      scratch = new ChunkOutput(null, 256);
+      quoter = new CompactJsonWriter(scratch);
+    }
+    scratch.size(0);
+    quoter.string(s);
+    sp.replace(start, end, scratch.room(0), 0, scratch.size());
+  }
+
+  // ---- holding values whose decision may still change
+
+  private void beginHeld(long start) {
+    Frame owner = stack[depth - 1];
+    sp.copyTo(start);
+    Held h = new Held();
+    h.owner = owner;
+    h.field = owner.field;
+    h.decided = currentSlot();
+    h.rawStart = start;
+    h.outStart = sp.out.size();
+    h.maskedAtStart = masked[0];
+    held.add(h);
+    owner.heldCount++;
+    open.add(h);
+  }
+
+  private void closeHeld(long end) {
+    Held h = open.remove(open.size() - 1);
+    sp.copyTo(end);
+    h.rawEnd = end;
+    h.outEnd = sp.out.size();
+    h.maskedInside = masked[0] - h.maskedAtStart;
+  }
+
+  /** Re-decides the values {@code f} holds, now that its kind or name is known or it ended. */
+  private void resolveHeld(Frame f) throws IOException {
+    for (int i = 0; i < held.size(); ) {
+      Held h = held.get(i);
+      if (h.owner != f || h.rawEnd < 0) {
+        i++;
+        continue;
+      }
+      held.remove(i);
+      f.heldCount--;
+      f.field = h.field;
+      resolveSlot();
+      Slot now = currentSlot();
+      if (now.equals(h.decided)) {
+        continue;
+      }
+      masked[0] -= h.maskedInside;
+      byte[] again = maskPart(sp.slice(h.rawStart, h.rawEnd), now, embedLevel, false);
+      sp.out.replace(h.outStart, h.outEnd, again);
+      int delta = again.length - (h.outEnd - h.outStart);
+      for (Held later : held) {
+        if (later.outStart >= h.outEnd) {
+          later.outStart += delta;
+          later.outEnd += delta;
+        }
+      }
+    }
+  }
+
+  /** Past the bound, what was written conservatively stands and output flows again. */
+  private void bound(long end) {
+    long holding = end - held.get(0).rawStart + sp.out.size();
+    if (holding > limits.maxHeldChars()) {
+      for (Held h : held) {
+        h.owner.heldCount = 0;
+      }
+      held.clear();
+      open.clear();
     }
   }
 }

@@ -13,18 +13,17 @@ import java.nio.ByteBuffer;
 
 /**
  * Masks a JSON body (one object, a list, a Table, or a newline-delimited watch stream) as its
- * bytes arrive, with Jackson's non-blocking parser. Each root value is followed by a newline, so
- * a watch stream keeps one event per line and each event goes downstream as soon as its last
- * byte has been read. Holds at most one string token, what a deferred {@code data} field needs
- * (bounded), and about {@link ChunkOutput#FLUSH_AT} of output. Not thread-safe.
+ * bytes arrive, with Jackson's non-blocking parser. Bytes that are not masked pass through
+ * verbatim (see {@link Splice}), so the output differs from the input only where a value was
+ * masked, and each watch event goes downstream as soon as its last byte has been read. Holds the
+ * input not yet decided: at most the current chunk and one unfinished token, or a held value
+ * (bounded by {@link MaskLimits#maxHeldChars()}). Not thread-safe.
  */
 final class JsonMaskingStream implements MaskingStream {
 
   private final JsonParser parser;
   private final ByteArrayFeeder feeder;
-  private byte[] copy = new byte[0];
-  private final ChunkOutput out;
-  private final CompactJsonWriter gen;
+  private final Splice sp;
   private final JsonMaskEngine engine;
   private long fed;
   private boolean dead;
@@ -34,13 +33,11 @@ final class JsonMaskingStream implements MaskingStream {
       CompiledProfile profile, MaskTokens tokens, JsonFactory factory, MaskLimits limits, ChunkSink sink)
       throws MaskingException {
     try {
-      // the byte-array flavour parses markedly faster than the ByteBuffer one; heap chunks are
-      // fed without a copy
+      // the byte-array flavour parses markedly faster than the ByteBuffer one
       this.parser = factory.createNonBlockingByteArrayParser();
       this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
-      this.out = new ChunkOutput(sink);
-      this.gen = new CompactJsonWriter(out);
-      this.engine = new JsonMaskEngine(profile, tokens, gen, factory, limits, 0, true);
+      this.sp = new Splice(new ChunkOutput(sink));
+      this.engine = new JsonMaskEngine(profile, tokens, sp, factory, limits, 0, null, null);
     } catch (IOException e) {
       throw new MaskingException("cannot start JSON masking", e);
     }
@@ -55,19 +52,10 @@ final class JsonMaskingStream implements MaskingStream {
     int n = chunk.remaining();
     fed += n;
     step(() -> {
-      if (chunk.hasArray()) {
-        int start = chunk.arrayOffset() + chunk.position();
-        feeder.feedInput(chunk.array(), start, start + n);
-      } else {
-        if (copy.length < n) {
-          copy = new byte[Math.max(n, 8192)];
-        }
-        chunk.duplicate().get(copy, 0, n);
-        feeder.feedInput(copy, 0, n);
-      }
-      chunk.position(chunk.limit());
+      int at = sp.append(chunk);
+      feeder.feedInput(sp.array(), at, at + n);
       drain();
-      out.emit();
+      flush();
     });
   }
 
@@ -79,7 +67,7 @@ final class JsonMaskingStream implements MaskingStream {
       feeder.endOfInput();
       drain();
       engine.finish();
-      out.emit();
+      sp.emitTo(sp.end());
     });
   }
 
@@ -109,11 +97,23 @@ final class JsonMaskingStream implements MaskingStream {
   private void drain() throws IOException {
     JsonToken t;
     while ((t = parser.nextToken()) != null && t != JsonToken.NOT_AVAILABLE) {
-      engine.onToken(t, parser);
-      if (out.size() >= ChunkOutput.FLUSH_AT) {
-        out.emit();
+      long end = parser.currentLocation().getByteOffset();
+      engine.onToken(t, parser, end);
+      if (end - sp.copied() + sp.out.size() >= ChunkOutput.FLUSH_AT && !engine.holding()) {
+        sp.emitTo(end);
       }
     }
+  }
+
+  /**
+   * Sends on everything decided: up to the last token and the separators after it, which cannot
+   * be part of a token still arriving; then drops the input no held value needs.
+   */
+  private void flush() throws MaskingException {
+    if (!engine.holding()) {
+      sp.emitTo(sp.valueStart(engine.lastEnd()));
+    }
+    sp.compact(engine.retainFrom());
   }
 
   private void alive() throws MaskingException {
@@ -130,10 +130,13 @@ final class JsonMaskingStream implements MaskingStream {
    * could be a secret.
    */
   private MaskingException failure(Exception e) {
+    String msg = e.getMessage() == null ? "" : e.getMessage();
     String why =
         e instanceof StreamConstraintsException
-            ? e.getMessage().split("\n")[0].trim()
-            : "not valid JSON (" + e.getClass().getSimpleName() + ")";
+            ? msg.split("\n")[0].trim()
+            : msg.startsWith("Duplicate ")
+                ? "an object has a duplicate key, which clients may read differently"
+                : "not valid JSON (" + e.getClass().getSimpleName() + ")";
     return new MaskingException("cannot mask response body near byte " + fed + ": " + why + "; body withheld");
   }
 }

@@ -2,12 +2,13 @@ package dev.kubeguard.core.mask;
 
 /**
  * Bounds on what one masking stream may hold. Beyond them the stream fails closed (the body is
- * withheld), except an oversized embedded annotation, which is masked whole.
+ * withheld), except an oversized embedded JSON string, which is masked whole, and held output,
+ * which is then released as masked conservatively.
  *
- * @param maxHeldChars the longest JSON string, the most a stream defers while it waits for an
- *     object's kind, and the longest log line held before it is cut at whitespace
+ * @param maxHeldChars the longest JSON string, the most output (and input) a stream holds while
+ *     it waits for an object's kind, and the longest log line held before it is cut at whitespace
  * @param maxDepth the deepest JSON nesting accepted
- * @param maxEmbeddedChars the longest annotation parsed as embedded JSON
+ * @param maxEmbeddedChars the longest string (in input bytes) parsed as embedded JSON
  */
 record MaskLimits(int maxHeldChars, int maxDepth, int maxEmbeddedChars) {
   public MaskLimits {

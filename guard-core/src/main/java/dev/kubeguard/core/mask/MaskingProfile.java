@@ -27,7 +27,8 @@ import java.util.regex.PatternSyntaxException;
  * @param name the name decisions use to pick this profile
  * @param rules the built-in rules that are on
  * @param fieldPaths extra paths to mask, per object {@code kind} ({@code "*"} for every kind)
- * @param sensitiveNames extra patterns for env var names and ConfigMap keys whose values are masked
+ * @param sensitiveNames extra patterns for env var names, ConfigMap keys and (under
+ *     {@link Rule#SENSITIVE_FIELD_NAMES}) field names of any object whose values are masked
  *     (matched with {@code find()})
  * @param detectors extra patterns for secret values inside any string or text body; every match is
  *     replaced by a token
@@ -47,12 +48,23 @@ public record MaskingProfile(
     CONFIG_MAP_KEYS,
     /** {@code env[].value} wherever it appears, when the variable name looks sensitive. */
     ENV_VALUES,
-    /** Annotations holding JSON (last-applied-configuration) are masked inside with these rules. */
+    /**
+     * Any string holding JSON (last-applied-configuration, a manifest in a ConfigMap value) is
+     * masked inside with these rules, at any depth; one that does not parse, or is too large, is
+     * masked whole, as is a string that declares {@code kind: Secret} and is not JSON.
+     */
     EMBEDDED_JSON,
     /** TokenRequest {@code status.token} and TokenReview {@code spec.token}. */
     SERVICE_ACCOUNT_TOKENS,
     /** JWTs, PEM private keys, cloud keys, vendor tokens, basic-auth URLs, password pairs. */
-    VALUE_DETECTORS
+    VALUE_DETECTORS,
+    /**
+     * In any object, a field whose name looks sensitive ({@code spec.password},
+     * {@code credentials}, {@code apiKey}; see the masker's documentation for the list and what
+     * is not taken for a secret) has its string value, or every scalar beneath its object or
+     * array value, masked. The profile's {@link MaskingProfile#sensitiveNames()} extend it.
+     */
+    SENSITIVE_FIELD_NAMES
   }
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -135,7 +147,10 @@ public record MaskingProfile(
       return this;
     }
 
-    /** Masks env values and ConfigMap values whose name matches {@code regex}. */
+    /**
+     * Masks env values, ConfigMap values and (with {@link Rule#SENSITIVE_FIELD_NAMES}) values of
+     * any field whose name matches {@code regex}.
+     */
     public Builder sensitiveName(String regex) {
       names.add(regex);
       return this;

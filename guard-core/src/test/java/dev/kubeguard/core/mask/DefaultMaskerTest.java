@@ -121,7 +121,8 @@ class DefaultMaskerTest {
         .startsWith(MaskedOutput.TOKEN);
     assertThat(maskTree("{'kind':'TokenReview','spec':{'token':'abc'},'status':{'authenticated':true}}").at("/spec/token").asText())
         .startsWith(MaskedOutput.TOKEN);
-    assertThat(maskTree("{'kind':'Pod','spec':{'token':'abc'}}").at("/spec/token").asText()).isEqualTo("abc");
+    // a field named token is masked in any object, by its name
+    assertThat(maskTree("{'kind':'Pod','spec':{'token':'abc'}}").at("/spec/token").asText()).startsWith(MaskedOutput.TOKEN);
   }
 
   @Test

@@ -44,7 +44,11 @@ public final class Masking {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     MaskingStream s =
         m.open(
-            new MaskingContext(profile, contentType, request("get", "secrets", "")),
+            new MaskingContext(
+                profile,
+                contentType,
+                // text is only read where Kubernetes answers text
+                contentType.startsWith("text/") ? request("get", "pods", "log") : request("get", "secrets", "")),
             chunk -> {
               byte[] b = new byte[chunk.remaining()];
               chunk.get(b);

@@ -1,0 +1,126 @@
+package dev.kubeguard.core.mask;
+
+import dev.kubeguard.api.spi.MaskingException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The input bytes not yet passed on, and the output they go to: unchanged input is copied
+ * verbatim, and only the spans the engine masks are replaced, so whatever is not masked keeps its
+ * exact bytes (whitespace, key order, number spelling, escapes, framing). Offsets are absolute
+ * positions in the input, as the parser reports them. Not thread-safe.
+ */
+final class Splice {
+
+  private byte[] in;
+  private long base;
+  private int len;
+  private long copied;
+  private int edits;
+  final ChunkOutput out;
+
+  /** An empty window that input chunks are appended to (a streamed body). */
+  Splice(ChunkOutput out) {
+    this.in = new byte[16 * 1024];
+    this.out = out;
+  }
+
+  /** A window over all of {@code whole} (a value parsed on its own). */
+  Splice(byte[] whole, ChunkOutput out) {
+    this.in = whole;
+    this.len = whole.length;
+    this.out = out;
+  }
+
+  /** Appends what remains of {@code chunk} and returns where it starts in {@link #array()}. */
+  int append(ByteBuffer chunk) {
+    int n = chunk.remaining();
+    if (len + n > in.length) {
+      in = Arrays.copyOf(in, Math.max(in.length * 2, len + n));
+    }
+    chunk.get(in, len, n);
+    int at = len;
+    len += n;
+    return at;
+  }
+
+  byte[] array() {
+    return in;
+  }
+
+  /** The absolute offset just past the last input byte held. */
+  long end() {
+    return base + len;
+  }
+
+  long copied() {
+    return copied;
+  }
+
+  /** How many spans were replaced: zero means the output is the input. */
+  int edits() {
+    return edits;
+  }
+
+  /** The first offset at or after {@code from} that is not whitespace, ',' or ':'. */
+  long valueStart(long from) {
+    long i = Math.max(from, base);
+    long end = base + len;
+    while (i < end) {
+      byte b = in[(int) (i - base)];
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t' && b != ',' && b != ':') {
+        break;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** Copies the input up to {@code abs} (exclusive) to the output. */
+  void copyTo(long abs) {
+    if (abs > copied) {
+      out.write(in, (int) (copied - base), (int) (abs - copied));
+      copied = abs;
+    }
+  }
+
+  /** Writes {@code b} in place of the input span [{@code start}, {@code end}). */
+  void replace(long start, long end, byte[] b, int off, int n) {
+    copyTo(start);
+    out.write(b, off, n);
+    copied = end;
+    edits++;
+  }
+
+  /** A copy of the input span [{@code start}, {@code end}). */
+  byte[] slice(long start, long end) {
+    int from = (int) (start - base);
+    return Arrays.copyOfRange(in, from, from + (int) (end - start));
+  }
+
+  /**
+   * Sends the output waiting and the input up to {@code abs} downstream. When nothing is waiting
+   * the input goes straight from the window, without a copy.
+   */
+  void emitTo(long abs) throws MaskingException {
+    if (out.size() == 0 && abs > copied) {
+      out.emit(in, (int) (copied - base), (int) (abs - copied));
+      copied = abs;
+      return;
+    }
+    copyTo(abs);
+    out.emit();
+  }
+
+  /** Drops input before {@code keepFrom} that has been copied, so the window stays small. */
+  void compact(long keepFrom) {
+    long from = Math.min(copied, keepFrom);
+    int drop = (int) (from - base);
+    if (drop <= 0) {
+      return;
+    }
+    System.arraycopy(in, drop, in, 0, len - drop);
+    len -= drop;
+    base = from;
+  }
+}
