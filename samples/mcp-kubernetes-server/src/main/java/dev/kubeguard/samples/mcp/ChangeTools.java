@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -115,12 +116,24 @@ final class ChangeTools {
     String namespace = args.namespace();
     String name = args.name("name");
     int replicas = args.integer("replicas", 0, 1000, null);
+    // Only the replica count is sent, as kubectl scale does: writing back a whole object that was
+    // read through the Guard would carry its masked values (and the Guard refuses that).
+    String patch = "{\"spec\":{\"replicas\":" + replicas + "}}";
+    PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
     var apps = k8s.apps();
-    Object scaled = switch (kind.toLowerCase(Locale.ROOT)) {
-      case "statefulset" -> apps.statefulSets().inNamespace(namespace).withName(name).scale(replicas);
-      case "replicaset" -> apps.replicaSets().inNamespace(namespace).withName(name).scale(replicas);
-      default -> apps.deployments().inNamespace(namespace).withName(name).scale(replicas);
-    };
+    Object scaled;
+    try {
+      scaled = switch (kind.toLowerCase(Locale.ROOT)) {
+        case "statefulset" -> apps.statefulSets().inNamespace(namespace).withName(name).patch(merge, patch);
+        case "replicaset" -> apps.replicaSets().inNamespace(namespace).withName(name).patch(merge, patch);
+        default -> apps.deployments().inNamespace(namespace).withName(name).patch(merge, patch);
+      };
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        throw ToolInputException.notFound(kind, namespace, name);
+      }
+      throw e;
+    }
     if (scaled == null) {
       throw ToolInputException.notFound(kind, namespace, name);
     }
