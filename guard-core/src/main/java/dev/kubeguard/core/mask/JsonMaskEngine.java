@@ -260,7 +260,7 @@ final class JsonMaskEngine {
       case KIND -> {
         detect(t, p, start, end);
         if (t == JsonToken.VALUE_STRING) {
-          f.kind = p.getText();
+          f.kind = kindLetters(p.getText());
           f.kindTrieKnown = false;
           if (f.heldCount > 0) {
             resolveHeld(f);
@@ -445,7 +445,7 @@ final class JsonMaskEngine {
         boolean undecided = f.kind == null && !f.ending && !is(f.inheritedKind, "Secret");
         String dataKind = undecided ? null : f.effectiveKind();
         if (profile.secretData
-            && (dataKind == null || (is(dataKind, "Secret") && !n.equals("binaryData")))) {
+            && (dataKind == null || is(dataKind, "Secret"))) {
           slotRole = SECRET_DATA;
           slotBase64 = !stringData;
           slotHeld = undecided;
@@ -509,7 +509,7 @@ final class JsonMaskEngine {
           return false;
         }
         boolean stringData = n.equals("stringData");
-        if (profile.secretData && is(f.kind, "Secret") && !n.equals("binaryData")) {
+        if (profile.secretData && is(f.kind, "Secret")) {
           slotRole = SECRET_DATA;
           slotBase64 = !stringData;
           return true;
@@ -533,6 +533,22 @@ final class JsonMaskEngine {
         return false;
       }
     }
+  }
+
+  /**
+   * A kind as it is compared: its letters and digits only. Kubernetes kinds hold nothing else, so
+   * {@code " Secret"} or {@code "Secret\u200b"} from a hostile or broken server is still a Secret
+   * (a client may trim or ignore what we would otherwise let through).
+   */
+  private static String kindLetters(String kind) {
+    for (int i = 0; i < kind.length(); i++) {
+      if (!Character.isLetterOrDigit(kind.charAt(i))) {
+        StringBuilder b = new StringBuilder(kind.length());
+        kind.codePoints().filter(Character::isLetterOrDigit).forEach(b::appendCodePoint);
+        return b.toString();
+      }
+    }
+    return kind;
   }
 
   /** Kinds compare without case: a server (or a proxy in front of one) may spell them any way. */

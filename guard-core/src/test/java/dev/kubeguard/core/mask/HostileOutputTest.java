@@ -53,6 +53,20 @@ class HostileOutputTest {
   }
 
   @Test
+  void treatsASecretKindPaddedWithSpacesOrInvisibleCharactersAsASecret() throws Exception {
+    for (String kind : List.of(" Secret", "Secret ", "\\tSecret", "Secret\\u200b", "Se\\u00adcret")) {
+      assertThat(mask("{\"kind\":\"" + kind + "\",\"data\":{\"LOG_LEVEL\":\"" + B64 + "\"}}")).as(kind).doesNotContain(B64);
+    }
+  }
+
+  @Test
+  void masksABinaryDataFieldThatNoRealSecretHas() throws Exception {
+    // kube-apiserver never sends it, but a client reading the object generically would show it
+    assertThat(mask("{\"kind\":\"Secret\",\"binaryData\":{\"x\":\"" + B64 + "\"}}")).doesNotContain(B64);
+    assertThat(mask("{\"binaryData\":{\"x\":\"" + B64 + "\"},\"kind\":\"Secret\"}")).doesNotContain(B64);
+  }
+
+  @Test
   void treatsSecretKindsInAnyCaseAsSecrets() throws Exception {
     for (String kind : List.of("secret", "SECRET", "sEcReT")) {
       assertThat(mask("{\"kind\":\"" + kind + "\",\"data\":{\"LOG_LEVEL\":\"" + B64 + "\"}}")).doesNotContain(B64);
