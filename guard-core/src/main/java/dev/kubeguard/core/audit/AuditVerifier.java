@@ -22,7 +22,7 @@ import javax.crypto.Mac;
  * {@code GAP_BETWEEN_FILES} at the start of a file); its {@code prev-hash} is the previous line's
  * hash (else {@code CHAIN_BROKEN}). The first file must start the chain (seq 1, genesis hash) and
  * the trail must hold at least one event (else {@code EMPTY_TRAIL}). With the key, the sealed head
- * ({@code <last file>.head}) must verify and the chain must reach the line it seals (else
+ * (beside the active file, {@code <active>.head}) must verify and the chain must reach the line it seals (else
  * {@code HEAD_MISSING}, {@code BAD_HEAD}, {@code HEAD_MISMATCH} or {@code TRUNCATED_BEFORE_HEAD}).
  * With a checkpoint, its signature must verify, the line at its seq must carry its head hash, and
  * the chain must reach it; for a closed chain it must also end there.
@@ -137,7 +137,7 @@ public final class AuditVerifier {
     Path headFile = null;
     if (options.chainKey() != null) {
       Path last = files.get(files.size() - 1);
-      headFile = options.headFile() != null ? options.headFile() : HeadSeal.sidecar(last);
+      headFile = options.headFile() != null ? options.headFile() : HeadSeal.sidecar(ChainFiles.activeOf(last));
       String name = headFile.getFileName().toString();
       String chainName = name.endsWith(".head") ? name.substring(0, name.length() - ".head".length()) : name;
       try {

@@ -152,6 +152,19 @@ final class ChainFiles {
     return -1;
   }
 
+  /**
+   * The active file a trail file belongs to: itself, or for a rotated file
+   * ({@code audit-<20 digits>.jsonl}) the {@code audit.jsonl} beside it. A crash right after a
+   * rotation leaves no active file, and the sealed head is still named after it.
+   */
+  static Path activeOf(Path file) {
+    String name = file.getFileName().toString();
+    java.util.regex.Matcher m = ROTATED_NAME.matcher(name);
+    return m.matches() ? file.resolveSibling(m.group(1) + (m.group(2) == null ? "" : m.group(2))) : file;
+  }
+
+  private static final Pattern ROTATED_NAME = Pattern.compile("(.+)-\\d{20}(\\.[^.]*)?");
+
   private static String[] stemAndExt(Path active) {
     String name = active.getFileName().toString();
     int dot = name.lastIndexOf('.');

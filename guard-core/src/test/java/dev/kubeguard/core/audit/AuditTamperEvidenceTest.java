@@ -46,6 +46,20 @@ class AuditTamperEvidenceTest {
   }
 
   @Test
+  void aTrailLeftWithoutItsActiveFileByACrashRightAfterRotationVerifiesAndContinues() throws Exception {
+    // the rotation renames the active file first; a crash before the new one is written leaves
+    // only rotated files, while the sealed head keeps the active file's name
+    Path rotated = dir.resolve("audit-00000000000000000001.jsonl");
+    Files.move(file, rotated);
+
+    assertThat(AuditVerifier.verify(ChainFiles.list(file), KEYED).summary()).isEqualTo("OK 5 events");
+    try (JsonlAuditRecorder r = JsonlAuditRecorder.builder().chainKey(KEY).path(file).build()) {
+      r.record(event(6));
+    }
+    assertThat(AuditVerifier.verify(ChainFiles.list(file), KEYED).summary()).isEqualTo("OK 6 events");
+  }
+
+  @Test
   void anEditedLineWithRecomputedHashesIsDetected() throws Exception {
     Files.write(file, TrailForgery.editAndRehash(lines, 2, lines.get(2).replace("\"alice\"", "\"mallory\"")));
 
