@@ -165,6 +165,7 @@ final class ApprovalsCommand implements Command {
         }
       };
     } catch (Args.UsageException e) {
+      // A message that names the flag to pass needs no pointer to the help.
       err.println(prefix + e.getMessage() + (e.getMessage().contains("pass --") ? "" : " (try --help)"));
       return ERROR;
     }
@@ -291,7 +292,9 @@ final class ApprovalsCommand implements Command {
         }
       }
     } catch (ApprovalServer.BadUrlException e) {
-      throw new Args.UsageException(e.getMessage());
+      // Says itself which flag to pass: no "try --help" after it.
+      err.println(prefix + e.getMessage());
+      return ERROR;
     }
     ApprovalServer server = new ApprovalServer(base, flags.requestTimeout());
     ApprovalServer.Reply reply;
