@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.File;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -160,14 +161,18 @@ final class Cluster implements AutoCloseable {
   }
 
   private static String rootMessage(Throwable e) {
-    // The deepest cause says what happened (connection refused, unknown host); fabric8's wrappers do not.
-    Throwable t = e;
-    String message = null;
-    while (t != null) {
-      message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-      t = t.getCause() == t ? null : t.getCause();
+    // fabric8's own message names the operation, not what happened; the causes below it do
+    // (connection refused, unknown host), by message or, when the JDK gives none, by their type.
+    String type = null;
+    for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return Printable.line(t.getMessage());
+      }
+      if (type == null && t.getClass() != IOException.class) {
+        type = t.getClass().getSimpleName();
+      }
     }
-    return Printable.line(message);
+    return Printable.line(type != null ? type : String.valueOf(e.getMessage()));
   }
 
   @Override
