@@ -66,7 +66,7 @@ final class ApprovalsText {
     field(s, "Answer at", v.answerUrl());
     s.append("Answers:");
     if (v.answers().isEmpty()) {
-      s.append("      <none>\n");
+      s.append("     <none>\n");
     } else {
       s.append('\n');
       for (ApprovalView.Answer a : v.answers()) {

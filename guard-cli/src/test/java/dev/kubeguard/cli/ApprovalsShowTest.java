@@ -91,7 +91,7 @@ class ApprovalsShowTest {
     String old = run("show", ID, "--kubeconfig", kubeconfig()).out();
     String noted = run("show", "apr-noted", "--kubeconfig", kubeconfig()).out();
 
-    assertThat(old).contains("Answer at:   <none>\n", "Answers:      <none>\n", "Body (masked): <none>\n",
+    assertThat(old).contains("Answer at:   <none>\n", "Answers:     <none>\n", "Body (masked): <none>\n",
         "Diff (live object -> dry-run result, masked): <none>\n");
     assertThat(noted).endsWith("Diff (live object -> dry-run result, masked): <none>: dry-run refused: 403 forbidden\n");
   }
