@@ -13,7 +13,10 @@ interface Command {
 
   /** Everything worked, and the answer is yes: allowed, intact, masked. */
   int OK = 0;
-  /** The command worked and the answer is no: denied (or needs approval), or a broken audit chain. */
+  /**
+   * The command worked and the answer is no: denied (or needs approval), a broken audit chain, an
+   * answer the approval server refused; or a cluster or server that could not be asked.
+   */
   int NO = 1;
   /** The command could not do its job: bad usage, a configuration it cannot load, input it cannot read. */
   int ERROR = 2;
@@ -23,11 +26,12 @@ interface Command {
       """
       Exit status:
         0  allowed / intact / done
-        1  denied or approval required (check), broken chain (audit verify)
+        1  denied or approval required (check), broken chain (audit verify),
+           refused or failed (approvals: the server's or the cluster's message on stderr)
         2  usage error, configuration that cannot be loaded, or input that cannot be read
       """;
 
-  /** The subcommand word ({@code classify}, {@code check}, {@code audit}). */
+  /** The subcommand word ({@code classify}, {@code check}, {@code audit}, {@code approvals}). */
   String name();
 
   /** One line of usage, shown by {@code kubeguard --help}. */

@@ -16,7 +16,8 @@ public final class Main {
         new ClassifyCommand(),
         new CheckCommand(),
         new MaskCommand(),
-        new AuditCommand()
+        new AuditCommand(),
+        new ApprovalsCommand()
     );
   }
 

@@ -38,7 +38,8 @@ class MainTest {
   @Test
   void everyCommandAndAuditSubcommandAnswersHelpWithItsUsageAndTheExitCodes() {
     for (List<String> cmd : List.of(List.of("classify"), List.of("check"), List.of("mask"), List.of("audit"),
-        List.of("audit", "verify"), List.of("audit", "replay"))) {
+        List.of("audit", "verify"), List.of("audit", "replay"), List.of("approvals"), List.of("approvals", "list"),
+        List.of("approvals", "show"), List.of("approvals", "approve"), List.of("approvals", "deny"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
       Run run = main(args);
       assertThat(run.exit()).as(String.join(" ", cmd)).isZero();
@@ -55,7 +56,8 @@ class MainTest {
     Run run = main("--help");
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).contains("classify", "check", "mask", "audit verify", "--name=value", "Exit status:");
+    assertThat(run.out()).contains("classify", "check", "mask", "audit verify", "approvals list", "--name=value",
+        "Exit status:");
     Run none = main();
     assertThat(none.exit()).isEqualTo(2);
     assertThat(none.err()).contains("usage: kubeguard");
