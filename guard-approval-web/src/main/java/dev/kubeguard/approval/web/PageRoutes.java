@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * A session lives in a cookie that is {@code HttpOnly}, {@code SameSite=Strict}, scoped to the
  * page's path, {@code Secure} over HTTPS and bounded by the session lifetime; the token stays on
  * the server. Every form carries a CSRF token (the sign-in form a pre-session one, so nobody can
- * sign a browser into their own session). Thread-safe.
+ * sign a browser into their own session). An answer is followed by a redirect to the request's
+ * page, which shows its outcome once, so reloading that page never sends the answer again.
+ * Thread-safe.
  */
 final class PageRoutes {
 
@@ -74,7 +76,9 @@ final class PageRoutes {
       }
       String id = detail.group(1);
       Optional<PendingApproval> p = Ids.valid(id) ? approver.find(id).filter(s.viewer::maySee) : Optional.empty();
-      return p.map(x -> WebResponse.html(200, Pages.detail(req.base(), s, x, null, false, null)))
+      Optional<Sessions.Flash> f = s.takeFlash(id);
+      return p.map(x -> WebResponse.html(200, Pages.detail(req.base(), s, x, f.map(Sessions.Flash::message).orElse(null),
+              f.map(Sessions.Flash::refused).orElse(false), f.map(Sessions.Flash::stateNow).orElse(null))))
           .orElseGet(() -> WebResponse.html(404, Pages.problem(req.base(), s, "Not found",
               "no approval " + id + " in namespace " + approver.namespace())));
     }
@@ -147,8 +151,12 @@ final class PageRoutes {
       return detailOr(req, s, id, why, true, null, 400);
     }
     Answers.Result r = answers.answer(s.viewer, s.token, a);
-    return detailOr(req, s, id, r.accepted() ? "You " + (approve ? "approved" : "denied") + " " + id + "." : r.message(),
-        !r.accepted(), r.accepted() ? r.state() : null, r.status());
+    String message = r.accepted() ? "You " + (approve ? "approved" : "denied") + " " + id + "." : r.message();
+    if (r.status() == 404) {
+      return detailOr(req, s, id, message, true, null, 404);
+    }
+    s.flash(new Sessions.Flash(id, message, !r.accepted(), r.accepted() ? r.state() : null));
+    return WebResponse.redirect(req.base() + "/approvals/" + id);
   }
 
   private WebResponse detailOr(WebRequest req, Sessions.Session s, String id, String message, boolean refused,

@@ -1,5 +1,6 @@
 package dev.kubeguard.approval.web;
 
+import dev.kubeguard.approval.kubernetes.PendingApproval;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Browser sessions of the page, kept in this process only: a random id (the cookie), the
@@ -23,6 +25,9 @@ final class Sessions {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** The outcome of an answer, for the page shown after it; {@code stateNow} may be null. */
+  record Flash(String id, String message, boolean refused, PendingApproval.State stateNow) {}
+
   /** One session. {@link #toString()} leaves the token and secrets out. */
   static final class Session {
     final String id;
@@ -30,6 +35,9 @@ final class Sessions {
     final String token;
     final String csrf;
     final Instant expiresAt;
+    // What the last answer came to, shown once on the page the browser is sent to after it
+    // (post/redirect/get: a reload then cannot send the answer again).
+    private final AtomicReference<Flash> flash = new AtomicReference<>();
 
     private Session(String id, Viewer viewer, String token, String csrf, Instant expiresAt) {
       this.id = id;
@@ -42,6 +50,16 @@ final class Sessions {
     /** Whether {@code given} is this session's CSRF token (constant time). */
     boolean csrfMatches(String given) {
       return given != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void flash(Flash f) {
+      flash.set(f);
+    }
+
+    /** The message left for approval {@code id}, once; empty when none was left for it. */
+    Optional<Flash> takeFlash(String id) {
+      Flash f = flash.getAndSet(null);
+      return f != null && f.id().equals(id) ? Optional.of(f) : Optional.empty();
     }
 
     @Override

@@ -168,13 +168,34 @@ class ApprovalPagesTest {
     String id = replica.held();
     signIn("carol-token");
     HttpResponse<String> detail = http.get(BASE + "/approvals/" + id);
-    HttpResponse<String> r = postForm(BASE + "/approvals/" + id + "/approve", "csrf", csrf(detail), "comment", "go");
+    HttpResponse<String> posted = postForm(BASE + "/approvals/" + id + "/approve", "csrf", csrf(detail), "comment", "go");
+    assertThat(posted.statusCode()).as("post/redirect/get").isEqualTo(303);
+    assertThat(posted.headers().firstValue("Location")).hasValue(BASE + "/approvals/" + id);
+    HttpResponse<String> r = http.get(BASE + "/approvals/" + id);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("You approved " + id).contains("<dd id=\"state\">APPROVED</dd>").doesNotContain("id=\"approve\"");
+    assertThat(http.get(BASE + "/approvals/" + id).body()).as("the outcome is shown once").doesNotContain("You approved");
     Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
     assertThat(replica.delete().allowed()).isTrue();
     assertThat(replica.events).singleElement().satisfies(e -> assertThat(e.annotations())
         .containsEntry("kubeguard.dev/answer-outcome", "accepted").containsEntry("kubeguard.dev/answer-comment", "go"));
+  }
+
+  @Test
+  void aRefusedAnswerOnThePageShowsWhyOnTheRequestsPage() throws Exception {
+    start(new Replica(cluster));
+    String id = replica.held();
+    signIn("eve-token");
+    HttpResponse<String> detail = http.get(BASE + "/approvals/" + id);
+    HttpResponse<String> posted = postForm(BASE + "/approvals/" + id + "/approve", "csrf", csrf(detail), "comment", "");
+    assertThat(posted.statusCode()).isEqualTo(303);
+    String page = http.get(BASE + "/approvals/" + id).body();
+    assertThat(page).contains("class=\"error\" id=\"message\"").contains("eve is not in an approver group")
+        .contains("<dd id=\"state\">PENDING</dd>");
+    assertThat(replica.state(id)).isEqualTo(PendingApproval.State.PENDING);
+    HttpResponse<String> noReason = postForm(BASE + "/approvals/" + id + "/deny", "csrf", csrf(detail), "reason", " ");
+    assertThat(noReason.statusCode()).isEqualTo(400);
+    assertThat(noReason.body()).contains("a denial needs a reason");
   }
 
   @Test

@@ -73,8 +73,9 @@ class ApprovalServletTest {
     assertThat(detail.statusCode()).isEqualTo(200);
     HttpResponse<String> answered = http.post(BASE + "/approvals/" + id + "/deny", "application/x-www-form-urlencoded",
         "csrf=" + csrf(detail) + "&reason=" + URLEncoder.encode("not today", StandardCharsets.UTF_8));
-    assertThat(answered.statusCode()).isEqualTo(200);
-    assertThat(answered.body()).contains("You denied " + id);
+    assertThat(answered.statusCode()).isEqualTo(303);
+    assertThat(answered.headers().firstValue("Location")).hasValue(BASE + "/approvals/" + id);
+    assertThat(http.get(BASE + "/approvals/" + id).body()).contains("You denied " + id);
     Replica.await("the informer sees the denial", () -> replica.state(id) == PendingApproval.State.DENIED);
     assertThat(replica.delete().message()).contains("denied: not today");
   }
