@@ -17,8 +17,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -318,6 +320,44 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
   @Override
   public void close() {
     informer.stop();
+  }
+
+  /**
+   * Every ApprovalRequest this replica's informer holds, newest first (then by id), as an
+   * approver surface shows them; only sealed answers count. Reads the informer cache, never the
+   * API server, so it does not block; it may lag the cluster by the watch's delay.
+   */
+  public List<PendingApproval> list() {
+    Instant now = clock.instant();
+    List<PendingApproval> all = new ArrayList<>();
+    for (GenericKubernetesResource o : informer.getStore().list()) {
+      readable(o, now).ifPresent(all::add);
+    }
+    all.sort(Comparator.comparing(PendingApproval::requestedAt).reversed().thenComparing(PendingApproval::id));
+    return all;
+  }
+
+  /** Approval {@code id} as {@link #list()} shows it, or empty when this replica does not know it. */
+  public Optional<PendingApproval> find(String id) {
+    if (id == null) {
+      return Optional.empty();
+    }
+    GenericKubernetesResource o = informer.getStore().getByKey(namespace + "/" + id);
+    return o == null ? Optional.empty() : readable(o, clock.instant());
+  }
+
+  /** The namespace the ApprovalRequest objects live in. */
+  public String namespace() {
+    return namespace;
+  }
+
+  private Optional<PendingApproval> readable(GenericKubernetesResource o, Instant now) {
+    try {
+      return Optional.of(PendingApproval.read(o, now, seal));
+    } catch (RuntimeException malformed) {
+      LOG.warn("kubeguard: ApprovalRequest {} cannot be read; it is not listed", o.getMetadata() == null ? "?" : o.getMetadata().getName());
+      return Optional.empty();
+    }
   }
 
   /**

@@ -1,0 +1,121 @@
+package dev.kubeguard.approval.web;
+
+import dev.kubeguard.api.ApprovalMode;
+import dev.kubeguard.api.ApprovalRequirement;
+import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.CallContext;
+import dev.kubeguard.api.Decision;
+import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.KubeRequest;
+import dev.kubeguard.api.spi.Authenticator;
+import dev.kubeguard.api.spi.Recorder;
+import dev.kubeguard.approval.kubernetes.KubernetesApprover;
+import dev.kubeguard.approval.kubernetes.PendingApproval;
+import dev.kubeguard.core.Guard;
+import dev.kubeguard.core.GuardedExchange;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * One replica of a guarded program for the page's tests: a Guard holding prod deletes for an
+ * approval by group {@code sre}, its KubernetesApprover on a {@link TestCluster}, and the
+ * approvals page on the JDK server (port picked), recording answers into {@link #events}.
+ */
+final class Replica implements AutoCloseable {
+
+  static final Identity BOB = new Identity("bob", "uid-bob", List.of("developers"), Map.of(), "");
+  static final KubeRequest DELETE = KubeRequest.of("DELETE", "/apis/apps/v1/namespaces/prod/deployments/web");
+  static final byte[] KEY = "a shared answer key of at least 32 bytes!".getBytes(StandardCharsets.UTF_8);
+  static final ResourceDefinitionContext APPROVALS = new ResourceDefinitionContext.Builder()
+      .withGroup("kubeguard.dev").withVersion("v1alpha1").withPlural("approvalrequests").withKind("ApprovalRequest")
+      .withNamespaced(true).build();
+
+  final TestCluster cluster;
+  final MutableClock clock = new MutableClock();
+  final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+  final KubernetesApprover approver;
+  final Guard guard;
+  final ApprovalWeb web;
+  final ApprovalWebServer server;
+
+  Replica(TestCluster cluster) throws Exception {
+    this(cluster, "deleting in prod needs a human", null, UnaryOperator.identity());
+  }
+
+  /** {@code reason} is the policy's; {@code oidc} also signs in OIDC tokens; {@code recorder} wraps the event list. */
+  Replica(TestCluster cluster, String reason, Authenticator oidc, UnaryOperator<Recorder> recorder) throws Exception {
+    this.cluster = cluster;
+    KubernetesApprover.Builder a = KubernetesApprover.builder().client(cluster.client()).namespace("ops").answerKey(KEY).clock(clock);
+    ApprovalWeb.Builder w = ApprovalWeb.builder().client(cluster.client()).clock(clock).recorder(recorder.apply(events::add));
+    if (oidc != null) {
+      a.oidc(oidc);
+      w.oidc(oidc);
+    }
+    this.approver = a.build();
+    ApprovalRequirement req = new ApprovalRequirement(List.of("sre"), 1, Duration.ofMinutes(10), ApprovalMode.REQUEST_THEN_RETRY, Duration.ZERO);
+    this.guard = Guard.builder()
+        .policy(q -> Decision.requireApproval("prod-deletes", reason, req))
+        .approver(approver)
+        .clock(clock)
+        .build();
+    this.web = w.approver(approver).build();
+    this.server = ApprovalWebServer.start(web, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ApprovalWeb.DEFAULT_BASE_PATH);
+  }
+
+  /** Bob's prod delete, as the guarded program sends it (and retries it). */
+  GuardedExchange delete() {
+    return guard.begin(BOB, DELETE, CallContext.now());
+  }
+
+  GuardedExchange delete(String name) {
+    return guard.begin(BOB, KubeRequest.of("DELETE", "/apis/apps/v1/namespaces/prod/deployments/" + name), CallContext.now());
+  }
+
+  /** Holds bob's delete and waits until this replica's informer lists it; returns its id. */
+  String held() throws InterruptedException {
+    String id = delete().approvalId();
+    await("the informer lists " + id, () -> approver.find(id).isPresent());
+    return id;
+  }
+
+  /** Writes what the Guard's view step would: the masked body, the diff and its note. */
+  void writeView(String id, String maskedBody, String diff, String diffNote) throws InterruptedException {
+    var objects = cluster.client().genericKubernetesResources(APPROVALS).inNamespace("ops");
+    GenericKubernetesResource o = objects.withName(id).get();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");
+    spec.put("view", Map.of("maskedBody", maskedBody, "diff", diff, "diffNote", diffNote));
+    objects.resource(o).update();
+    await("the informer sees the view of " + id, () -> approver.find(id).map(p -> p.maskedBody().equals(maskedBody)).orElse(false));
+  }
+
+  PendingApproval.State state(String id) {
+    return approver.find(id).orElseThrow().state();
+  }
+
+  /** Informers deliver asynchronously: wait (bounded) until this replica has seen a change. */
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("never happened: " + what);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    approver.close();
+  }
+}
