@@ -77,21 +77,21 @@ final class ApprovalServer {
   }
 
   /**
-   * From the object's {@code spec.answerUrl}: the request's page {@code {base}/{id}} (or its API
-   * URL {@code {base}/api/approvals/{id}}) gives {@code {base}}.
+   * From the object's {@code spec.answerUrl}: guard-approval-web's page of the request,
+   * {@code {base}/approvals/{id}}, or its API URL {@code {base}/api/approvals/{id}}, gives
+   * {@code {base}}. Any other shape is refused rather than guessed at: the token would go there.
    */
   static URI fromAnswerUrl(String answerUrl, String id) throws BadUrlException {
     URI u = checked(answerUrl, "the approval's answer URL");
     String path = stripSlashes(u.getRawPath());
-    if (!path.endsWith("/" + id)) {
-      throw new BadUrlException("the approval's answer URL " + Printable.line(answerUrl)
-          + " is not the page of approval " + id + ": pass --approvals-url with the approval server's base URL");
+    for (String tail : new String[] {"/api/approvals/" + id, "/approvals/" + id}) {
+      if (path.endsWith(tail)) {
+        return withPath(u, path.substring(0, path.length() - tail.length()));
+      }
     }
-    path = path.substring(0, path.length() - id.length() - 1);
-    if (path.endsWith("/api/approvals")) {
-      path = path.substring(0, path.length() - "/api/approvals".length());
-    }
-    return withPath(u, path);
+    throw new BadUrlException("the approval's answer URL " + Printable.line(answerUrl)
+        + " is not the page of approval " + id + " ({base}/approvals/" + Printable.line(id)
+        + "): pass --approvals-url with the approval server's base URL");
   }
 
   private static URI checked(String url, String what) throws BadUrlException {

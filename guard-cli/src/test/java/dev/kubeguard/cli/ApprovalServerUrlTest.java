@@ -23,11 +23,10 @@ class ApprovalServerUrlTest {
 
   @Test
   void theAnswerUrlIsTheApprovalsPageOrItsApiUrl() throws Exception {
-    assertThat(ApprovalServer.fromAnswerUrl("https://ops.example/kubeguard/approvals/" + ID, ID))
+    assertThat(ApprovalServer.fromAnswerUrl("https://ops.example/kubeguard/approvals/approvals/" + ID, ID))
         .isEqualTo(URI.create("https://ops.example/kubeguard/approvals"));
     assertThat(ApprovalServer.fromAnswerUrl("https://ops.example/kubeguard/approvals/api/approvals/" + ID + "/", ID))
         .isEqualTo(URI.create("https://ops.example/kubeguard/approvals"));
-    assertThat(ApprovalServer.fromAnswerUrl("https://ops.example/" + ID, ID)).isEqualTo(URI.create("https://ops.example"));
   }
 
   @Test
@@ -36,6 +35,8 @@ class ApprovalServerUrlTest {
         .hasMessageContaining("is not the page of approval " + ID).hasMessageContaining("pass --approvals-url");
     assertThatThrownBy(() -> ApprovalServer.fromAnswerUrl("https://ops.example/kubeguard/approvals/x" + ID, ID))
         .hasMessageContaining("is not the page of approval");
+    assertThatThrownBy(() -> ApprovalServer.fromAnswerUrl("https://ops.example/" + ID, ID))
+        .as("a page that is not guard-approval-web's is not guessed at").hasMessageContaining("is not the page of approval");
     assertThatThrownBy(() -> ApprovalServer.fromAnswerUrl("ask in #ops", ID)).hasMessageContaining("is not a URL");
     assertThatThrownBy(() -> ApprovalServer.fromAnswerUrl("mailto:ops@example.com", ID))
         .hasMessageContaining("is not an http(s) URL");

@@ -60,7 +60,7 @@ class ApprovalsAnswerTest {
 
   @Test
   void approvePostsTheCommentWithTheKubeconfigUsersTokenToTheServerTheApprovalNames() throws Exception {
-    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/" + ID).build());
+    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/approvals/" + ID).build());
     reply(200, "{\"id\":\"" + ID + "\",\"state\":\"APPROVED\",\"answeredBy\":\"alice\"}");
 
     CliRun r = run("approve", ID, "--comment", "looks fine", "--kubeconfig", kubeconfig());
@@ -79,7 +79,7 @@ class ApprovalsAnswerTest {
 
   @Test
   void approveWithoutACommentSendsAnEmptyOne() throws Exception {
-    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/" + ID).build());
+    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/approvals/" + ID).build());
     reply(200, "{\"id\":\"" + ID + "\",\"state\":\"PENDING\",\"answeredBy\":\"alice\"}");
 
     CliRun r = run("approve", ID, "--kubeconfig", kubeconfig());
@@ -130,7 +130,7 @@ class ApprovalsAnswerTest {
 
   @Test
   void aRefusedAnswerPrintsTheServersMessageAndExitsOne() throws Exception {
-    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/" + ID).build());
+    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/approvals/" + ID).build());
     reply(403, "{\"message\":\"eve is not in the approver groups [sre]\"}");
 
     CliRun r = run("approve", ID, "--kubeconfig", kubeconfig(), "--token", "eve-token");
@@ -143,7 +143,7 @@ class ApprovalsAnswerTest {
 
   @Test
   void everyErrorStatusOfTheContractExitsOneWithItsMeaning() throws Exception {
-    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/" + ID).build());
+    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/approvals/" + ID).build());
     String[][] cases = {
         {"400", "bad input", "rejected as bad input (400): bad input"},
         {"401", "token expired", "your token was not accepted (401): token expired; pass --token with a token the "
@@ -230,7 +230,7 @@ class ApprovalsAnswerTest {
 
   @Test
   void aClientCertificateOnlyUserIsToldItCannotProveWhoItIsAndNothingIsSent() throws Exception {
-    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/" + ID).build());
+    cluster.put(new ApprovalCluster.Obj().answerUrl(base() + "/approvals/" + ID).build());
     Path kubeconfig = cluster.kubeconfig(dir, "ops", """
         client-certificate-data: %s
         client-key-data: %s
