@@ -35,6 +35,11 @@ import java.util.concurrent.TimeoutException;
  * the live object (GET), both masked by the same masker before diffing, so equal secrets show as
  * equal tokens and a changed secret as a changed token.
  *
+ * <p>A DELETE carries {@code dryRun: ["All"]} in its DeleteOptions body too: kube-apiserver
+ * reads a delete's options from the body whenever there is one and then ignores the query, so a
+ * body without it would make the "dry run" a real delete. A delete body that is not a JSON object
+ * is not previewed.
+ *
  * <p>What is never sent for a preview: a request that opens a session ({@code exec},
  * {@code attach}, {@code portforward}, {@code proxy}) or writes any subresource but
  * {@code status} and {@code scale}, a non-resource request, a {@code deletecollection}.
@@ -152,9 +157,17 @@ final class RequestPreview {
     CompletableFuture<HttpResponse<byte[]>> live = a.name().isEmpty()
         ? CompletableFuture.completedFuture(null) // a create names its object in the body: nothing lives there yet
         : h.sendAsync(request(h, "GET", http.rawPath(), null, null), byte[].class);
+    byte[] dryBody = http.body();
+    String contentType = http.header("Content-Type");
+    if (http.method().equals("DELETE")) {
+      dryBody = deleteOptionsWithDryRun(dryBody);
+      contentType = "application/json";
+      if (dryBody == null) {
+        return new ApprovalView(body, "", "not previewed: the delete options are not a JSON object, so a dry run cannot be asked for safely");
+      }
+    }
     CompletableFuture<HttpResponse<byte[]>> dry = h.sendAsync(
-        request(h, http.method(), http.rawPath() + "?" + dryRunQuery(http.rawQuery()), http.header("Content-Type"), http.body()),
-        byte[].class);
+        request(h, http.method(), http.rawPath() + "?" + dryRunQuery(http.rawQuery()), contentType, dryBody), byte[].class);
     try {
       CompletableFuture.allOf(live, dry).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -228,6 +241,25 @@ final class RequestPreview {
     }
     boolean has = Arrays.stream(rawQuery.split("&")).anyMatch(p -> p.equals("dryRun=All"));
     return has ? rawQuery : rawQuery + "&dryRun=All";
+  }
+
+  /**
+   * The delete's own options with {@code dryRun: ["All"]} set, or {@code null} when the body is
+   * not a JSON object (then nothing is sent: the server would read options we cannot amend).
+   */
+  static byte[] deleteOptionsWithDryRun(byte[] body) {
+    try {
+      ObjectNode options = body.length == 0
+          ? JSON.createObjectNode().put("apiVersion", "v1").put("kind", "DeleteOptions")
+          : JSON.readTree(body) instanceof ObjectNode o ? o : null;
+      if (options == null) {
+        return null;
+      }
+      options.putArray("dryRun").add("All");
+      return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(options);
+    } catch (Exception notJson) {
+      return null;
+    }
   }
 
   private static String refusal(HttpResponse<byte[]> r) {

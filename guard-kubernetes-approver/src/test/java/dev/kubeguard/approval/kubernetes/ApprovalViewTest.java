@@ -221,11 +221,23 @@ class ApprovalViewTest {
   @Test
   void aHeldDeleteDiffsTheLiveObjectAgainstNothingAndAReadIsNotPreviewed() throws Exception {
     liveSecret();
-    cluster.server.expect().delete().withPath(PATH + "?dryRun=All").andReturn(200,
-        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}").always();
+    // kube-apiserver takes a delete's options from its body when there is one, ignoring the query:
+    // the dry run must say so in the body, or it is a real delete. This mock refuses it otherwise.
+    cluster.server.expect().delete().withPath(PATH + "?dryRun=All").andReply(200, r -> {
+      try {
+        JsonNode options = JSON.readTree(r.getUtf8Body());
+        boolean dry = options.path("dryRun").toString().equals("[\"All\"]");
+        boolean kept = options.path("propagationPolicy").asText().equals("Foreground");
+        return dry && kept ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}" : "not a dry run: deleted";
+      } catch (Exception e) {
+        return "unreadable delete options";
+      }
+    }).always();
     Guard guard = guard(approver().masker(masker).build());
 
-    String id = guard.begin(DANA, KubeRequest.of("DELETE", PATH), CallContext.now()).approvalId();
+    KubeRequest delete = KubeRequest.of("DELETE", PATH, Map.of("Content-Type", List.of("application/json")),
+        "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Foreground\"}".getBytes(StandardCharsets.UTF_8));
+    String id = guard.begin(DANA, delete, CallContext.now()).approvalId();
     GenericKubernetesResource o = awaitStored(id);
     String diff = (String) view(o).get("diff");
     assertThat(diff).startsWith("--- live secrets/db\n+++ after delete (none)\n");
