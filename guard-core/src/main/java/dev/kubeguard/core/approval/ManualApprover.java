@@ -1,8 +1,10 @@
 package dev.kubeguard.core.approval;
 
+import dev.kubeguard.api.ApprovalNotice;
 import dev.kubeguard.api.ApprovalOutcome;
 import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.spi.ApprovalNotifier;
 import dev.kubeguard.api.spi.Approver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@link Approver} driven by people through your own surface (an admin endpoint, a chat bot,
@@ -31,9 +36,13 @@ import java.util.function.Consumer;
  */
 public final class ManualApprover implements Approver {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ManualApprover.class);
+  private static final Pattern URL = Pattern.compile("https?://\\S+");
+
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final List<Consumer<ApprovalRequest>> listeners = new ArrayList<>();
   private volatile String where = "";
+  private volatile ApprovalNotifier notifier;
 
   /**
    * Tells requesters where approvers answer (your admin page, a chat command), in the 403 of a
@@ -56,6 +65,16 @@ public final class ManualApprover implements Approver {
     return this;
   }
 
+  /**
+   * Announces every new request held to {@code n} (a {@link WebhookNotifier}, a chat bot). The
+   * notice names the request but carries no request content: this approver has no masker. A
+   * notifier that throws changes nothing. Configure before use.
+   */
+  public ManualApprover notifier(ApprovalNotifier n) {
+    this.notifier = Objects.requireNonNull(n, "notifier");
+    return this;
+  }
+
   @Override
   public CompletionStage<ApprovalOutcome> requestApproval(ApprovalRequest request) {
     Held h = new Held(request);
@@ -64,7 +83,24 @@ public final class ManualApprover implements Approver {
     for (Consumer<ApprovalRequest> l : listeners) {
       l.accept(request);
     }
+    announce(request);
     return h.future;
+  }
+
+  private void announce(ApprovalRequest request) {
+    ApprovalNotifier n = notifier;
+    if (n == null) {
+      return;
+    }
+    String place = where.replace("{id}", request.id());
+    String url = URL.matcher(place).matches() ? place : "";
+    try {
+      n.notify(ApprovalNotice.of(request, url, place, "", "",
+          "ManualApprover shows no request content (it has no masker); see the request in your approval surface"));
+    } catch (RuntimeException e) {
+      // A notification is a courtesy: the request stays pending whatever the notifier does.
+      LOG.warn("kubeguard: approval notifier failed for {}", request.id(), e);
+    }
   }
 
   /** The requests waiting for an answer, oldest first. */

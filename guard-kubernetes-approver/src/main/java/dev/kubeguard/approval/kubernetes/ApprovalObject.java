@@ -19,8 +19,9 @@ import java.util.Set;
 
 /**
  * The ApprovalRequest custom resource ({@code approvalrequests.kubeguard.dev/v1alpha1}): how a
- * held request is written into the cluster and read back. Holds no request body or query (they
- * may carry secrets) and no credential. Stateless helpers; thread-safe.
+ * held request is written into the cluster and read back. Holds no credential, no query and no
+ * request content but what the Guard's masker let through ({@code spec.view}: the masked body,
+ * the masked dry-run diff). Stateless helpers; thread-safe.
  */
 final class ApprovalObject {
 
@@ -40,6 +41,14 @@ final class ApprovalObject {
   }
 
   static GenericKubernetesResource of(ApprovalRequest r, String namespace) {
+    return of(r, namespace, ApprovalView.note(RequestPreview.NO_MASKER), "");
+  }
+
+  /**
+   * The object holding {@code r}, with what approvers see ({@code spec.view}, already masked) and
+   * where they answer ({@code spec.answerUrl}, {@code ""} for nowhere named).
+   */
+  static GenericKubernetesResource of(ApprovalRequest r, String namespace, ApprovalView view, String answerUrl) {
     AccessRequest q = r.request();
     Identity who = q.identity();
     ApprovalRequirement req = r.requirement();
@@ -70,6 +79,8 @@ final class ApprovalObject {
     spec.put("approval", approval);
     spec.put("requestedAt", r.requestedAt().toString());
     spec.put("expiresAt", r.expiresAt().toString());
+    spec.put("view", view.toMap());
+    spec.put("answerUrl", answerUrl == null ? "" : answerUrl);
     GenericKubernetesResource o = new GenericKubernetesResource();
     o.setApiVersion(GROUP + "/" + VERSION);
     o.setKind(KIND);

@@ -1,10 +1,13 @@
 package dev.kubeguard.approval.kubernetes;
 
+import dev.kubeguard.api.ApprovalNotice;
 import dev.kubeguard.api.ApprovalOutcome;
 import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.spi.ApprovalNotifier;
 import dev.kubeguard.api.spi.Approver;
 import dev.kubeguard.api.spi.Authenticator;
+import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.core.approval.ApproverEligibility;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -14,7 +17,9 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +29,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +58,21 @@ import org.slf4j.LoggerFactory;
  *       {@link #redeem} marks the object used with an update that carries the resourceVersion it
  *       read: the API server's optimistic concurrency lets exactly one replica win. Expiry and
  *       reuse windows are read from the object, so every replica applies the same ones.
+ *   <li><b>What the approver sees.</b> With the Guard's own {@link Builder#masker masker}, the
+ *       object carries the request body masked and, for a create, update, patch or delete, a
+ *       unified diff of the live object against the server's answer to the same request sent
+ *       with {@code dryRun=All} (the replica's client, bounded by {@link Builder#dryRunTimeout}),
+ *       both masked ({@code spec.view}); a failed or refused dry-run only leaves a note there,
+ *       it never blocks or allows anything. Without a masker nothing of the body is shown.
+ *   <li><b>Notifications.</b> The replica that creates an object announces it once to the
+ *       {@link Builder#notifier notifier}, with the same masked view.
  * </ul>
  *
  * <p><b>Threading:</b> thread-safe. {@link #requestApproval} creates the object on the calling
- * thread (bounded by the client's request timeout) and returns; answers arrive through an
+ * thread (bounded by the client's request timeout) and returns; when a dry-run preview is due it
+ * returns at once and the object is created on one of this approver's two preview threads once
+ * the dry-run answered or timed out (a retry in that short while is told it is pending; an answer
+ * to it is refused as unknown until then). Answers arrive through an
  * informer every replica runs on fabric8's own threads. {@link #approvalId}, {@link #redeem} and
  * {@link #answer} call the API server and block for it. <b>Failure:</b> any error asking,
  * redeeming or naming is a denial of the request (fail closed); an answer that cannot be proven
@@ -70,6 +90,10 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
   private final ApproverProof proof;
   private final String where;
   private final Clock clock;
+  private final RequestPreview preview;
+  private final ApprovalNotifier notifier;
+  private final String answerUrl;
+  private final ThreadPoolExecutor previews;
   private final ConcurrentHashMap<String, CompletableFuture<ApprovalOutcome>> waiting = new ConcurrentHashMap<>();
   private final SharedIndexInformer<GenericKubernetesResource> informer;
 
@@ -79,9 +103,21 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     this.seal = new AnswerSeal(b.answerKey);
     this.proof = new ApproverProof(b.client, b.oidc, b.kubernetesIdentities);
     this.clock = b.clock;
+    this.preview = new RequestPreview(b.client, b.masker, b.dryRun, b.dryRunTimeout);
+    this.notifier = b.notifier;
+    this.answerUrl = b.answerUrl == null ? "" : b.answerUrl;
     this.where = b.where != null ? b.where
-        : "an approver with verb \"approve\" on approvalrequests.kubeguard.dev answers ApprovalRequest {id} in namespace \""
-            + b.namespace + "\" (for example: kubeguard approvals approve {id} -n " + b.namespace + ")";
+        : (answerUrl.isEmpty() ? "" : answerUrl + " (or: ")
+            + "an approver with verb \"approve\" on approvalrequests.kubeguard.dev answers ApprovalRequest {id} in namespace \""
+            + b.namespace + "\" (for example: kubeguard approvals approve {id} -n " + b.namespace + ")"
+            + (answerUrl.isEmpty() ? "" : ")");
+    // Two threads: previews wait on the API server, not the CPU; a full queue skips the dry-run.
+    this.previews = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
+      Thread t = new Thread(r, "kubeguard-approval-preview");
+      t.setDaemon(true);
+      return t;
+    });
+    previews.allowCoreThreadTimeOut(true);
     this.informer = objects().inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(GenericKubernetesResource o) {
@@ -117,24 +153,76 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     CompletableFuture<ApprovalOutcome> answer = new CompletableFuture<>();
     waiting.put(request.id(), answer);
     answer.whenComplete((o, t) -> waiting.remove(request.id(), answer));
-    GenericKubernetesResource held;
+    if (!preview.callsServer(request)) {
+      hold(request, answer, preview.view(request));
+      return answer;
+    }
+    GenericKubernetesResource known = informer.getStore().getByKey(namespace + "/" + request.id());
+    if (known != null) {
+      // Another replica holds it already: no second dry-run, its object says it all.
+      hold(request, answer, null);
+      return answer;
+    }
+    // The spec is immutable once created, so the dry-run comes first, off the caller's thread:
+    // requestApproval must return at once, and the dry-run may take up to its timeout.
     try {
-      held = objects().resource(ApprovalObject.of(request, namespace)).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        answer.completeExceptionally(e);
-        return answer;
+      previews.execute(() -> hold(request, answer, preview.view(request)));
+    } catch (RejectedExecutionException busy) {
+      hold(request, answer, preview.withoutServer(request, "dry-run skipped: too many previews in flight; no diff"));
+    }
+    return answer;
+  }
+
+  // Creates the object of request (or adopts the one another replica created) and watches it;
+  // the replica that creates it announces it. view null: adopt only.
+  private void hold(ApprovalRequest request, CompletableFuture<ApprovalOutcome> answer, ApprovalView view) {
+    GenericKubernetesResource held = null;
+    boolean created = false;
+    try {
+      if (view != null) {
+        try {
+          held = objects().resource(ApprovalObject.of(request, namespace, view, answerUrl(request.id()))).create();
+          created = true;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+        }
       }
-      // Another replica (or an earlier ask) holds this request already: adopt its object.
-      held = objects().withName(request.id()).get();
-      if (held == null || !request.digest().equals(ApprovalObject.digest(held))) {
-        answer.completeExceptionally(new IllegalStateException("ApprovalRequest " + request.id()
-            + " exists for another request"));
-        return answer;
+      if (held == null) {
+        // Another replica (or an earlier ask) holds this request already: adopt its object.
+        held = objects().withName(request.id()).get();
+        if (held == null || !request.digest().equals(ApprovalObject.digest(held))) {
+          answer.completeExceptionally(new IllegalStateException("ApprovalRequest " + request.id()
+              + " exists for another request"));
+          return;
+        }
       }
+    } catch (RuntimeException e) {
+      answer.completeExceptionally(e);
+      return;
     }
     observe(held);
-    return answer;
+    if (created) {
+      announce(request, view);
+    }
+  }
+
+  private String answerUrl(String id) {
+    return answerUrl.replace("{id}", id);
+  }
+
+  private void announce(ApprovalRequest request, ApprovalView view) {
+    if (notifier == null) {
+      return;
+    }
+    try {
+      notifier.notify(ApprovalNotice.of(request, answerUrl(request.id()), whereToAnswer(request),
+          view.maskedBody(), view.diff(), view.diffNote()));
+    } catch (RuntimeException e) {
+      // A notification is a courtesy: the request stays pending whatever the notifier does.
+      LOG.warn("kubeguard: approval notifier failed for {}", request.id(), e);
+    }
   }
 
   private void observe(GenericKubernetesResource o) {
@@ -320,6 +408,7 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
   @Override
   public void close() {
     informer.stop();
+    previews.shutdownNow();
   }
 
   /**
@@ -372,6 +461,11 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     private boolean kubernetesIdentities = true;
     private String where;
     private Clock clock = Clock.systemUTC();
+    private Masker masker;
+    private boolean dryRun = true;
+    private Duration dryRunTimeout = Duration.ofSeconds(5);
+    private ApprovalNotifier notifier;
+    private String answerUrl;
 
     private Builder() {}
 
@@ -414,6 +508,49 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
       return this;
     }
 
+    /**
+     * The Guard's own masker (the same instance, so tokens match what the Guard shows and
+     * records). Required for approvers to see anything of a request's body: the masked body and
+     * the dry-run diff are written into the object only through it.
+     */
+    public Builder masker(Masker m) {
+      this.masker = m;
+      return this;
+    }
+
+    /**
+     * Whether a create, update, patch or delete is also sent with {@code dryRun=All} (with this
+     * replica's client, so its account needs the same rights) to show approvers a diff (default
+     * true). Turn it off where a server may ignore {@code dryRun} (an aggregated API that does
+     * not implement it would perform the write).
+     */
+    public Builder dryRun(boolean enabled) {
+      this.dryRun = enabled;
+      return this;
+    }
+
+    /** How long the dry-run and the read of the live object may take together (default 5 s). */
+    public Builder dryRunTimeout(Duration d) {
+      this.dryRunTimeout = d;
+      return this;
+    }
+
+    /** Told of each new held request, once, by the replica that holds it (e.g. a {@code WebhookNotifier}). */
+    public Builder notifier(ApprovalNotifier n) {
+      this.notifier = n;
+      return this;
+    }
+
+    /**
+     * Where approvers answer, as a URL whose {@code {id}} becomes the approval id
+     * ({@code https://ops.example/kubeguard/approvals/{id}}): written to the object's
+     * {@code spec.answerUrl}, sent with notifications and named in the 403 of a pending request.
+     */
+    public Builder answerUrl(String template) {
+      this.answerUrl = template;
+      return this;
+    }
+
     /** The clock for expiry and answer times (tests). */
     public Builder clock(Clock c) {
       this.clock = c;
@@ -430,6 +567,21 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
       }
       if (oidc == null && !kubernetesIdentities) problems.add("no way to prove an answerer: enable kubernetesIdentities or set oidc(...)");
       if (clock == null) problems.add("clock must not be null");
+      if (dryRunTimeout == null || dryRunTimeout.isZero() || dryRunTimeout.isNegative()) {
+        problems.add("dryRunTimeout must be positive, e.g. Duration.ofSeconds(5)");
+      }
+      if (answerUrl != null && !answerUrl.isEmpty()) {
+        String probe = answerUrl.replace("{id}", "apr-0");
+        URI u = null;
+        try {
+          u = URI.create(probe);
+        } catch (IllegalArgumentException bad) {
+          // reported below
+        }
+        if (u == null || !u.isAbsolute() || u.getHost() == null || !(u.getScheme().equals("https") || u.getScheme().equals("http"))) {
+          problems.add("answerUrl must be an absolute http(s) URL template such as https://ops.example/approvals/{id}, got " + answerUrl);
+        }
+      }
       if (!problems.isEmpty()) {
         throw new IllegalStateException("invalid KubernetesApprover configuration: " + String.join("; ", problems));
       }

@@ -1,101 +1,40 @@
 package dev.kubeguard.samples.mcp;
 
-import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.Identity;
-import dev.kubeguard.core.approval.ManualApprover;
-import java.net.URI;
+import dev.kubeguard.api.spi.Approver;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
- * Where held requests wait and how they are answered: the core {@link ManualApprover}
- * (request-then-retry), plus what a requester and an approver need to know about one request.
- * Approvers answer on the server's approvals endpoint ({@link ApprovalServlet}), never through
- * MCP: an agent must not be able to approve its own request.
+ * Where held requests wait and how they are answered, whichever approver holds them: the
+ * in-process {@link ManualDesk} for the embedded demo, the cluster-backed {@link ClusterDesk}
+ * when a cluster is configured. Approvers answer on the server's approvals endpoint
+ * ({@link ApprovalServlet}), never through MCP: an agent must not be able to approve its own request.
  *
- * <p>Thread-safe, like the ManualApprover it wraps. {@link #answer} throws
- * {@link ApprovalRefusedException} saying why an answer is not accepted.
+ * <p>Implementations are thread-safe. {@link #answer} throws {@link ApprovalRefusedException}
+ * saying why an answer is not accepted; nothing changes then.
  */
-final class ApprovalDesk {
-  private final ManualApprover approver;
-  private final URI approvalsUrl;
-
-  ApprovalDesk(ManualApprover approver, URI approvalsUrl) {
-    this.approver = approver;
-    this.approvalsUrl = approvalsUrl;
-  }
+interface ApprovalDesk {
 
   /** The approver to configure on the Guard. */
-  ManualApprover approver() {
-    return approver;
-  }
+  Approver approver();
 
-  /** The endpoint approving {@code id}. */
-  URI approveUrl(String id) {
-    return URI.create(approvalsUrl + "/" + id + "/approve");
-  }
+  /** What {@code who} may answer, as JSON-ready summaries. */
+  List<Map<String, Object>> answerableBy(Identity who);
 
-  /** The pending request {@code id}, if it is still waiting. */
-  Optional<ApprovalRequest> pending(String id) {
-    return approver.pending().stream().filter(r -> r.id().equals(id)).findFirst();
-  }
-
-  /** The requests {@code who} may answer: pending, not their own, in their approver groups. */
-  List<ApprovalRequest> answerableBy(Identity who) {
-    return approver.pending().stream().filter(r -> refusal(r, who) == null).toList();
-  }
-
-  /** For the requester: who may approve {@code id} and where, or {@code ""} if it is not pending. */
-  String howToApprove(String id) {
-    return pending(id)
-        .map(r -> {
-          List<String> groups = r.requirement().approverGroups();
-          String who = groups.isEmpty() ? "another user" : "a member of group " + String.join(" or ", groups);
-          return "Ask " + who + " (not " + r.request().identity().user() + ") to approve it on the"
-              + " approvals endpoint with their own token: POST " + approveUrl(id)
-              + " (Authorization: Bearer <their token>). It expires at " + r.expiresAt()
-              + ". Once approved, call this tool again with exactly the same arguments.";
-        })
-        .orElse("");
-  }
+  /** For the requester: who may approve {@code id} and where, or {@code ""} if it is not known. */
+  String howToApprove(String id);
 
   /**
-   * Records {@code who}'s answer to {@code id}.
+   * Records the answer of {@code who}, whose own token {@code bearerToken} was verified by the
+   * endpoint (a cluster-backed desk proves it again, itself).
    *
-   * @return true when the request is now approved (enough approvers)
+   * @return true when the request is now decided, as far as this desk can tell
    */
-  boolean answer(String id, Identity who, boolean approve, String comment) {
-    ApprovalRequest request =
-        pending(id).orElseThrow(() -> new ApprovalRefusedException(404, "no pending approval " + id + " (unknown, answered or expired)"));
-    String refusal = refusal(request, who);
-    if (refusal != null) {
-      throw new ApprovalRefusedException(403, refusal);
-    }
-    try {
-      if (approve) {
-        return approver.approve(id, who, comment);
-      }
-      approver.deny(id, who, comment);
-      return false;
-    } catch (IllegalArgumentException gone) {
-      // Answered or expired between the lookup and now.
-      throw new ApprovalRefusedException(404, "no pending approval " + id + " (answered or expired)");
-    }
-  }
-
-  private static String refusal(ApprovalRequest request, Identity who) {
-    if (who.user().equals(request.request().identity().user())) {
-      return who.user() + " requested " + request.id() + " and cannot answer it";
-    }
-    List<String> groups = request.requirement().approverGroups();
-    if (!groups.isEmpty() && groups.stream().noneMatch(who::inGroup)) {
-      return who.user() + " is not in an approver group of " + request.id() + " (" + String.join(", ", groups) + ")";
-    }
-    return null;
-  }
+  boolean answer(String id, Identity who, String bearerToken, boolean approve, String comment);
 
   /** An answer that is not accepted, with the HTTP status to answer it with. */
-  static final class ApprovalRefusedException extends RuntimeException {
+  final class ApprovalRefusedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int status;
 

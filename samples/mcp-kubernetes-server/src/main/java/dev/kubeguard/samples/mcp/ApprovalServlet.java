@@ -1,7 +1,6 @@
 package dev.kubeguard.samples.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kubeguard.api.ApprovalRequest;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.AuthenticationException;
 import dev.kubeguard.api.spi.Authenticator;
@@ -9,7 +8,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -52,7 +50,7 @@ final class ApprovalServlet extends HttpServlet {
       write(response, 404, Map.of("error", "not found: GET /approvals lists what you may answer"));
       return;
     }
-    List<Map<String, Object>> items = desk.answerableBy(who).stream().map(ApprovalServlet::summary).toList();
+    List<Map<String, Object>> items = desk.answerableBy(who);
     write(response, 200, Map.of("pending", items));
   }
 
@@ -70,7 +68,7 @@ final class ApprovalServlet extends HttpServlet {
     String id = m.group(1);
     boolean approve = m.group(2).equals("approve");
     try {
-      boolean complete = desk.answer(id, who, approve, "answered on the approvals endpoint by " + who.user());
+      boolean complete = desk.answer(id, who, token(request), approve, "answered on the approvals endpoint by " + who.user());
       LOG.info("{} {} {}", who.user(), approve ? "approved" : "denied", id);
       write(response, 200, Map.of("id", id, "answer", approve ? "approved" : "denied",
           "complete", complete || !approve, "by", who.user()));
@@ -97,19 +95,8 @@ final class ApprovalServlet extends HttpServlet {
     }
   }
 
-  private static Map<String, Object> summary(ApprovalRequest r) {
-    var attributes = r.request().attributes();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", r.id());
-    m.put("requester", r.request().identity().user());
-    m.put("verb", attributes.verb());
-    m.put("resource", attributes.resource());
-    m.put("namespace", attributes.namespace());
-    m.put("name", attributes.name());
-    m.put("tool", r.request().context().tool());
-    m.put("expiresAt", r.expiresAt().toString());
-    m.put("approve", "POST " + "/approvals/" + r.id() + "/approve");
-    return m;
+  private static String token(HttpServletRequest request) {
+    return request.getHeader("Authorization").substring(7).strip();
   }
 
   private static void write(HttpServletResponse response, int status, Object body) throws IOException {

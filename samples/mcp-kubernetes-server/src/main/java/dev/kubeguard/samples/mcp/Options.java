@@ -18,9 +18,21 @@ import java.util.Map;
  * @param groupsClaim the token claim holding groups
  * @param policy a policy file, or {@code null} for the bundled one
  * @param audit the audit trail file, or {@code null} for a fresh one in a temporary directory
+ * @param approvalsNamespace where ApprovalRequests live on a configured cluster
+ * @param dryRunPreview whether held writes are previewed with a server-side dry run (a configured cluster)
+ * @param notifyWebhook a webhook told of every held request, or {@code null}
+ * @param notifySlack whether that webhook takes Slack's incoming-webhook messages
  */
 record Options(
-    boolean scenario, int port, Path kubeconfig, URI issuer, String groupsClaim, Path policy, Path audit) {
+    boolean scenario, int port, Path kubeconfig, URI issuer, String groupsClaim, Path policy, Path audit,
+    String approvalsNamespace, boolean dryRunPreview, URI notifyWebhook, boolean notifySlack) {
+
+  /** The embedded defaults for everything after {@code audit}. */
+  Options(boolean scenario, int port, Path kubeconfig, URI issuer, String groupsClaim, Path policy, Path audit) {
+    this(scenario, port, kubeconfig, issuer, groupsClaim, policy, audit, DEFAULT_APPROVALS_NAMESPACE, true, null, false);
+  }
+
+  static final String DEFAULT_APPROVALS_NAMESPACE = "kubeguard";
 
   static final int DEFAULT_PORT = 8765;
 
@@ -28,6 +40,8 @@ record Options(
       """
       usage: mcp-kubernetes-server [--scenario] [--port N] [--kubeconfig FILE] [--issuer URL]
                                    [--groups-claim NAME] [--policy FILE] [--audit FILE]
+                                   [--approvals-namespace NS] [--no-dry-run-preview]
+                                   [--notify-webhook URL] [--notify-slack]
         --scenario        drive the server with the MCP Java SDK's client, step by step; exit 0 if all passed
         --port N          HTTP port (default 8765; the scenario picks a free one)
         --kubeconfig FILE use this cluster (default: $KUBECONFIG if set, else an embedded demo API server)
@@ -35,6 +49,10 @@ record Options(
         --groups-claim C  token claim holding groups (default: groups)
         --policy FILE     GuardPolicy / RBAC YAML (default: the bundled policy.yaml)
         --audit FILE      JSON Lines audit trail (default: a new file in a temporary directory)
+        --approvals-namespace NS  with a cluster: where ApprovalRequest objects live (default: kubeguard)
+        --no-dry-run-preview      with a cluster: do not preview held writes with dryRun=All
+        --notify-webhook URL      POST every held request to this webhook (JSON)
+        --notify-slack            ... as a Slack incoming-webhook message instead
       """;
 
   /** Parses {@code args}; {@code env} supplies {@code KUBECONFIG}. Throws with the usage on errors. */
@@ -46,6 +64,10 @@ record Options(
     String groupsClaim = "groups";
     Path policy = null;
     Path audit = null;
+    String approvalsNamespace = DEFAULT_APPROVALS_NAMESPACE;
+    boolean dryRunPreview = true;
+    URI notifyWebhook = null;
+    boolean notifySlack = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -56,6 +78,10 @@ record Options(
         case "--groups-claim" -> groupsClaim = value(args, ++i, a);
         case "--policy" -> policy = Path.of(value(args, ++i, a));
         case "--audit" -> audit = Path.of(value(args, ++i, a));
+        case "--approvals-namespace" -> approvalsNamespace = value(args, ++i, a);
+        case "--no-dry-run-preview" -> dryRunPreview = false;
+        case "--notify-webhook" -> notifyWebhook = parseIssuer(value(args, ++i, a));
+        case "--notify-slack" -> notifySlack = true;
         case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
@@ -72,7 +98,7 @@ record Options(
       throw new IllegalArgumentException("--scenario needs the embedded issuer (it mints the demo users' tokens); drop --issuer");
     }
     return new Options(scenario, port != null ? port : scenario ? 0 : DEFAULT_PORT,
-        kubeconfig, issuer, groupsClaim, policy, audit);
+        kubeconfig, issuer, groupsClaim, policy, audit, approvalsNamespace, dryRunPreview, notifyWebhook, notifySlack);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -97,7 +123,7 @@ record Options(
   private static URI parseIssuer(String s) {
     URI u = URI.create(s);
     if (!u.isAbsolute() || u.getHost() == null) {
-      throw new IllegalArgumentException("--issuer must be an absolute URL such as https://login.example.com, got " + s);
+      throw new IllegalArgumentException("--issuer and --notify-webhook take an absolute URL such as https://login.example.com, got " + s);
     }
     return u;
   }

@@ -1,8 +1,12 @@
 package dev.kubeguard.samples.mcp;
 
+import dev.kubeguard.api.spi.ApprovalNotifier;
+import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.approval.kubernetes.KubernetesApprover;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.approval.ManualApprover;
+import dev.kubeguard.core.approval.WebhookNotifier;
 import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.mask.DefaultMasker;
@@ -13,6 +17,8 @@ import dev.kubeguard.fabric8.KubeGuardFabric8;
 import dev.kubeguard.mcp.McpIdentity;
 import dev.kubeguard.mcp.McpResourceServerFilter;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -26,22 +32,31 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Everything the server runs, started in order and closed in reverse: the cluster (embedded or
- * from a kubeconfig), the issuer (embedded or real), the Guard (policy, default masking, manual
+ * from a kubeconfig), the issuer (embedded or real), the Guard (policy, default masking,
  * approvals, JSON Lines audit), the guarded fabric8 client, the MCP server and its HTTP front
- * door. Start with {@link #start(Options)}; {@link #close()} is idempotent and safe from a
+ * door. Approvals are held in this process ({@link ManualDesk}) on the embedded cluster, and as
+ * ApprovalRequest objects ({@link ClusterDesk}, {@code KubernetesApprover}) on a configured one,
+ * so several replicas of the server share them. Start with {@link #start(Options)}; {@link #close()} is idempotent and safe from a
  * shutdown hook. Thread-safe once started.
  */
 final class ServerStack implements AutoCloseable {
   /** The scope every MCP call's token must carry. */
   static final String SCOPE = "mcp:tools";
+  /** Where the replicas' shared answer key comes from (base64 of at least 32 random bytes). */
+  static final String ANSWER_KEY_ENV = "KUBEGUARD_ANSWER_KEY";
+  private static final Logger LOG = LoggerFactory.getLogger(ServerStack.class);
 
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
   private DemoCluster demoCluster;
@@ -54,6 +69,7 @@ final class ServerStack implements AutoCloseable {
   private ChainKey auditKey;
   private McpResourceServerFilter filter;
   private String clusterDescription;
+  private ApprovalDesk desk;
   private boolean closed;
 
   private ServerStack() {}
@@ -98,11 +114,16 @@ final class ServerStack implements AutoCloseable {
     // The chain key comes from the environment; without it the sample keys its trail for this run only.
     auditKey = System.getenv(ChainKey.ENV) != null ? ChainKey.fromEnv(ChainKey.ENV) : ChainKey.generate();
     recorder = closing(JsonlAuditRecorder.builder().path(audit).chainKey(auditKey).build());
-    ApprovalDesk desk = new ApprovalDesk(new ManualApprover(), approvalsUrl);
+    // One masker for responses, the trail and what approvers see: equal secrets, equal tokens.
+    Masker masker = DefaultMasker.builder().randomKey().build();
+    ApprovalNotifier notifier = notifier(options);
+    desk = options.kubeconfig() == null
+        ? new ManualDesk(withNotifier(new ManualApprover(), notifier), approvalsUrl)
+        : clusterDesk(options, config, authenticator, masker, notifier);
     Guard guard = Guard.builder()
         .policy(options.policy() != null ? PolicyLoader.load(options.policy())
             : PolicyLoader.fromYaml("policy.yaml", bundledPolicy()))
-        .masker(DefaultMasker.builder().randomKey().build())
+        .masker(masker)
         .recorder(recorder)
         .approver(desk.approver())
         .build();
@@ -127,6 +148,57 @@ final class ServerStack implements AutoCloseable {
         .build();
     toClose.push(mcp::closeGracefully);
     toClose.push(FrontDoor.start(port, filter, transport, new ApprovalServlet(authenticator, desk)));
+  }
+
+  private ApprovalNotifier notifier(Options options) {
+    if (options.notifyWebhook() == null) {
+      return null;
+    }
+    return closing(WebhookNotifier.builder().url(options.notifyWebhook())
+        .format(options.notifySlack() ? WebhookNotifier.Format.SLACK : WebhookNotifier.Format.JSON).build());
+  }
+
+  private static ManualApprover withNotifier(ManualApprover approver, ApprovalNotifier notifier) {
+    return notifier == null ? approver : approver.notifier(notifier);
+  }
+
+  // Held requests as ApprovalRequest objects, with the server's own (unguarded) credentials: it
+  // needs the RBAC of rbac-replica.yaml, and for previews the rights of the writes it previews.
+  private ClusterDesk clusterDesk(Options options, Config config, OidcAuthenticator authenticator, Masker masker,
+      ApprovalNotifier notifier) {
+    KubernetesClient replica = closing(new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientFactory(new JdkHttpClientFactory()).build());
+    KubernetesApprover.Builder b = KubernetesApprover.builder()
+        .client(replica)
+        .namespace(options.approvalsNamespace())
+        .answerKey(answerKey())
+        .oidc(authenticator)
+        .masker(masker)
+        .dryRun(options.dryRunPreview())
+        .answerUrl(approvalsUrl + "/{id}/approve")
+        .whereToAnswer("POST " + approvalsUrl + "/{id}/approve with the approver's own token, or kubeguard approvals approve {id} -n "
+            + options.approvalsNamespace());
+    if (notifier != null) {
+      b.notifier(notifier);
+    }
+    return new ClusterDesk(closing(b.build()), approvalsUrl, options.approvalsNamespace());
+  }
+
+  private static byte[] answerKey() {
+    String env = System.getenv(ANSWER_KEY_ENV);
+    if (env != null && !env.isBlank()) {
+      return Base64.getDecoder().decode(env.strip());
+    }
+    // Without a shared key only this process can read its own answers: fine for one replica.
+    LOG.warn("{} is not set: answers are sealed with a key for this process only; replicas will not share them", ANSWER_KEY_ENV);
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /** Where held requests wait: in this process, or in the cluster. */
+  ApprovalDesk desk() {
+    return desk;
   }
 
   private Config clusterConfig(Options options) throws IOException {
