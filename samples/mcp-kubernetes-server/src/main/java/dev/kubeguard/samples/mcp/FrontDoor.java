@@ -30,16 +30,22 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 final class FrontDoor implements AutoCloseable {
   private final Tomcat tomcat;
 
+  /** Where guard-approval-web's page is mounted when approvals live in the cluster. */
+  static final String APPROVER_PAGE = "/kubeguard/approvals";
+
   private FrontDoor(Tomcat tomcat) {
     this.tomcat = tomcat;
   }
 
-  /** Starts the container on {@code port}; a port in use is an {@link IllegalStateException} saying so. */
+  /**
+   * Starts the container on {@code port} ({@code approverPage} may be null); a port in use is an {@link IllegalStateException} saying so.
+   */
   static FrontDoor start(
       int port,
       McpResourceServerFilter filter,
       HttpServletStreamableServerTransportProvider transport,
-      HttpServlet approvals)
+      HttpServlet approvals,
+      HttpServlet approverPage)
       throws IOException {
     Path baseDir = Files.createTempDirectory("kubeguard-mcp-tomcat");
     Tomcat tomcat = new Tomcat();
@@ -56,6 +62,10 @@ final class FrontDoor implements AutoCloseable {
     Tomcat.addServlet(ctx, "approvals", approvals);
     ctx.addServletMappingDecoded("/approvals", "approvals");
     ctx.addServletMappingDecoded("/approvals/*", "approvals");
+    if (approverPage != null) {
+      Tomcat.addServlet(ctx, "approver-page", approverPage);
+      ctx.addServletMappingDecoded(APPROVER_PAGE + "/*", "approver-page");
+    }
 
     FilterDef def = new FilterDef();
     def.setFilterName("kubeguard-resource-server");

@@ -4,6 +4,7 @@ import dev.kubeguard.api.spi.ApprovalNotifier;
 import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.approval.kubernetes.KubernetesApprover;
+import dev.kubeguard.approval.web.ApprovalWeb;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.approval.ManualApprover;
 import dev.kubeguard.core.approval.WebhookNotifier;
@@ -25,6 +26,7 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -66,6 +68,7 @@ final class ServerStack implements AutoCloseable {
   private URI approvalsUrl;
   private Path audit;
   private JsonlAuditRecorder recorder;
+  private KubernetesClient replicaClient;
   private ChainKey auditKey;
   private McpResourceServerFilter filter;
   private String clusterDescription;
@@ -147,7 +150,15 @@ final class ServerStack implements AutoCloseable {
         .tools(tools)
         .build();
     toClose.push(mcp::closeGracefully);
-    toClose.push(FrontDoor.start(port, filter, transport, new ApprovalServlet(authenticator, desk)));
+    HttpServlet approverPage = desk instanceof ClusterDesk cluster
+        ? new dev.kubeguard.approval.web.ApprovalServlet(ApprovalWeb.builder()
+            .approver(cluster.approver())
+            .client(replicaClient)
+            .oidc(authenticator)
+            .recorder(recorder)
+            .build())
+        : null;
+    toClose.push(FrontDoor.start(port, filter, transport, new ApprovalServlet(authenticator, desk), approverPage));
   }
 
   private ApprovalNotifier notifier(Options options) {
@@ -168,6 +179,8 @@ final class ServerStack implements AutoCloseable {
       ApprovalNotifier notifier) {
     KubernetesClient replica = closing(new KubernetesClientBuilder().withConfig(config)
         .withHttpClientFactory(new JdkHttpClientFactory()).build());
+    replicaClient = replica;
+    String page = approvalsUrl.resolve(FrontDoor.APPROVER_PAGE).toString() + "/approvals/{id}";
     KubernetesApprover.Builder b = KubernetesApprover.builder()
         .client(replica)
         .namespace(options.approvalsNamespace())
@@ -175,9 +188,9 @@ final class ServerStack implements AutoCloseable {
         .oidc(authenticator)
         .masker(masker)
         .dryRun(options.dryRunPreview())
-        .answerUrl(approvalsUrl + "/{id}/approve")
-        .whereToAnswer("POST " + approvalsUrl + "/{id}/approve with the approver's own token, or kubeguard approvals approve {id} -n "
-            + options.approvalsNamespace());
+        .answerUrl(page)
+        .whereToAnswer("the approvers' page " + page + ", kubeguard approvals approve {id} -n "
+            + options.approvalsNamespace() + ", or POST " + approvalsUrl + "/{id}/approve with the approver's own token");
     if (notifier != null) {
       b.notifier(notifier);
     }

@@ -54,7 +54,7 @@ class ClusterApprovalsTest {
   }
 
   @Test
-  void aHeldDeleteBecomesAnApprovalRequestObjectAnsweredOnTheEndpointAndTheRetryPasses() throws Exception {
+  void aHeldDeleteBecomesAnApprovalRequestObjectAnsweredOnTheApproversPageAndTheRetryPasses() throws Exception {
     try (DemoCluster cluster = DemoCluster.start();
         ServerStack server = ServerStack.start(new Options(false, 0, kubeconfig(cluster), null, "groups", null,
             dir.resolve("audit.jsonl"), "kubeguard", false, null, false));
@@ -67,19 +67,23 @@ class ClusterApprovalsTest {
       Matcher m = Pattern.compile("approval (apr-[a-z0-9-]+) is pending").matcher(held);
       assertThat(m.find()).as(held).isTrue();
       String id = m.group(1);
+      String page = pageBase(server) + "/approvals/" + id;
       assertThat(held).startsWith("Held for approval: ").contains("kubeguard approvals approve " + id + " -n kubeguard")
-          .contains(server.approvalsUrl() + "/" + id + "/approve");
+          .contains(page);
       GenericKubernetesResource object = admin.genericKubernetesResources(APPROVALS).inNamespace("kubeguard").withName(id).get();
       assertThat(object).as("held in the cluster, not in this process").isNotNull();
       Map<?, ?> spec = (Map<?, ?>) object.getAdditionalProperties().get("spec");
-      assertThat(spec.get("answerUrl")).isEqualTo(server.approvalsUrl() + "/" + id + "/approve");
+      assertThat(spec.get("answerUrl")).as("guard-approval-web's page, which kubeguard approvals reads").isEqualTo(page);
       assertThat(((Map<?, ?>) spec.get("view")).get("diffNote")).isEqualTo("dry-run preview is turned off for this approver");
 
       HttpResponse<String> bySre = post(server, id, server.tokenFor(DemoUser.SRE));
       assertThat(bySre.statusCode()).isEqualTo(403);
       assertThat(bySre.body()).contains("answer refused");
-      HttpResponse<String> approved = post(server, id, server.tokenFor(DemoUser.APPROVER));
+      HttpResponse<String> bySreOnThePage = answerOnThePage(server, id, server.tokenFor(DemoUser.SRE));
+      assertThat(bySreOnThePage.statusCode()).as(bySreOnThePage.body()).isIn(403, 404);
+      HttpResponse<String> approved = answerOnThePage(server, id, server.tokenFor(DemoUser.APPROVER));
       assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+      assertThat(approved.body()).contains("\"answeredBy\":\"oidc:alex\"");
 
       McpSchema.CallToolResult retry = null;
       for (int i = 0; i < 100; i++) {
@@ -91,6 +95,20 @@ class ClusterApprovalsTest {
       }
       assertThat(text(retry)).isEqualTo("deleted Pod shop/web-5d9c7b-k8m3n");
     }
+  }
+
+  private static String pageBase(ServerStack server) {
+    return server.approvalsUrl().resolve("/kubeguard/approvals").toString();
+  }
+
+  /** Answers through guard-approval-web's JSON API, as {@code kubeguard approvals approve} does. */
+  private static HttpResponse<String> answerOnThePage(ServerStack server, String id, String token) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(pageBase(server) + "/api/approvals/" + id + "/approve"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"comment\":\"looks right\"}"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(ServerStack server, String id, String token) throws Exception {
