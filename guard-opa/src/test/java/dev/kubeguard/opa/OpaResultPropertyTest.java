@@ -40,7 +40,8 @@ class OpaResultPropertyTest {
         .build();
 
     java.util.Map<Effect, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
-    qt().withExamples(400).forAll(json(3)).checkAssert(result -> {
+    // A fixed seed: the coverage check below must not depend on the luck of one run.
+    qt().withFixedSeed(20261201L).withExamples(400).forAll(json(3)).checkAssert(result -> {
       ObjectNode root = F.objectNode();
       root.set("result", result);
       answer.set(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

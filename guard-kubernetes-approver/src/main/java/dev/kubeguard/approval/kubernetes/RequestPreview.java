@@ -178,6 +178,10 @@ final class RequestPreview {
       Thread.currentThread().interrupt();
       return new ApprovalView(body, "", "dry-run interrupted; no diff");
     } catch (ExecutionException e) {
+      // the client's own request timeout (set from the same bound) may fire before ours
+      if (e.getCause() instanceof java.net.http.HttpTimeoutException || e.getCause() instanceof TimeoutException) {
+        return new ApprovalView(body, "", "dry-run timed out after " + seconds(timeout) + "; no diff");
+      }
       return new ApprovalView(body, "", "dry-run could not be sent (" + e.getCause().getClass().getSimpleName() + "); no diff");
     }
     HttpResponse<byte[]> d = dry.join();
