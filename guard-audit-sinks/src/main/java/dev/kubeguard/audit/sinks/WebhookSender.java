@@ -49,6 +49,10 @@ final class WebhookSender implements Runnable {
   private final Thread thread;
   private volatile boolean draining;
   private volatile boolean stopped;
+  // Guards the start of a POST against close(): an answer already on its way is awaited, never
+  // cut off, or the endpoint could keep a batch whose 2xx we never saw and get it again.
+  private final Object sendLock = new Object();
+  private boolean sending;
   private volatile Throwable failure;
   private volatile int lastStatus;
 
@@ -84,7 +88,10 @@ final class WebhookSender implements Runnable {
     return failure;
   }
 
-  /** Sends what is spooled without waiting for full batches, for up to {@code timeout}; then stops. */
+  /**
+   * Sends what is spooled without waiting for full batches, for up to {@code timeout}; then stops,
+   * letting a POST in flight finish (up to the request timeout) so its answer is not lost.
+   */
   void drainAndStop(Duration timeout) throws InterruptedException {
     draining = true;
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -92,9 +99,14 @@ final class WebhookSender implements Runnable {
       wake();
       thread.join(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
     }
-    stopped = true;
-    thread.interrupt();
-    thread.join(Math.max(1, timeout.toMillis()));
+    synchronized (sendLock) {
+      stopped = true;
+      if (!sending) {
+        thread.interrupt(); // parked, throttled or backing off: nothing in flight to lose
+      }
+    }
+    wake();
+    thread.join(requestTimeout.plus(timeout).toMillis() + 1000);
   }
 
   @Override
@@ -126,14 +138,21 @@ final class WebhookSender implements Runnable {
           return;
         }
         long last = batch.get(batch.size() - 1).seq();
-        spool.delivered(last);
-        delivered.set(last);
+        try {
+          spool.delivered(last); // a FileChannel write: close() must not interrupt it
+          delivered.set(last);
+        } finally {
+          notSending();
+        }
         host.acknowledged(batch.size());
         firstSeen = -1;
       }
     } catch (InterruptedException e) {
       // stopped by close: what is not delivered stays spooled for the next start
     } catch (Throwable t) {
+      if (stopped) {
+        return; // close() interrupted a spool read: nothing was lost, the next start resumes
+      }
       failure = t;
       LOG.error("audit webhook sender for {} stopped: {}", config.server(), t.toString());
     }
@@ -155,13 +174,26 @@ final class WebhookSender implements Runnable {
     while (!stopped) {
       Duration retryAfter = null;
       String problem;
+      synchronized (sendLock) {
+        if (stopped) {
+          return false;
+        }
+        sending = true;
+      }
       try {
-        HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r;
+        try {
+          r = http.send(request, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+          notSending();
+          throw e;
+        }
         lastStatus = r.statusCode();
         if (r.statusCode() / 100 == 2) {
           backoff.reset();
-          return true;
+          return true; // still "sending" until the cursor is written: see run()
         }
+        notSending();
         problem = "answered HTTP " + r.statusCode();
         retryAfter = retryAfter(r);
       } catch (IOException e) {
@@ -172,9 +204,18 @@ final class WebhookSender implements Runnable {
       LOG.warn("audit webhook {} {} for a batch of {} events (spool seqs {}-{}); retrying in {} ms",
           config.server(), problem, batch.size(), batch.get(0).seq(), batch.get(batch.size() - 1).seq(), wait.toMillis());
       host.idle();
+      if (stopped) {
+        return false;
+      }
       Thread.sleep(wait.toMillis(), (int) (wait.toNanosPart() % 1_000_000));
     }
     return false;
+  }
+
+  private void notSending() {
+    synchronized (sendLock) {
+      sending = false;
+    }
   }
 
   /** The HTTP status of the last answer, 0 after a connection failure (for diagnostics). */

@@ -191,7 +191,8 @@ class WebhookAuditRecorderTest {
     recordAll(Recorder.composite(chain, webhook), 1, 4);
 
     await("delivered", () -> webhook.deliveredSeq() == 4);
-    await("the late first copy arrived", () -> endpoint.received().size() == 8);
+    // The first batch (however many events it took) was kept by the server twice.
+    await("the late first copy arrived", () -> endpoint.received().size() > 4);
     List<String> keys = endpoint.received().stream()
         .map(e -> e.at("/annotations/kubeguard.dev~1replica").asText() + "/" + e.at("/annotations/kubeguard.dev~1chain-seq").asText())
         .distinct().toList();
