@@ -55,7 +55,9 @@ public record AuditVerificationResult(
     /** The line at the sealed head's sequence number does not have the sealed hash. */
     HEAD_MISMATCH,
     /** The chain ends before the line its sealed head vouches for: cut tail, emptied or replaced file. */
-    TRUNCATED_BEFORE_HEAD
+    TRUNCATED_BEFORE_HEAD,
+    /** The signed checkpoint names another replica than the one whose stream is verified. */
+    WRONG_REPLICA
   }
 
   public AuditVerificationResult {

@@ -45,16 +45,21 @@ public final class AuditVerifier {
    * @param chainKey the chain key: macs and the sealed head are checked; null only for
    *     {@link #withoutChainKey()}
    * @param headFile the sealed head, or null for {@code <last file>.head}; unused without a key
+   * @param replicaId the replica whose stream this must be: the checkpoint must name it; null
+   *     to accept any
    */
   public record Options(
       boolean tolerateIncompleteLastLine, Path checkpointFile, JWSVerifier checkpointVerifier,
-      boolean requireCheckpointAtHead, ChainKey chainKey, Path headFile) {
+      boolean requireCheckpointAtHead, ChainKey chainKey, Path headFile, String replicaId) {
     public Options {
       if (checkpointFile != null && checkpointVerifier == null) {
         throw new IllegalArgumentException("a checkpoint file needs a JWSVerifier with the signer's public key");
       }
       if (requireCheckpointAtHead && checkpointFile == null) {
         throw new IllegalArgumentException("requireCheckpointAtHead needs a checkpoint file");
+      }
+      if (replicaId != null && checkpointFile == null) {
+        throw new IllegalArgumentException("a replica id is checked against a signed checkpoint: add withCheckpoint(..)");
       }
     }
 
@@ -63,7 +68,7 @@ public final class AuditVerifier {
       if (key == null) {
         throw new IllegalArgumentException("a keyed verification needs the chain key (or say withoutChainKey())");
       }
-      return new Options(false, null, null, false, key, null);
+      return new Options(false, null, null, false, key, null, null);
     }
 
     /**
@@ -73,28 +78,37 @@ public final class AuditVerifier {
      * a cut tail, an emptied file, or a rewrite by anyone who recomputes hashes.
      */
     public static Options withoutChainKey() {
-      return new Options(false, null, null, false, null, null);
+      return new Options(false, null, null, false, null, null, null);
     }
 
     /** The same options, also checking a signed checkpoint. */
     public Options withCheckpoint(Path file, JWSVerifier verifier) {
-      return new Options(tolerateIncompleteLastLine, file, verifier, requireCheckpointAtHead, chainKey, headFile);
+      return new Options(tolerateIncompleteLastLine, file, verifier, requireCheckpointAtHead, chainKey, headFile, replicaId);
     }
 
     /** The same options, reading the sealed head from {@code file}. */
     public Options withHeadFile(Path file) {
       return new Options(tolerateIncompleteLastLine, checkpointFile, checkpointVerifier, requireCheckpointAtHead,
-          chainKey, file);
+          chainKey, file, replicaId);
+    }
+
+    /**
+     * The same options, requiring the signed checkpoint to name {@code replicaId}: with many
+     * replicas, each stream verifies on its own and a checkpoint cannot vouch for another's.
+     */
+    public Options forReplica(String replicaId) {
+      return new Options(tolerateIncompleteLastLine, checkpointFile, checkpointVerifier, requireCheckpointAtHead,
+          chainKey, headFile, replicaId);
     }
 
     /** The same options, tolerating an incomplete last line. */
     public Options toleratingIncompleteLastLine() {
-      return new Options(true, checkpointFile, checkpointVerifier, requireCheckpointAtHead, chainKey, headFile);
+      return new Options(true, checkpointFile, checkpointVerifier, requireCheckpointAtHead, chainKey, headFile, replicaId);
     }
 
     /** The same options, for a closed chain whose head must be the checkpoint. */
     public Options closedChain() {
-      return new Options(tolerateIncompleteLastLine, checkpointFile, checkpointVerifier, true, chainKey, headFile);
+      return new Options(tolerateIncompleteLastLine, checkpointFile, checkpointVerifier, true, chainKey, headFile, replicaId);
     }
   }
 
@@ -131,6 +145,11 @@ public final class AuditVerifier {
       } catch (IOException | IllegalArgumentException e) {
         return fail(0, AuditVerificationResult.Problem.BAD_CHECKPOINT_SIGNATURE, options.checkpointFile(), 0,
             "checkpoint rejected: " + e.getMessage());
+      }
+      if (options.replicaId() != null && !options.replicaId().equals(checkpoint.replica())) {
+        return fail(0, AuditVerificationResult.Problem.WRONG_REPLICA, options.checkpointFile(), 0,
+            "checkpoint is signed for replica '" + checkpoint.replica() + "', not '" + options.replicaId()
+                + "': this is another replica's stream");
       }
     }
     HeadSeal.Sealed head = null;

@@ -21,6 +21,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +46,18 @@ final class ChainWriter {
    */
   public record Config(
       Path path, long maxFileBytes, Duration fsyncInterval, int queueCapacity, Signing signing,
-      Runnable beforeWrite, Clock clock, ChainKey key, ActiveFileLoss onActiveFileLost) {}
+      Runnable beforeWrite, Clock clock, ChainKey key, ActiveFileLoss onActiveFileLost, String replicaId) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(JsonlAuditRecorder.class);
 
   private static final int MAX_BATCH = 4096;
   private static final int BUFFER_BYTES = 1 << 20;
 
-  /** A queued item: an event to write, or a barrier (sync or close) that completes after an fsync. */
-  private record Entry(EventJsonWriter.OpenEvent event, CompletableFuture<Void> done, boolean close) {}
+  /**
+   * A queued item: an event to write at chain position {@code seq}, or a barrier (sync or close,
+   * {@code seq} 0) that completes after an fsync.
+   */
+  private record Entry(EventJsonWriter.OpenEvent event, CompletableFuture<Void> done, boolean close, long seq) {}
 
   private final Config config;
   private final BlockingQueue<Entry> queue;
@@ -64,6 +68,9 @@ final class ChainWriter {
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
   private final List<Entry> batch = new ArrayList<>();
   private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+  // Positions are handed out at submit, in queue order, so a caller learns its event's seq at once.
+  private final ReentrantLock submitLock = new ReentrantLock();
+  private long submittedSeq;
 
   private volatile Throwable failure;
   private volatile long durableSeq;
@@ -92,6 +99,7 @@ final class ChainWriter {
     this.seq = chainHead.seq();
     this.prevHash = chainHead.hash();
     this.durableSeq = chainHead.seq();
+    this.submittedSeq = chainHead.seq();
     this.mac = config.key() == null ? null : config.key().newMac();
     openActive();
     this.head = config.key() == null ? null : new HeadSeal.Writer(config.path(), config.key());
@@ -144,17 +152,31 @@ final class ChainWriter {
   /**
    * Queues an event, waiting up to {@code timeout} for room. {@link Offer#accepted()} is false
    * when the queue stayed full; {@link Offer#durable()} completes once the event's line is
-   * fsynced when {@code awaitDurable}, and is {@code null} otherwise.
+   * fsynced when {@code awaitDurable}, and is {@code null} otherwise; {@link Offer#seq()} is the
+   * chain position the line will have (0 when not accepted).
    */
   public Offer submit(EventJsonWriter.OpenEvent event, boolean awaitDurable, Duration timeout)
       throws InterruptedException {
     CompletableFuture<Void> done = awaitDurable ? new CompletableFuture<>() : null;
-    boolean ok = queue.offer(new Entry(event, done, false), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    return new Offer(ok, done);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!submitLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return new Offer(false, done, 0);
+    }
+    try {
+      long position = submittedSeq + 1;
+      boolean ok =
+          queue.offer(new Entry(event, done, false, position), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (ok) {
+        submittedSeq = position;
+      }
+      return new Offer(ok, done, ok ? position : 0);
+    } finally {
+      submitLock.unlock();
+    }
   }
 
   /** The result of {@link #submit}. */
-  public record Offer(boolean accepted, CompletableFuture<Void> durable) {}
+  public record Offer(boolean accepted, CompletableFuture<Void> durable, long seq) {}
 
   /**
    * Queues a barrier that completes once everything queued before it is fsynced (and, for
@@ -162,7 +184,7 @@ final class ChainWriter {
    */
   public CompletableFuture<Void> barrier(boolean close, Duration timeout) throws InterruptedException {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    return queue.offer(new Entry(null, done, close), timeout.toNanos(), TimeUnit.NANOSECONDS) ? done : null;
+    return queue.offer(new Entry(null, done, close, 0), timeout.toNanos(), TimeUnit.NANOSECONDS) ? done : null;
   }
 
   private void run() {
@@ -197,6 +219,9 @@ final class ChainWriter {
         barrier = true;
         close |= e.close();
       } else {
+        if (e.seq() != seq + 1) {
+          throw new IllegalStateException("chain position " + e.seq() + " handed out, but the next line is " + (seq + 1));
+        }
         ChainLine.Built line = ChainLine.build(e.event(), seq + 1, prevHash, sha, mac);
         append(line.bytes());
         seq++;
@@ -273,7 +298,8 @@ final class ChainWriter {
         CheckpointCodec.sign(
             s.signer(), s.algorithm(), s.keyId(),
             new CheckpointCodec.Checkpoint(
-                config.path().getFileName().toString(), seq, prevHash, config.clock().instant()));
+                config.path().getFileName().toString(), config.replicaId(), seq, prevHash,
+                config.clock().instant()));
     CheckpointCodec.write(CheckpointCodec.sidecar(config.path()), jws);
     eventsSinceCheckpoint = 0;
     lastCheckpointNanos = System.nanoTime();

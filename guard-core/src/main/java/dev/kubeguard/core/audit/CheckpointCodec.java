@@ -22,7 +22,8 @@ import java.time.Instant;
 
 /**
  * Signed checkpoints of a chain's head: a compact JWS (type {@code kubeguard-audit-checkpoint+jwt})
- * over {@code {"file": chain name, "seq": n, "headHash": hex, "time": RFC 3339}}, kept in a
+ * over {@code {"file": chain name, "replica": replica id, "seq": n, "headHash": hex, "time": RFC 3339}}
+ * ({@code replica} is {@code ""} when the recorder has none), kept in a
  * sidecar file next to the active file ({@code audit.jsonl.checkpoint}) and replaced atomically.
  * Stateless; the writer thread is its only caller on the signing side.
  */
@@ -31,7 +32,7 @@ final class CheckpointCodec {
   public static final JOSEObjectType TYPE = new JOSEObjectType("kubeguard-audit-checkpoint+jwt");
 
   /** What a checkpoint vouches for. */
-  public record Checkpoint(String file, long seq, String headHash, Instant time) {}
+  public record Checkpoint(String file, String replica, long seq, String headHash, Instant time) {}
 
   private CheckpointCodec() {}
 
@@ -44,6 +45,7 @@ final class CheckpointCodec {
       throws JOSEException {
     ObjectNode payload = EventJsonWriter.MAPPER.createObjectNode();
     payload.put("file", cp.file());
+    payload.put("replica", cp.replica());
     payload.put("seq", cp.seq());
     payload.put("headHash", cp.headHash());
     payload.put("time", cp.time().toString());
@@ -85,7 +87,7 @@ final class CheckpointCodec {
         throw new IllegalArgumentException("checkpoint payload lacks seq/headHash");
       }
       return new Checkpoint(
-          p.path("file").asText(""), p.path("seq").asLong(), p.path("headHash").asText(),
+          p.path("file").asText(""), p.path("replica").asText(""), p.path("seq").asLong(), p.path("headHash").asText(),
           Instant.parse(p.path("time").asText()));
     } catch (ParseException | JOSEException | IOException | RuntimeException e) {
       if (e instanceof IllegalArgumentException iae) {

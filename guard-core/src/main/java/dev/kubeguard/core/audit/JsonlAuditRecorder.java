@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +56,15 @@ import java.util.concurrent.TimeoutException;
  * continues (the new file's first {@code prev-hash} is the old file's last {@code hash}). Name
  * order is chain order, the active file last. <b>Restart</b>: the recorder continues the chain
  * found at {@code path}; an unterminated last line (a crash mid-write, never acknowledged) is cut
- * off first. <b>Checkpoints</b>: see {@link AuditCheckpoints}.
+ * off first. <b>Checkpoints</b>: see {@link AuditCheckpoints}; they name the recorder's
+ * {@link Builder#replicaId replica}, so each replica's stream verifies on its own.
+ *
+ * <h2>Chain positions for sinks</h2>
+ *
+ * An event's {@code seq} is fixed when {@link #record} accepts it. A recorder composed after this
+ * one ({@code Recorder.composite(jsonl, sink)}) asks {@link #positionOf(AuditEvent)} on the same
+ * thread for the position the event just got, so copies sent elsewhere keep their place in the
+ * chain.
  *
  * <h2>Durability and back-pressure</h2>
  *
@@ -82,12 +92,20 @@ public final class JsonlAuditRecorder implements Recorder {
   private final boolean perEvent;
   private final Duration offerTimeout;
   private final Duration ackTimeout;
+  private final String replicaId;
+  private final String chainName;
+  // The last event each thread recorded here, with its position (see positionOf).
+  private final ThreadLocal<Recorded> lastRecorded = new ThreadLocal<>();
   private volatile boolean closed;
+
+  private record Recorded(AuditEvent event, ChainPosition position) {}
 
   private JsonlAuditRecorder(Builder b) throws IOException {
     this.perEvent = b.durability instanceof Durability.PerEvent;
     this.offerTimeout = b.offerTimeout;
     this.ackTimeout = b.ackTimeout;
+    this.replicaId = b.replicaId;
+    this.chainName = b.path.getFileName().toString();
     Duration interval = b.durability instanceof Durability.Interval i ? i.interval() : null;
     ChainWriter.Signing signing =
         b.checkpoints == null
@@ -99,7 +117,7 @@ public final class JsonlAuditRecorder implements Recorder {
         new ChainWriter(
             new ChainWriter.Config(
                 b.path, b.maxFileBytes, interval, b.queueCapacity, signing, b.beforeWrite, b.clock, b.chainKey,
-                b.onActiveFileLost));
+                b.onActiveFileLost, b.replicaId));
   }
 
   public static Builder builder() {
@@ -135,6 +153,23 @@ public final class JsonlAuditRecorder implements Recorder {
     if (perEvent) {
       await(offer.durable(), "audit event not fsynced within " + ackTimeout);
     }
+    lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
+  }
+
+  /**
+   * The chain position {@code event} got, when the last event this thread recorded through this
+   * recorder is that very instance (as {@code Recorder.composite} hands it on); empty otherwise
+   * (another event, a {@code None}-level event, a failed {@code record}, another thread).
+   * Thread-confined, never blocks.
+   */
+  public Optional<ChainPosition> positionOf(AuditEvent event) {
+    Recorded r = lastRecorded.get();
+    return r != null && r.event() == event ? Optional.of(r.position()) : Optional.empty();
+  }
+
+  /** The replica id this recorder names in its checkpoints and positions; {@code ""} when unset. */
+  public String replicaId() {
+    return replicaId;
   }
 
   /**
@@ -207,6 +242,8 @@ public final class JsonlAuditRecorder implements Recorder {
     }
   }
 
+  private static final Pattern REPLICA_ID = Pattern.compile("[A-Za-z0-9._:-]{1,253}");
+
   /** Configures a {@link JsonlAuditRecorder}; {@link #build()} checks the settings. Not thread-safe. */
   public static final class Builder {
     private Path path;
@@ -221,8 +258,20 @@ public final class JsonlAuditRecorder implements Recorder {
     private ChainKey chainKey;
     private boolean unkeyed;
     private ActiveFileLoss onActiveFileLost = ActiveFileLoss.RECOVER;
+    private String replicaId = "";
 
     private Builder() {}
+
+    /**
+     * The replica this process is (the pod name, say): signed checkpoints and {@link
+     * ChainPosition}s carry it, so with many replicas each stream is verified on its own
+     * ({@code AuditVerifier.Options#forReplica}). Letters, digits, {@code . _ : -}, at most 253.
+     * Default none ({@code ""}).
+     */
+    public Builder replicaId(String replicaId) {
+      this.replicaId = replicaId;
+      return this;
+    }
 
     /**
      * The chain key (HMAC-SHA256): every line gets a {@code kubeguard.dev/mac} and the head is
@@ -323,6 +372,10 @@ public final class JsonlAuditRecorder implements Recorder {
       }
       if (chainKey != null && unkeyed) {
         throw new IllegalStateException("set chainKey(...) or unkeyedForDevelopment(), not both");
+      }
+      if (replicaId == null || (!replicaId.isEmpty() && !REPLICA_ID.matcher(replicaId).matches())) {
+        throw new IllegalStateException(
+            "replicaId must be 1-253 letters, digits, '.', '_', ':' or '-' (the pod name, say), got '" + replicaId + "'");
       }
       if (onActiveFileLost == null) {
         throw new IllegalStateException("onActiveFileLost must be ActiveFileLoss.RECOVER or FAIL");
