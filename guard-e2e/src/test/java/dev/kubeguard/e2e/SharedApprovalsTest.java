@@ -76,7 +76,7 @@ class SharedApprovalsTest extends AgainstTheRealServer {
     }
     await("the CRD is established", () -> {
       CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().withName("approvalrequests.kubeguard.dev").get();
-      return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+      return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
           .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
     });
     admin.serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata().withName("guard-replica")
