@@ -1,5 +1,6 @@
 package dev.kubeguard.api;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +64,11 @@ public record KubeRequest(String method, String uri, Map<String, List<String>> h
   @Override
   public byte[] body() {
     return body.clone();
+  }
+
+  /** The body as a read-only view, for scans that must not copy it on every request. */
+  public ByteBuffer bodyView() {
+    return ByteBuffer.wrap(body).asReadOnlyBuffer();
   }
 
   /** The body's length without copying it. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.kubeguard.api.KubeRequest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -90,19 +91,25 @@ public final class MaskedWrites {
     if (request.bodyLength() == 0 || !(m.equals("POST") || m.equals("PUT") || m.equals("PATCH"))) {
       return null;
     }
-    byte[] body = request.body();
-    if (!mightCarry(body)) {
+    // Scan the body in place: every write pays this, and almost none carries a token.
+    if (!mightCarry(request.bodyView())) {
       return null;
     }
-    return locate(body, request.header("Content-Type"));
+    return locate(request.body(), request.header("Content-Type"));
   }
 
   /** Whether the bytes hold the token prefix, plain or in any of its three base64 forms. */
   public static boolean mightCarry(byte[] b) {
-    for (int i = 0; i < b.length; i++) {
-      byte c = b[i];
+    return mightCarry(ByteBuffer.wrap(b));
+  }
+
+  /** {@link #mightCarry(byte[])} over a buffer's remaining bytes, read with absolute gets. */
+  static boolean mightCarry(ByteBuffer b) {
+    int end = b.limit();
+    for (int i = b.position(); i < end; i++) {
+      byte c = b.get(i);
       for (byte[] n : NEEDLES) {
-        if (c == n[0] && startsAt(b, i, n)) {
+        if (c == n[0] && startsAt(b, i, end, n)) {
           return true;
         }
       }
@@ -141,12 +148,12 @@ public final class MaskedWrites {
     return true;
   }
 
-  private static boolean startsAt(byte[] b, int i, byte[] n) {
-    if (i + n.length > b.length) {
+  private static boolean startsAt(ByteBuffer b, int i, int end, byte[] n) {
+    if (i + n.length > end) {
       return false;
     }
     for (int k = 1; k < n.length; k++) {
-      if (b[i + k] != n[k]) {
+      if (b.get(i + k) != n[k]) {
         return false;
       }
     }
