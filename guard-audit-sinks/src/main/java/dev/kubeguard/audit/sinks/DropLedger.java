@@ -3,12 +3,16 @@ package dev.kubeguard.audit.sinks;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.Identity;
+import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts events a sink dropped because it was full, and turns pending drops into one audit event
@@ -16,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads, {@link #take}/{@link #putBack} from the sink's own thread.
  */
 final class DropLedger {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DropLedger.class);
 
   static final String DROPPED = "kubeguard.dev/sink-dropped";
   static final String DROPPED_SEQS = "kubeguard.dev/sink-dropped-chain-seqs";
@@ -68,6 +74,35 @@ final class DropLedger {
     count += p.count();
     first = Math.min(first, p.firstSeq());
     last = Math.max(last, p.lastSeq());
+  }
+
+  /** Hands a stamped drop report to the sink's stream. */
+  interface Delivery {
+    void deliver(AuditEvent stamped) throws RecordingException;
+  }
+
+  /**
+   * Records pending drops as one event in {@code chain} and the sink's stream, once there is room;
+   * otherwise (or on failure) keeps them pending for the next try. Called from the sink's thread.
+   */
+  void report(Slots slots, boolean closed, JsonlAuditRecorder chain, String name, Delivery delivery) {
+    Pending p = take();
+    if (p == null) {
+      return;
+    }
+    if (closed || !slots.take()) {
+      putBack(p);
+      return;
+    }
+    AuditEvent report = event(p);
+    try {
+      chain.record(report);
+      delivery.deliver(ChainStamp.stamp(report, chain, name));
+    } catch (RecordingException | RuntimeException e) {
+      slots.release(1);
+      putBack(p);
+      LOG.warn("{} could not record its drop report yet: {}", sink, e.getMessage());
+    }
   }
 
   /** The audit event reporting {@code p}. */

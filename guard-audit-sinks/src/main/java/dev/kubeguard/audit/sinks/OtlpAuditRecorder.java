@@ -89,9 +89,9 @@ public final class OtlpAuditRecorder implements Recorder {
   private final Logger logger;
   private final LogRecordExporter exporter;
   private final LinkedBlockingQueue<LogRecordData> queue = new LinkedBlockingQueue<>();
-  private final AtomicLong reserved = new AtomicLong();
   private final AtomicLong exported = new AtomicLong();
   private final int capacity;
+  private final Slots slots;
   private final int maxBatch;
   private final Duration scheduleDelay;
   private final Duration exportTimeout;
@@ -110,6 +110,7 @@ public final class OtlpAuditRecorder implements Recorder {
     this.chain = b.chain;
     this.exporter = exporter;
     this.capacity = b.queueCapacity;
+    this.slots = new Slots(b.queueCapacity, 0);
     this.maxBatch = b.maxExportBatchSize;
     this.scheduleDelay = b.scheduleDelay;
     this.exportTimeout = b.exportTimeout;
@@ -153,7 +154,7 @@ public final class OtlpAuditRecorder implements Recorder {
     }
     AuditEvent stamped = ChainStamp.stamp(event, chain, NAME);
     long seq = Long.parseLong(stamped.annotations().get(ChainStamp.CHAIN_SEQ));
-    if (!reserve()) {
+    if (!slots.take()) {
       if (whenFull == WhenFull.DENY) {
         throw new RecordingException(
             "OTLP audit queue is full (" + capacity + " records not yet exported to " + endpoint
@@ -168,7 +169,7 @@ public final class OtlpAuditRecorder implements Recorder {
     try {
       emit(stamped, seq);
     } catch (RuntimeException e) {
-      reserved.decrementAndGet();
+      slots.release(1);
       throw new RecordingException("OpenTelemetry SDK refused the log record: " + e.getMessage(), e);
     }
   }
@@ -186,37 +187,9 @@ public final class OtlpAuditRecorder implements Recorder {
         .emit();
   }
 
-  private boolean reserve() {
-    while (true) {
-      long r = reserved.get();
-      if (r >= capacity) {
-        return false;
-      }
-      if (reserved.compareAndSet(r, r + 1)) {
-        return true;
-      }
-    }
-  }
-
   private void reportDrops() {
-    DropLedger.Pending p = drops.take();
-    if (p == null) {
-      return;
-    }
-    if (closed || !reserve()) {
-      drops.putBack(p);
-      return;
-    }
-    AuditEvent report = drops.event(p);
-    try {
-      chain.record(report);
-      AuditEvent stamped = ChainStamp.stamp(report, chain, NAME);
-      emit(stamped, Long.parseLong(stamped.annotations().get(ChainStamp.CHAIN_SEQ)));
-    } catch (RecordingException | RuntimeException e) {
-      reserved.decrementAndGet();
-      drops.putBack(p);
-      LOG.warn("OTLP audit recorder could not record its drop report yet: {}", e.getMessage());
-    }
+    drops.report(slots, closed, chain, NAME,
+        stamped -> emit(stamped, Long.parseLong(stamped.annotations().get(ChainStamp.CHAIN_SEQ))));
   }
 
   private void run() {
@@ -245,7 +218,7 @@ public final class OtlpAuditRecorder implements Recorder {
         if (!exportUntilAccepted(batch)) {
           return;
         }
-        reserved.addAndGet(-batch.size());
+        slots.release(batch.size());
         exported.addAndGet(batch.size());
         batch.clear();
       }
@@ -293,7 +266,7 @@ public final class OtlpAuditRecorder implements Recorder {
     draining = true;
     long deadline = System.nanoTime() + closeTimeout.toNanos();
     try {
-      while (reserved.get() > 0 && thread.isAlive() && System.nanoTime() < deadline) {
+      while (slots.inUse() > 0 && thread.isAlive() && System.nanoTime() < deadline) {
         thread.join(20);
       }
       stopped = true;
@@ -302,7 +275,7 @@ public final class OtlpAuditRecorder implements Recorder {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    long left = reserved.get();
+    long left = slots.inUse();
     if (left > 0) {
       LOG.warn("OTLP audit recorder closed with {} records not exported to {} (the hash-chained file has them)", left, endpoint);
     }

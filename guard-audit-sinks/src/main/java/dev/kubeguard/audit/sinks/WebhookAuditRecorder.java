@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +132,7 @@ public final class WebhookAuditRecorder implements Recorder {
   private final Duration closeTimeout;
   private final DropLedger drops;
   // Spool slots taken by events not yet delivered (bounded by bufferSize).
-  private final AtomicLong reserved;
+  private final Slots slots;
   private volatile boolean closed;
 
   private WebhookAuditRecorder(Builder b, Spool spool) {
@@ -144,7 +143,7 @@ public final class WebhookAuditRecorder implements Recorder {
     this.whenFull = b.whenFull;
     this.closeTimeout = b.closeTimeout;
     this.drops = new DropLedger(NAME + " " + b.config.server(), b.clock);
-    this.reserved = new AtomicLong(spool.durableSeq() - spool.deliveredAtOpen());
+    this.slots = new Slots(b.batching.bufferSize(), spool.durableSeq() - spool.deliveredAtOpen());
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
     if ("https".equalsIgnoreCase(b.config.server().getScheme())) {
       hb.sslContext(TlsContexts.forConfig(b.config));
@@ -153,7 +152,7 @@ public final class WebhookAuditRecorder implements Recorder {
         new WebhookSender(spool, hb.build(), b.config, b.batching, b.requestTimeout, new WebhookSender.Host() {
           @Override
           public void acknowledged(int events) {
-            reserved.addAndGet(-events);
+            slots.release(events);
           }
 
           @Override
@@ -161,7 +160,7 @@ public final class WebhookAuditRecorder implements Recorder {
             reportDrops();
           }
         });
-    long backlog = reserved.get();
+    long backlog = slots.inUse();
     if (backlog > 0) {
       LOG.info("audit webhook {}: {} events spooled by an earlier run are delivered first", config.server(), backlog);
     }
@@ -187,14 +186,14 @@ public final class WebhookAuditRecorder implements Recorder {
     }
     ensureUsable();
     AuditEvent stamped = ChainStamp.stamp(event, chain, NAME);
-    if (!reserve()) {
+    if (!slots.take()) {
       full(stamped);
       return;
     }
     try {
       spool.append(stamped);
     } catch (RecordingException | RuntimeException e) {
-      reserved.decrementAndGet();
+      slots.release(1);
       throw e;
     }
     sender.wake();
@@ -216,35 +215,7 @@ public final class WebhookAuditRecorder implements Recorder {
 
   /** Records pending drops as one event in the chain and the spool, once there is room. */
   private void reportDrops() {
-    DropLedger.Pending p = drops.take();
-    if (p == null) {
-      return;
-    }
-    if (closed || !reserve()) {
-      drops.putBack(p);
-      return;
-    }
-    AuditEvent report = drops.event(p);
-    try {
-      chain.record(report);
-      spool.append(ChainStamp.stamp(report, chain, NAME));
-    } catch (RecordingException | RuntimeException e) {
-      reserved.decrementAndGet();
-      drops.putBack(p);
-      LOG.warn("audit webhook could not record its drop report yet: {}", e.getMessage());
-    }
-  }
-
-  private boolean reserve() {
-    while (true) {
-      long r = reserved.get();
-      if (r >= batching.bufferSize()) {
-        return false;
-      }
-      if (reserved.compareAndSet(r, r + 1)) {
-        return true;
-      }
-    }
+    drops.report(slots, closed, chain, NAME, spool::append);
   }
 
   private void ensureUsable() throws RecordingException {
