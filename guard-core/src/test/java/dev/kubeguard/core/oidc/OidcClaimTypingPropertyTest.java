@@ -74,7 +74,8 @@ class OidcClaimTypingPropertyTest {
   void usernameGroupsAndExtraAcceptExactlyTheJsonTypesKubeApiserverAccepts() {
     AtomicInteger accepted = new AtomicInteger();
     AtomicInteger rejected = new AtomicInteger();
-    qt().withExamples(300)
+    // A fixed seed: the check below that both sides were exercised must not depend on one run's luck.
+    qt().withFixedSeed(20261201L).withExamples(300)
         .forAll(json(), json(), json())
         .checkAssert(
             (username, groups, team) -> {
