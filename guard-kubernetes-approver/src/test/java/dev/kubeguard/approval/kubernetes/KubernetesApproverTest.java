@@ -77,6 +77,19 @@ class KubernetesApproverTest {
     throw new AssertionError("never happened: " + what);
   }
 
+  // "Not pending" alone is also true before a replica has seen the object at all: wait for the stored version.
+  private void awaitSeen(String what, String id, KubernetesApprover... replicas) throws InterruptedException {
+    await(what, () -> {
+      String version = stored(id).getMetadata().getResourceVersion();
+      for (KubernetesApprover r : replicas) {
+        if (!version.equals(r.observedVersion(id))) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
   private GenericKubernetesResource stored(String id) {
     return cluster.client().genericKubernetesResources(ApprovalObject.CONTEXT).inNamespace("ops").withName(id).get();
   }
@@ -95,7 +108,7 @@ class KubernetesApproverTest {
     await("both replicas list it", () -> a.pending().contains(id) && b.pending().contains(id));
 
     assertThat(b.answer(id, "alice-token", true, "ok").user()).isEqualTo("alice");
-    await("replica A sees the answer", () -> !a.pending().contains(id));
+    awaitSeen("replica A sees the answer", id, a);
 
     assertThat(retry(replicaA).allowed()).isTrue();
     await("replica B sees it used", () -> ApprovalObject.used(stored(id)) && b.observedVersion(id).equals(stored(id).getMetadata().getResourceVersion()));
@@ -113,7 +126,7 @@ class KubernetesApproverTest {
     String id = retry(replicaA).approvalId();
     assertThat(retry(replicaB).approvalId()).isEqualTo(id);
     a.answer(id, "alice-token", true, "once");
-    await("both replicas see the answer", () -> !a.pending().contains(id) && !b.pending().contains(id));
+    awaitSeen("both replicas see the answer", id, a, b);
 
     int threads = 16;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -168,7 +181,7 @@ class KubernetesApproverTest {
     assertThat(a.pending()).contains(id);
 
     a.answer(id, "carol-token", true, "");
-    await("the replica sees the real answer", () -> !a.pending().contains(id));
+    awaitSeen("the replica sees the real answer", id, a);
     assertThat(retry(replicaA).allowed()).isTrue();
   }
 
@@ -193,7 +206,7 @@ class KubernetesApproverTest {
     assertThat(stored(id).getMetadata().getResourceVersion()).isEqualTo(before);
     assertThat(retry(replicaA).message()).contains("is pending");
     a.answer(id, "alice-token", true, "");
-    await("the replica sees the real answer", () -> !a.pending().contains(id));
+    awaitSeen("the replica sees the real answer", id, a);
     assertThat(retry(replicaA).allowed()).isTrue();
   }
 
@@ -207,7 +220,7 @@ class KubernetesApproverTest {
     assertThat(retry(replicaB).approvalId()).isEqualTo(id);
 
     a.answer(id, "alice-token", false, "change freeze");
-    await("replica B sees the denial", () -> !b.pending().contains(id));
+    awaitSeen("replica B sees the denial", id, b);
     GuardedExchange refused = retry(replicaB);
     assertThat(refused.allowed()).isFalse();
     assertThat(refused.message()).contains("denied: change freeze");
@@ -222,7 +235,7 @@ class KubernetesApproverTest {
     String id = retry(replicaA).approvalId();
     assertThat(retry(replicaB).approvalId()).isEqualTo(id);
     a.answer(id, "alice-token", true, "for five minutes");
-    await("both replicas see the answer", () -> !a.pending().contains(id) && !b.pending().contains(id));
+    awaitSeen("both replicas see the answer", id, a, b);
 
     assertThat(retry(replicaA).allowed()).isTrue();
     assertThat(retry(replicaB).allowed()).isTrue();
@@ -277,7 +290,7 @@ class KubernetesApproverTest {
     assertThatThrownBy(() -> a.answer(id, "oidc-eve", true, ""))
         .isInstanceOf(AnswerRefusedException.class).hasMessageContaining("oidc:eve is not in an approver group");
     assertThat(a.answer(id, "oidc-alice", true, "").user()).isEqualTo("oidc:alice");
-    await("the replica sees the answer", () -> !a.pending().contains(id));
+    awaitSeen("the replica sees the answer", id, a);
     assertThat(retry(replicaA).allowed()).isTrue();
     assertThat(ApprovalObject.answers(stored(id))).singleElement().satisfies(x -> assertThat(x.provenBy()).isEqualTo("oidc"));
   }
