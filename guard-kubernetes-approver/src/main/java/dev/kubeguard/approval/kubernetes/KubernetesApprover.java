@@ -348,7 +348,8 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
           who.groups(), comment == null ? "" : comment, clock.instant(), proven.provenBy(), "");
       ApprovalObject.addAnswer(o, a.sealed(seal.seal(o.getMetadata().getUid(), approvalId, ApprovalObject.digest(o), a)));
       try {
-        objects().resource(o).update();
+        // This replica need not wait for its own watch to learn the answer it just wrote.
+        observe(objects().resource(o).update());
         return who;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt == WRITE_ATTEMPTS) {

@@ -211,6 +211,15 @@ class KubernetesApproverTest {
   }
 
   @Test
+  void anAnswerGivenOnTheReplicaThatHoldsTheRequestCountsThereWithoutWaitingForItsWatch() throws Exception {
+    KubernetesApprover a = approver();
+    Guard replicaA = guard(a, Duration.ZERO);
+    String id = retry(replicaA).approvalId();
+    a.answer(id, "alice-token", true, "");
+    assertThat(retry(replicaA).allowed()).isTrue();
+  }
+
+  @Test
   void aDenialGivenOnOneReplicaRefusesTheRetryOnTheOther() throws Exception {
     KubernetesApprover a = approver();
     KubernetesApprover b = approver();
