@@ -70,6 +70,16 @@ final class NamespaceScope {
     return globs == null ? null : literals;
   }
 
+  /** The namespace globs (literal ones included, {@code ""} excluded); empty when everywhere. */
+  public List<Glob> globs() {
+    return globs == null ? List.of() : globs;
+  }
+
+  /** Whether the scope covers requests without a namespace (it is everywhere, or lists {@code ""}). */
+  public boolean coversClusterScope() {
+    return globs == null || clusterScope;
+  }
+
   public boolean matches(String namespace) {
     if (globs == null) {
       return true;
