@@ -12,7 +12,10 @@ import java.util.TreeMap;
  * pattern is filed under its longer literal end: its prefix (text before the first {@code *})
  * in a character trie walked from the start of the string, or its suffix (text after the last
  * {@code *}) in a trie walked from the end. A lookup walks each trie along the string, so it sees
- * only patterns whose anchor the string starts (or ends) with, and tests those in full. Patterns
+ * only patterns whose anchor the string starts (or ends) with, and tests those in full. Runs of
+ * characters without a branch ({@code system:serviceaccount:team-}) are one node holding the run,
+ * compared with {@code regionMatches}, so a walk touches a node per branch, not per character
+ * (that is what a decision's cache misses are made of). Patterns
  * with no literal end ({@code *}, {@code *x*}) are tested one by one; policies rarely have more
  * than a few.
  *
@@ -56,8 +59,8 @@ final class GlobIndex<V extends GlobIndex.Target> {
         suffixTrie.add(suffix, true, g, target);
       }
     });
-    this.prefixes = prefixTrie.build();
-    this.suffixes = suffixTrie.build();
+    this.prefixes = prefixTrie.build(false);
+    this.suffixes = suffixTrie.build(true);
     this.unanchored = loose.toArray(Glob[]::new);
     this.unanchoredTargets = looseTargets.toArray();
     this.size = byPattern.size();
@@ -79,15 +82,29 @@ final class GlobIndex<V extends GlobIndex.Target> {
 
   /** Offers to {@code w} the targets of every pattern that matches {@code s}. */
   void collectMatches(String s, Winner w) {
+    // Forward: `at` characters of s matched so far.
     Node n = prefixes;
-    for (int i = 0; n != null; i++) {
+    int at = 0;
+    while (true) {
       n.collectMatches(s, w);
-      n = i < s.length() ? n.child(s.charAt(i)) : null;
+      Node c = at < s.length() ? n.child(s.charAt(at)) : null;
+      if (c == null || !s.regionMatches(at + 1, c.run, 0, c.run.length())) {
+        break;
+      }
+      at += 1 + c.run.length();
+      n = c;
     }
+    // Backward: the last s.length() - `end` characters matched; runs are stored in reading order.
     n = suffixes;
-    for (int i = s.length() - 1; n != null; i--) {
+    int end = s.length();
+    while (true) {
       n.collectMatches(s, w);
-      n = i >= 0 ? n.child(s.charAt(i)) : null;
+      Node c = end > 0 ? n.child(s.charAt(end - 1)) : null;
+      if (c == null || !s.regionMatches(end - 1 - c.run.length(), c.run, 0, c.run.length())) {
+        break;
+      }
+      end -= 1 + c.run.length();
+      n = c;
     }
     for (int i = 0; i < unanchored.length; i++) {
       if (unanchored[i].matches(s)) {
@@ -96,14 +113,19 @@ final class GlobIndex<V extends GlobIndex.Target> {
     }
   }
 
-  /** One trie node: the patterns whose anchor ends here, and children by next character (sorted). */
+  /**
+   * One trie node, reached by its key character followed by {@code run}: the patterns whose
+   * anchor ends here, and children by next character (sorted).
+   */
   private static final class Node {
+    private final String run;
     private final char[] keys;
     private final Node[] children;
     private final Glob[] globs;
     private final Object[] targets;
 
-    Node(char[] keys, Node[] children, Glob[] globs, Object[] targets) {
+    Node(String run, char[] keys, Node[] children, Glob[] globs, Object[] targets) {
+      this.run = run;
       this.keys = keys;
       this.children = children;
       this.globs = globs;
@@ -151,16 +173,28 @@ final class GlobIndex<V extends GlobIndex.Target> {
       n.targets.add(target);
     }
 
-    Node build() {
+    Node build(boolean fromEnd) {
+      return build("", fromEnd);
+    }
+
+    private Node build(String run, boolean fromEnd) {
       char[] keys = new char[children.size()];
       Node[] built = new Node[children.size()];
       int i = 0;
       for (Map.Entry<Character, NodeBuilder> e : children.entrySet()) {
+        // Fold a chain of single-child nodes without patterns into the child's run.
+        StringBuilder chain = new StringBuilder();
+        NodeBuilder x = e.getValue();
+        while (x.globs.isEmpty() && x.children.size() == 1) {
+          Map.Entry<Character, NodeBuilder> only = x.children.firstEntry();
+          chain.append(only.getKey().charValue());
+          x = only.getValue();
+        }
         keys[i] = e.getKey();
-        built[i] = e.getValue().build();
+        built[i] = x.build((fromEnd ? chain.reverse() : chain).toString(), fromEnd);
         i++;
       }
-      return new Node(keys, built, globs.toArray(Glob[]::new), targets.isEmpty() ? NONE : targets.toArray());
+      return new Node(run, keys, built, globs.toArray(Glob[]::new), targets.isEmpty() ? NONE : targets.toArray());
     }
   }
 }
