@@ -13,8 +13,11 @@ import java.util.List;
  * A generated, realistic policy of a given size for benchmarks: half GuardPolicy rules (per-team
  * allow, deny and approval rules with namespace globs, plus a few cluster-wide glob rules), half
  * RBAC (ClusterRoles of five rules bound per team by RoleBindings), loaded through {@link
- * PolicyLoader} as a user would. Also the questions to ask it, each checked at build time to
- * give the effect its benchmark claims to measure. Immutable once built.
+ * PolicyLoader} as a user would. Optionally a share of all rules has glob subjects, four distinct
+ * patterns per team ({@code system:serviceaccount:team-7-*:*}, {@code oidc:team-7-*}, {@code
+ * *@team-7.example.com}, {@code oidc:team-7-*-admins}), taken from the GuardPolicy half. Also the
+ * questions to ask it, each checked at build time to give the effect its benchmark claims to
+ * measure. Immutable once built.
  */
 final class PolicyCorpus {
 
@@ -28,14 +31,32 @@ final class PolicyCorpus {
   final List<Question> allowedByRbac = new ArrayList<>();
   final List<Question> needingApproval = new ArrayList<>();
   final List<Question> deniedUnmatched = new ArrayList<>();
+  /** Allowed only by a rule whose subject is a glob (service-account, e-mail and group globs). */
+  final List<Question> allowedByGlob = new ArrayList<>();
+  /**
+   * Denied because nothing matches, asked by identities whose user and groups share long prefixes
+   * and suffixes with every glob subject, so nothing can be ruled out early by the first character.
+   */
+  final List<Question> deniedUnmatchedGlob = new ArrayList<>();
 
+  /** The corpus without glob subjects (beyond two cluster-wide rules). */
   PolicyCorpus(int ruleCount) throws PolicyLoadException {
-    int guardRules = Math.max(1, ruleCount / 2);
-    int bindings = Math.max(1, (ruleCount - guardRules) / RULES_PER_ROLE);
+    this(ruleCount, 0);
+  }
+
+  /** The corpus where {@code globSubjectPercent} of all rules have glob subjects. */
+  PolicyCorpus(int ruleCount, int globSubjectPercent) throws PolicyLoadException {
+    if (globSubjectPercent < 0 || globSubjectPercent > 40) {
+      throw new IllegalArgumentException("globSubjectPercent must be 0..40, got " + globSubjectPercent);
+    }
+    int globRules = ruleCount * globSubjectPercent / 100;
+    int guardRules = Math.max(1, ruleCount / 2 - globRules);
+    int bindings = Math.max(1, (ruleCount - ruleCount / 2) / RULES_PER_ROLE);
     int teams = Math.max(1, ruleCount / 20);
     int roles = Math.max(1, bindings / 4);
     StringBuilder yaml = new StringBuilder();
     guardPolicy(yaml, guardRules, teams);
+    globSubjectRules(yaml, globRules, teams);
     for (int r = 0; r < roles; r++) {
       clusterRole(yaml, r);
     }
@@ -60,9 +81,70 @@ final class PolicyCorpus {
       deniedUnmatched.add(new Question(member(t),
           Attributes.resource("get", "", "v1", "secrets", "", "team-" + ((t + 1) % Math.max(2, teams)) + "-other", "db")));
     }
+    for (int j = 0; j < Math.min(globRules, 128); j++) {
+      int t = j % teams;
+      int kind = (j / teams) % 4;
+      String ns = "team-" + t + "-ns" + (j % 3);
+      if (kind == 0) {
+        allowedByGlob.add(new Question(serviceAccount(ns, "builder-" + j),
+            Attributes.resource("get", "", "v1", "configmaps", "", ns, "settings")));
+      } else if (kind == 2) {
+        allowedByGlob.add(new Question(
+            Identity.of("dev-" + j + "@team-" + t + ".example.com", "oidc:team-" + t + "-devs", Identity.AUTHENTICATED),
+            Attributes.resource("get", "", "v1", "pods", "", ns, "web-0")));
+      }
+    }
+    if (globRules > 0) {
+      for (int t = 0; t < Math.min(teams, 64); t++) {
+        String ns = "elsewhere-" + t + "-ns0";
+        Identity sa = serviceAccount(ns, "builder");
+        Identity stranger = Identity.of("dev@elsewhere-" + t + ".example.com",
+            "oidc:elsewhere-" + t + "-admins", "oidc:team-" + t + "x-devs", Identity.AUTHENTICATED);
+        deniedUnmatchedGlob.add(new Question(t % 2 == 0 ? sa : stranger,
+            Attributes.resource("get", "", "v1", "configmaps", "", ns, "settings")));
+      }
+    }
     expect(allowedByRbac, Decision.Effect.ALLOW);
     expect(needingApproval, Decision.Effect.REQUIRE_APPROVAL);
     expect(deniedUnmatched, Decision.Effect.DENY);
+    expect(allowedByGlob, Decision.Effect.ALLOW);
+    expect(deniedUnmatchedGlob, Decision.Effect.DENY);
+    for (Question q : allowedByGlob) {
+      if (!engine.decide(q.identity(), q.attributes()).ruleId().startsWith("glob-")) {
+        throw new IllegalStateException("expected a glob-subject rule to allow " + q);
+      }
+    }
+  }
+
+  private static Identity serviceAccount(String namespace, String name) {
+    return Identity.of("system:serviceaccount:" + namespace + ":" + name,
+        "system:serviceaccounts", "system:serviceaccounts:" + namespace, Identity.AUTHENTICATED);
+  }
+
+  /** Rules {@code glob-<j>} of team {@code j % teams}, kinds cycling per round over all teams. */
+  private static void globSubjectRules(StringBuilder y, int count, int teams) {
+    for (int j = 0; j < count; j++) {
+      String team = "team-" + (j % teams);
+      y.append("  - name: glob-").append(j).append('\n');
+      switch ((j / teams) % 4) {
+        case 0 -> y.append("    subjects: {users: [\"system:serviceaccount:").append(team).append("-*:*\"]}\n")
+            .append("    effect: allow\n")
+            .append("    match: {verbs: [get, list, watch], apiGroups: [\"\"], resources: [configmaps], namespaces: [\"")
+            .append(team).append("-*\"]}\n");
+        case 1 -> y.append("    subjects: {groups: [\"oidc:").append(team).append("-*\"]}\n")
+            .append("    effect: allow\n")
+            .append("    match: {verbs: [get, list], apiGroups: [\"\", apps], resources: [services, deployments], namespaces: [")
+            .append(team).append(", \"").append(team).append("-*\"]}\n");
+        case 2 -> y.append("    subjects: {users: [\"*@").append(team).append(".example.com\"]}\n")
+            .append("    effect: allow\n")
+            .append("    match: {verbs: [get, list, watch], apiGroups: [\"\"], resources: [pods, pods/log], namespaces: [\"")
+            .append(team).append("-*\"]}\n");
+        default -> y.append("    subjects: {groups: [\"oidc:").append(team).append("-*-admins\"]}\n")
+            .append("    effect: deny\n")
+            .append("    match: {verbs: [delete, deletecollection], apiGroups: [\"*\"], resources: [\"*\"], namespaces: [\"")
+            .append(team).append("-*\"]}\n");
+      }
+    }
   }
 
   private static Identity member(int team) {

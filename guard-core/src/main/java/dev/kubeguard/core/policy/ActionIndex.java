@@ -9,7 +9,7 @@ import java.util.Map;
  * Rules filed by verb (with a bucket for verb {@code *}), then by resource or non-resource URL.
  * Immutable once built.
  */
-final class ActionIndex {
+final class ActionIndex implements GlobIndex.Target {
   private final Map<String, ResourceBucket> resourceByVerb;
   private final ResourceBucket resourceAnyVerb;
   private final Map<String, UrlBucket> urlByVerb;
@@ -24,7 +24,10 @@ final class ActionIndex {
     this.urlAnyVerb = b.urlAnyVerb == null ? null : b.urlAnyVerb.build();
   }
 
-  void collect(Attributes a, String combinedResource, Winner w) {
+  @Override
+  public void collect(Winner w) {
+    Attributes a = w.attributes();
+    String combinedResource = w.combinedResource();
     if (a.isResourceRequest()) {
       ResourceBucket exact = resourceByVerb.get(a.verb());
       if (exact != null) {

@@ -54,6 +54,16 @@ final class Glob {
     return pattern;
   }
 
+  /** The literal text before the first {@code *} (the whole pattern when it is literal). */
+  public String prefix() {
+    return literal ? pattern : segments[0];
+  }
+
+  /** The literal text after the last {@code *} (the whole pattern when it is literal). */
+  public String suffix() {
+    return literal ? pattern : segments[segments.length - 1];
+  }
+
   /** Whether the pattern has no {@code *}, so it only matches itself. */
   public boolean isLiteral() {
     return literal;

@@ -23,8 +23,9 @@ import java.util.List;
  * allows it}.
  *
  * <p><b>Performance.</b> Rules are indexed by subject, namespace, verb and resource (or URL) at
- * load, globs compiled once; a decision touches only candidate rules and allocates nothing for an
- * allow beyond a small accumulator. See {@code PolicyDecisionBenchmark} in guard-bench.
+ * load, globs compiled once and subject and namespace globs filed by their literal prefix or
+ * suffix ({@code GlobIndex}), so a decision touches only candidate rules, however many glob
+ * subjects the policy has, and allocates nothing for an allow beyond a small accumulator. See {@code PolicyDecisionBenchmark} in guard-bench.
  *
  * <p><b>Threading and failure.</b> Immutable and thread-safe; {@link #decide} never blocks and
  * never throws for a well-formed request.

@@ -20,17 +20,14 @@ import java.util.List;
  */
 final class NamespaceScope {
 
-  private static final NamespaceScope EVERYWHERE = new NamespaceScope(null, false, List.of());
+  private static final NamespaceScope EVERYWHERE = new NamespaceScope(null, false);
 
   private final List<Glob> globs;
   private final boolean clusterScope;
-  /** Literal namespaces the rule can be indexed under, or {@code null} when it has globs or is everywhere. */
-  private final List<String> literals;
 
-  private NamespaceScope(List<Glob> globs, boolean clusterScope, List<String> literals) {
+  private NamespaceScope(List<Glob> globs, boolean clusterScope) {
     this.globs = globs;
     this.clusterScope = clusterScope;
-    this.literals = literals;
   }
 
   public static NamespaceScope everywhere() {
@@ -44,30 +41,29 @@ final class NamespaceScope {
   /** From GuardPolicy {@code namespaces}: globs, and {@code ""} for cluster scope. */
   public static NamespaceScope patterns(List<String> patterns) {
     boolean cluster = false;
-    boolean allLiteral = true;
     java.util.ArrayList<Glob> globs = new java.util.ArrayList<>();
     for (String p : patterns) {
       if (p.isEmpty()) {
         cluster = true;
       } else {
-        Glob g = Glob.compile(p);
-        allLiteral &= g.isLiteral();
-        globs.add(g);
+        globs.add(Glob.compile(p));
       }
     }
-    return new NamespaceScope(List.copyOf(globs), cluster, allLiteral ? List.copyOf(patterns) : null);
+    return new NamespaceScope(List.copyOf(globs), cluster);
   }
 
   public boolean isEverywhere() {
     return globs == null;
   }
 
-  /**
-   * The namespaces (possibly {@code ""}) this scope is exactly the union of, so an index can
-   * file the rule under each; {@code null} when it is everywhere or has globs.
-   */
-  public List<String> literalNamespaces() {
-    return globs == null ? null : literals;
+  /** The namespace globs (literal ones included, {@code ""} excluded); empty when everywhere. */
+  public List<Glob> globs() {
+    return globs == null ? List.of() : globs;
+  }
+
+  /** Whether the scope covers requests without a namespace (it is everywhere, or lists {@code ""}). */
+  public boolean coversClusterScope() {
+    return globs == null || clusterScope;
   }
 
   public boolean matches(String namespace) {

@@ -9,11 +9,12 @@ import java.util.Map;
 
 /**
  * All rules, filed so that one decision touches only the rules that could match it: first by
- * subject (exact user, exact group, then a short list of subject globs), then by namespace, verb,
- * and resource or URL. Every candidate found is still checked in full ({@link
- * CompiledRule#covers}), so the index only ever narrows the search; it cannot change an answer.
- * The answer equals a linear scan of all rules: the matching rule with the highest-ranked effect
- * and, among those, the lowest ordinal.
+ * subject (exact user and exact group in maps, user and group globs in a {@link GlobIndex} each,
+ * so a glob subject is only tested when the name shares its literal prefix or suffix), then by
+ * namespace, verb, and resource or URL. Every candidate found is still checked in full ({@link
+ * CompiledRule#covers}, and the glob itself), so the index only ever narrows the search; it cannot
+ * change an answer. The answer equals a linear scan of all rules: the matching rule with the
+ * highest-ranked effect and, among those, the lowest ordinal.
  *
  * <p>Immutable and thread-safe once built; {@link #winner} allocates one small accumulator (and
  * the {@code resource/subresource} string for subresource requests).
@@ -21,10 +22,8 @@ import java.util.Map;
 final class RuleIndex {
   private final Map<String, ScopedRules> byUser;
   private final Map<String, ScopedRules> byGroup;
-  private final Glob[] userGlobs;
-  private final ScopedRules[] userGlobRules;
-  private final Glob[] groupGlobs;
-  private final ScopedRules[] groupGlobRules;
+  private final GlobIndex<ScopedRules> userGlobs;
+  private final GlobIndex<ScopedRules> groupGlobs;
   private final int size;
 
   private RuleIndex(List<CompiledRule> rules) {
@@ -46,10 +45,8 @@ final class RuleIndex {
     }
     this.byUser = build(users);
     this.byGroup = build(groups);
-    this.userGlobs = userGlobMap.keySet().stream().map(Glob::compile).toArray(Glob[]::new);
-    this.userGlobRules = userGlobMap.values().stream().map(ScopedRules.Builder::build).toArray(ScopedRules[]::new);
-    this.groupGlobs = groupGlobMap.keySet().stream().map(Glob::compile).toArray(Glob[]::new);
-    this.groupGlobRules = groupGlobMap.values().stream().map(ScopedRules.Builder::build).toArray(ScopedRules[]::new);
+    this.userGlobs = GlobIndex.of(build(userGlobMap));
+    this.groupGlobs = GlobIndex.of(build(groupGlobMap));
     this.size = rules.size();
   }
 
@@ -58,7 +55,7 @@ final class RuleIndex {
   }
 
   private static Map<String, ScopedRules> build(Map<String, ScopedRules.Builder> m) {
-    Map<String, ScopedRules> out = new HashMap<>(m.size() * 2);
+    Map<String, ScopedRules> out = new LinkedHashMap<>(m.size() * 2);
     m.forEach((k, v) -> out.put(k, v.build()));
     return out;
   }
@@ -71,29 +68,24 @@ final class RuleIndex {
   /** The deciding rule for this question, or {@code null} when no rule matches. */
   public CompiledRule winner(Identity identity, Attributes a) {
     String combined = a.subresource().isEmpty() ? a.resource() : a.combinedResource();
-    Winner w = new Winner(a);
+    Winner w = new Winner(a, combined);
     ScopedRules own = byUser.get(identity.user());
     if (own != null) {
-      own.collect(a, combined, w);
+      own.collect(w);
+    }
+    if (!userGlobs.isEmpty()) {
+      userGlobs.collectMatches(identity.user(), w);
     }
     List<String> groups = identity.groups();
     for (int i = 0; i < groups.size(); i++) {
-      ScopedRules g = byGroup.get(groups.get(i));
+      String group = groups.get(i);
+      ScopedRules g = byGroup.get(group);
       if (g != null) {
-        g.collect(a, combined, w);
+        g.collect(w);
       }
-    }
-    for (int i = 0; i < userGlobs.length; i++) {
-      if (userGlobs[i].matches(identity.user())) {
-        userGlobRules[i].collect(a, combined, w);
-      }
-    }
-    for (int i = 0; i < groupGlobs.length; i++) {
-      for (int j = 0; j < groups.size(); j++) {
-        if (groupGlobs[i].matches(groups.get(j))) {
-          groupGlobRules[i].collect(a, combined, w);
-          break;
-        }
+      // A rule reached through two groups is offered twice, which changes nothing (Winner).
+      if (!groupGlobs.isEmpty()) {
+        groupGlobs.collectMatches(group, w);
       }
     }
     return w.best();
