@@ -53,13 +53,22 @@ final class ExchangeAudit {
   }
 
   /**
+   * Whether events go anywhere. A Guard built without a recorder skips building them: they would
+   * be dropped anyway, and building one (masked URI, annotations, timestamps) is a good part of what an
+   * allowed request costs on its first, still interpreted, calls.
+   */
+  boolean recording() {
+    return recorder != NO_RECORDER;
+  }
+
+  /**
    * Records the normal end of an upgraded session (exec, attach, port-forward) that {@code v}
    * allowed at its handshake: a ResponseComplete event under the handshake's audit id, received at
    * {@code startedAt}, with the WebSocket close code and reason. Never throws for the recorder's
    * sake (logged instead: the session is already over).
    */
   void sessionEnded(Verdict v, Instant startedAt, int closeCode, String closeReason) {
-    if (!v.allowed() || v.obligations().auditLevel() == AuditLevel.NONE) {
+    if (!recording() || !v.allowed() || v.obligations().auditLevel() == AuditLevel.NONE) {
       return;
     }
     recordAfterForwarding(v, "the end of a session", event(v, v.request(), startedAt)
@@ -74,7 +83,7 @@ final class ExchangeAudit {
    * requests. Never throws for the recorder's sake (logged: the session is already open).
    */
   void sessionStarted(Verdict v, Instant startedAt, int code) {
-    if (v.obligations().auditLevel() == AuditLevel.NONE) {
+    if (!recording() || v.obligations().auditLevel() == AuditLevel.NONE) {
       return;
     }
     recordAfterForwarding(v, "the start of a session", event(v, v.request(), startedAt)
@@ -88,7 +97,7 @@ final class ExchangeAudit {
   }
 
   void response(Verdict v, int code, String body, int masked, Instant received, String failure) {
-    if (v.obligations().auditLevel() == AuditLevel.NONE) {
+    if (!recording() || v.obligations().auditLevel() == AuditLevel.NONE) {
       return;
     }
     AuditEvents.Builder e = event(v, v.request(), received).responseBody(body).maskedFields(masked)
@@ -125,10 +134,16 @@ final class ExchangeAudit {
     Optional<AuditEvent> e = event.build();
     if (e.isPresent()) {
       AuditEvent built = e.get();
-      spi.call("audit recorder", recorderTimeout, recorderInline, () -> {
-        recorder.record(built);
-        return null;
-      });
+      spi.call("audit recorder", recorderTimeout, recorderInline, new RecordCall(recorder, built));
+    }
+  }
+
+  // A named class rather than a lambda: no call site to link on the first request.
+  private record RecordCall(Recorder recorder, AuditEvent event) implements SpiCalls.Call<Void> {
+    @Override
+    public Void call() throws Exception {
+      recorder.record(event);
+      return null;
     }
   }
 

@@ -277,11 +277,19 @@ public final class Guard {
   // Bounded by the policy timeout; any failure (an Error too) or a late answer is a denial.
   private Decision decideOne(AccessRequest q) {
     try {
-      Decision d = spi.call("policy engine", policyTimeout, policyInline, () -> policy.decide(q));
+      Decision d = spi.call("policy engine", policyTimeout, policyInline, new PolicyCall(policy, q));
       return d != null ? d : Decision.deny("policy engine returned no decision");
     } catch (SpiCalls.Failure e) {
       LOG.warn("kubeguard: {}; denying", e.getMessage(), e.getCause());
       return Decision.deny(e.getMessage());
+    }
+  }
+
+  // A named class rather than a lambda, so the first call links no call site (see openResponse).
+  private record PolicyCall(PolicyEngine policy, AccessRequest question) implements SpiCalls.Call<Decision> {
+    @Override
+    public Decision call() throws Exception {
+      return policy.decide(question);
     }
   }
 
@@ -340,14 +348,14 @@ public final class Guard {
           received, q.context());
     }
     Verdict v = new Verdict(true, d, q, auditId, approvalId, 0, "", null);
-    if (d.obligations().auditLevel() == AuditLevel.NONE) {
+    if (d.obligations().auditLevel() == AuditLevel.NONE || !audit.recording()) {
       return v;
     }
     KubeRequest http = q.request();
     String requestObject = http != null && d.obligations().auditLevel().includesRequest() ? audit.maskedRequestBody(v) : null;
     try {
       audit.record(audit.event(v, q, received).stage(AuditEvent.Stage.RequestReceived).requestBody(requestObject)
-          .approval(approvalId, approvers.stream().map(Identity::user).toList()));
+          .approval(approvalId, users(approvers)));
       return v;
     } catch (SpiCalls.Failure | RuntimeException e) {
       if (recordingFailureAllows) {
@@ -361,6 +369,18 @@ public final class Guard {
       return new Verdict(false, Decision.deny(d.ruleId(), why), q, auditId, approvalId, 403, why,
           KubeStatus.forbidden(q.identity().user(), q.attributes(), "kubeguard: " + why));
     }
+  }
+
+  // A plain loop: a stream pipeline here would be linked and interpreted on every first call.
+  private static List<String> users(List<Identity> identities) {
+    if (identities.isEmpty()) {
+      return List.of();
+    }
+    List<String> users = new ArrayList<>(identities.size());
+    for (Identity i : identities) {
+      users.add(i.user());
+    }
+    return List.copyOf(users);
   }
 
   private Verdict denied(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d,
@@ -387,6 +407,9 @@ public final class Guard {
   private Verdict refused(AccessRequest q, Identity who, KubeRequest http, Attributes about, Decision d, String auditId,
       String approvalId, Instant received, CallContext ctx, int code, String statusReason, String message, byte[] body) {
     Verdict v = new Verdict(false, d, q, auditId, approvalId, code, message, body);
+    if (!audit.recording()) {
+      return v;
+    }
     // A request denied before it could be classified is recorded as the non-resource request it
     // looked like, so its URI and user agent still reach the audit trail.
     AccessRequest subject = q != null ? q
@@ -447,16 +470,22 @@ public final class Guard {
     boolean bodiless = code == 204 || code == 304 || (code >= 100 && code < 200)
         || (q.request() != null && q.request().method().equals("HEAD"));
     boolean encoded = contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.equalsIgnoreCase("identity");
-    int capture = level.includesResponse() ? auditBodyLimit : -1;
-    return ResponseStream.open(sink -> {
-      if (!v.masksResponse() || bodiless) {
-        return Masker.passThrough().open(new MaskingContext("none", contentType, q), sink);
+    int capture = level.includesResponse() && audit.recording() ? auditBodyLimit : -1;
+    // An inner class, not a lambda: each lambda call site is linked (bytecode spun, method
+    // handles resolved) on its first call, which a tool making a handful of calls pays every run.
+    ResponseStream.Opener opener = new ResponseStream.Opener() {
+      @Override
+      public MaskingStream open(ChunkSink sink) throws MaskingException {
+        if (!v.masksResponse() || bodiless) {
+          return Masker.passThrough().open(new MaskingContext("none", contentType, q), sink);
+        }
+        if (encoded) {
+          throw new MaskingException("response content encoding '" + contentEncoding + "' cannot be masked");
+        }
+        return masker.open(new MaskingContext(v.maskingProfile(), contentType, q), sink);
       }
-      if (encoded) {
-        throw new MaskingException("response content encoding '" + contentEncoding + "' cannot be masked");
-      }
-      return masker.open(new MaskingContext(v.maskingProfile(), contentType, q), sink);
-    }, downstream, capture, completion);
+    };
+    return ResponseStream.open(opener, downstream, capture, completion);
   }
 
   /** The audit choreography of this Guard's exchanges. */

@@ -4,6 +4,7 @@ import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -42,10 +43,7 @@ public final class ResponseStream implements MaskingStream {
   static ResponseStream open(Opener opener, ChunkSink downstream, int captureLimit, Completion completion)
       throws MaskingException {
     Capture capture = captureLimit < 0 ? null : new Capture(captureLimit);
-    ChunkSink sink = capture == null ? downstream : chunk -> {
-      capture.take(chunk.duplicate());
-      downstream.accept(chunk);
-    };
+    ChunkSink sink = capture == null ? downstream : new CapturingSink(capture, downstream);
     try {
       return new ResponseStream(opener.open(sink), capture, completion);
     } catch (Throwable e) {
@@ -133,6 +131,16 @@ public final class ResponseStream implements MaskingStream {
     });
     s.done = true;
     return s;
+  }
+
+  // Keeps the capped copy, then passes the chunk on. A class, not a lambda: nothing to link on
+  // the first response.
+  private record CapturingSink(Capture capture, ChunkSink downstream) implements ChunkSink {
+    @Override
+    public void accept(ByteBuffer chunk) throws IOException {
+      capture.take(chunk.duplicate());
+      downstream.accept(chunk);
+    }
   }
 
   private static final class Capture {

@@ -1,5 +1,6 @@
 package dev.kubeguard.fabric8;
 
+import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.core.GuardedExchange;
 import dev.kubeguard.core.ResponseStream;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,11 +76,7 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     stream = null;
     withheld = false;
     GuardedExchange.Reply reply = exchange.respond(response.code(), response.header("Content-Type"),
-        response.header("Content-Encoding"), false, chunk -> {
-          ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
-          copy.put(chunk).flip();
-          collecting.add(copy);
-        });
+        response.header("Content-Encoding"), false, new Collector());
     if (reply instanceof GuardedExchange.Reply.Withhold withhold) {
       withheld = true;
       LOG.warn("kubeguard: withholding the response body of auditID {}", exchange.auditId());
@@ -92,7 +90,7 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     if (response.body() instanceof AsyncBody body && !doneHooked) {
       // Only ends an empty body (recording it); a body with data is ended by the listener its
       // first chunk registers, which runs before the consumer's own.
-      body.done().whenComplete((v, t) -> ended(body, t));
+      body.done().whenComplete(new EndListener(body));
     }
     if (!early.isEmpty()) {
       List<ByteBuffer> pending = new ArrayList<>(early);
@@ -176,7 +174,32 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   private void hookDone(AsyncBody body) {
     if (!doneHooked) {
       doneHooked = true;
-      body.done().whenComplete((v, t) -> ended(body, t));
+      body.done().whenComplete(new EndListener(body));
+    }
+  }
+
+  // Inner classes, not lambdas, for the sink and the done() listener: each lambda call site is
+  // linked (bytecode spun, method handles resolved) on its first call, which a short-lived tool
+  // pays on its first response.
+  private final class Collector implements ChunkSink {
+    @Override
+    public void accept(ByteBuffer chunk) {
+      ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
+      copy.put(chunk).flip();
+      collecting.add(copy);
+    }
+  }
+
+  private final class EndListener implements BiConsumer<Object, Throwable> {
+    private final AsyncBody body;
+
+    EndListener(AsyncBody body) {
+      this.body = body;
+    }
+
+    @Override
+    public void accept(Object ignored, Throwable failure) {
+      ended(body, failure);
     }
   }
 

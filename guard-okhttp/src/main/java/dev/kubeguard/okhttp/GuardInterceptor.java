@@ -12,8 +12,11 @@ import dev.kubeguard.okhttp.internal.SyntheticResponses;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import kotlin.jvm.JvmClassMappingKt;
+import kotlin.reflect.KClass;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -79,6 +82,11 @@ public final class GuardInterceptor implements Interceptor {
   private static final Logger LOG = LoggerFactory.getLogger(GuardInterceptor.class);
   private static final String FOLLOWS_REDIRECTS = "this OkHttpClient follows redirects, which OkHttp sends below the guard,"
       + " unjudged: build it with followRedirects(false) and followSslRedirects(false), or derive it with GuardedOkHttp";
+  // OkHttp keys tags by KClass: request.tag(Class) maps the class on every call, and its first
+  // call loads some fifty kotlin.reflect and FunctionN classes. Mapped once here, when the
+  // interceptor is built, the first request pays neither.
+  private static final KClass<Identity> IDENTITY_TAG = JvmClassMappingKt.getKotlinClass(Identity.class);
+  private static final KClass<CallContext> CONTEXT_TAG = JvmClassMappingKt.getKotlinClass(CallContext.class);
 
   private final Guard guard;
   private final Identity fixedIdentity;
@@ -133,7 +141,7 @@ public final class GuardInterceptor implements Interceptor {
   }
 
   private Identity identityFor(Request request) throws Exception {
-    Identity tagged = request.tag(Identity.class);
+    Identity tagged = request.tag(IDENTITY_TAG);
     if (tagged != null) {
       return tagged;
     }
@@ -147,7 +155,7 @@ public final class GuardInterceptor implements Interceptor {
   }
 
   private CallContext contextFor(Request request) {
-    CallContext tagged = request.tag(CallContext.class);
+    CallContext tagged = request.tag(CONTEXT_TAG);
     if (tagged != null) {
       return tagged;
     }
@@ -157,8 +165,13 @@ public final class GuardInterceptor implements Interceptor {
 
   private static Request forwarded(Request request, GuardedExchange exchange, BufferedRequestBody body) {
     Request.Builder out = request.newBuilder();
-    exchange.headersToDrop().forEach(out::removeHeader);
-    exchange.headersToSet().forEach(out::header);
+    // Loops, not method references, which would be linked on the first call (see GuardedResponses).
+    for (String name : exchange.headersToDrop()) {
+      out.removeHeader(name);
+    }
+    for (Map.Entry<String, String> header : exchange.headersToSet().entrySet()) {
+      out.header(header.getKey(), header.getValue());
+    }
     if (request.body() != null) {
       out.method(request.method(), body.forwardable());
     }

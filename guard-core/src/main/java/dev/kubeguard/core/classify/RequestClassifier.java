@@ -105,6 +105,9 @@ public final class RequestClassifier {
    */
   public boolean isDryRun(String requestTarget) {
     Objects.requireNonNull(requestTarget, "requestTarget");
+    if (requestTarget.indexOf('?') < 0) {
+      return false; // no query at all (most reads): no need to parse the target a second time
+    }
     QueryParameters query;
     try {
       query = QueryParameters.parse(RequestTarget.parse(requestTarget).rawQuery());

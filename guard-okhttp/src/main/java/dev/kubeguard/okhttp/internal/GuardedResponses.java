@@ -1,7 +1,9 @@
 package dev.kubeguard.okhttp.internal;
 
+import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.core.GuardedExchange;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import okhttp3.Response;
 import okio.Buffer;
 
@@ -17,7 +19,7 @@ public final class GuardedResponses {
     Buffer masked = new Buffer();
     boolean upgrade = response.code() == 101;
     GuardedExchange.Reply reply = exchange.respond(response.code(), response.header("Content-Type"),
-        response.header("Content-Encoding"), upgrade, masked::write);
+        response.header("Content-Encoding"), upgrade, new BufferSink(masked));
     if (reply instanceof GuardedExchange.Reply.Withhold w) {
       response.close();
       return SyntheticResponses.withheld(response, w);
@@ -32,6 +34,15 @@ public final class GuardedResponses {
         .removeHeader("Content-Length")
         .body(new MaskedResponseBody(response.body().contentType(), source))
         .build();
+  }
+
+  // A class, not the method reference masked::write: each lambda call site is linked (bytecode
+  // spun, method handles resolved) on its first call, which short-lived tools pay on every run.
+  private record BufferSink(Buffer buffer) implements ChunkSink {
+    @Override
+    public void accept(ByteBuffer chunk) throws IOException {
+      buffer.write(chunk);
+    }
   }
 
   private static boolean hasBody(Response response) {
