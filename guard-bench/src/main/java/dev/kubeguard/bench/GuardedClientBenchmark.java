@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
@@ -46,6 +47,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The whole request path, guarded against unguarded, in one run: a client asks a loopback
@@ -70,10 +72,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * numbers are never those of a short-circuited denial.
  *
  * <p><b>Warm-up by count.</b> Before JMH's own warm-up, setup makes {@link #warmupCalls} calls on
- * every one of the six clients, interleaved in small rounds: a few seconds of time-based warm-up
- * leave the guarded path (more code than the plain one) partly interpreted and inflate the ratio
- * about 1.6x. {@code auto} is 20,000 calls for small bodies, down to 2,000 for the 1 MB list
- * (whose per-call loops compile long before).
+ * the client the trial measures (each trial runs in its own fork, so warming the other five would
+ * only take time and blur the profile): a few seconds of time-based warm-up leave the guarded path
+ * (more code than the plain one) partly interpreted and inflate the ratio about 1.6x. {@code auto}
+ * is 20,000 calls for small bodies, down to 2,000 for the lists (whose per-call loops compile long
+ * before). The setup also makes one call on every client to check that the guard is in the path.
  *
  * <pre>
  * ./mvnw -B -o -q -pl guard-bench -am package -DskipTests
@@ -105,7 +108,6 @@ public class GuardedClientBenchmark {
   private static final Identity CALLER = Identity.of("bench@example.com", "team-0", Identity.AUTHENTICATED);
   private static final int POLICY_RULES = 1000;
   private static final int SECRET_LIST_LENGTH = 100;
-  private static final int WARMUP_ROUND = 100;
 
   /** Lets {@link #CALLER}'s team read what the benchmark asks for, nothing more. */
   static final String SHOP_READERS = """
@@ -185,7 +187,7 @@ public class GuardedClientBenchmark {
   }
 
   @Setup(Level.Trial)
-  public void setUp() throws Exception {
+  public void setUp(BenchmarkParams trial) throws Exception {
     target = Target.of(body);
     byte[] served = bodyOf(target);
     server = new FixtureApiServer(Map.of(target.path, served));
@@ -226,7 +228,7 @@ public class GuardedClientBenchmark {
     fabric8GuardedNoAudit = fabric8GuardedNoAuditRoot.as(CALLER);
 
     checkGuardIsInThePath();
-    warmUp(warmupCount(served.length));
+    warmUp(trial.getBenchmark().substring(trial.getBenchmark().lastIndexOf('.') + 1), warmupCount(served.length));
   }
 
   private int warmupCount(int bodyBytes) {
@@ -238,33 +240,24 @@ public class GuardedClientBenchmark {
   }
 
   /**
-   * Makes {@code calls} calls on each client, in interleaved rounds so the JIT profiles all six
-   * paths alike, then reports how long it took (so a run shows whether the count was affordable).
+   * Makes {@code calls} calls through the benchmark method {@code method} measures, then says how
+   * long it took (so a run shows whether the count was affordable).
    */
-  private void warmUp(int calls) throws Exception {
+  private void warmUp(String method, int calls) throws Exception {
+    Callable<Object> call = switch (method) {
+      case "okhttpUnguarded" -> this::okhttpUnguarded;
+      case "okhttpGuarded" -> this::okhttpGuarded;
+      case "okhttpGuardedNoAudit" -> this::okhttpGuardedNoAudit;
+      case "fabric8Unguarded" -> this::fabric8Unguarded;
+      case "fabric8Guarded" -> this::fabric8Guarded;
+      case "fabric8GuardedNoAudit" -> this::fabric8GuardedNoAudit;
+      default -> throw new IllegalStateException("no warm-up for benchmark method " + method);
+    };
     long start = System.nanoTime();
-    for (int done = 0; done < calls; done += WARMUP_ROUND) {
-      int n = Math.min(WARMUP_ROUND, calls - done);
-      for (int i = 0; i < n; i++) {
-        read(okhttp);
-      }
-      for (int i = 0; i < n; i++) {
-        read(okhttpGuarded);
-      }
-      for (int i = 0; i < n; i++) {
-        read(okhttpGuardedNoAudit);
-      }
-      for (int i = 0; i < n; i++) {
-        target.fetch(fabric8);
-      }
-      for (int i = 0; i < n; i++) {
-        target.fetch(fabric8Guarded);
-      }
-      for (int i = 0; i < n; i++) {
-        target.fetch(fabric8GuardedNoAudit);
-      }
+    for (int i = 0; i < calls; i++) {
+      call.call();
     }
-    System.out.printf("warm-up: %,d calls on each of 6 clients in %,d ms%n", calls, (System.nanoTime() - start) / 1_000_000);
+    System.out.printf("warm-up: %,d calls of %s in %,d ms%n", calls, method, (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Every body holds a secret the masker must replace, so a guarded answer equal to the plain one means no guard. */

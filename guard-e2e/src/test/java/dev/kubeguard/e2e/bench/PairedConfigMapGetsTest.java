@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.audit.ChainKey;
+import dev.kubeguard.core.audit.Durability;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.policy.PolicyLoader;
 import dev.kubeguard.e2e.controlplane.ControlPlane;
@@ -21,6 +22,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -37,20 +40,22 @@ import org.junit.jupiter.api.TestInstance;
  * builder's default durability, the default masker) against the same client unguarded, each with
  * its own connection kept alive. Both hold the admin token, so the server does the same work.
  *
- * <p>Phases, on two freshly built clients in this JVM: <b>cold</b>, their first calls, alternating
- * one by one (guard-core's classes load and run interpreted here, fabric8's are already warm from
- * planting the ConfigMap); <b>warm-up</b>, untimed, alternating in rounds of 100; <b>warm</b>,
- * alternating blocks (the first client alternates too), every call timed.
+ * <p>Beside the guard at its default durability, two more guarded clients tell where the cost
+ * goes: the same recorder with interval fsync (100 ms), and no recorder at all. Phases, on four
+ * freshly built clients in this JVM: <b>cold</b>, their first calls, in turn one by one
+ * (guard-core's classes load and run interpreted here, fabric8's are already warm from planting
+ * the ConfigMap); <b>warm-up</b>, in turn in rounds of 100; <b>warm</b>, blocks in turn (who goes
+ * first rotates), every call timed.
  *
  * <p>By default (CI) it runs a tiny version and asserts only behaviour: every call allowed and
  * answered, the guarded ConfigMap masked while the plain one is not, two audit events per guarded
- * call, and no planted value in the Guard's trail. Never timing. With
+ * call in each trail, and no planted value in any trail. Never timing. With
  * {@code -Dkubeguard.bench.paired=full} it runs 100 cold calls, 2,000 warm-up calls and 10 blocks
  * of 200 per client, and prints median and p90 per call with the guarded/plain ratio:
  *
  * <pre>
  * KUBEBUILDER_ASSETS=/work/shared/envtest-1.28.7 ./mvnw -B -o -pl guard-e2e -am verify \
- *   -Dtest='dev.kubeguard.e2e.bench.*' -Dsurefire.failIfNoSpecifiedTests=false -Dkubeguard.bench.paired=full
+ *   -Dtest='dev.kubeguard.e2e.bench.*Test' -Dsurefire.failIfNoSpecifiedTests=false -Dkubeguard.bench.paired=full
  * </pre>
  */
 @RealApiServer
@@ -77,41 +82,75 @@ class PairedConfigMapGetsTest {
     }
   }
 
+  /**
+   * One client of the comparison and its timings; {@code recorder} and {@code trail} are null for
+   * the plain client and the guard without a recorder.
+   */
+  private static final class Subject {
+    final String name;
+    final KubernetesClient client;
+    final boolean guarded;
+    final JsonlAuditRecorder recorder;
+    final Path trail;
+    final CallTimes cold;
+    final CallTimes warm;
+    int calls;
+
+    Subject(String name, KubernetesClient client, boolean guarded, JsonlAuditRecorder recorder, Path trail, Plan plan) {
+      this.name = name;
+      this.client = client;
+      this.guarded = guarded;
+      this.recorder = recorder;
+      this.trail = trail;
+      this.cold = new CallTimes(plan.cold());
+      this.warm = new CallTimes(plan.blocks() * plan.blockCalls());
+    }
+  }
+
   private final Plan plan = Plan.fromSystemProperty();
-  private KubernetesClient admin;
-  private KubernetesClient plain;
-  private GuardedKubernetesClient guardedRoot;
-  private KubernetesClient guarded;
-  private JsonlAuditRecorder recorder;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final List<Subject> subjects = new ArrayList<>();
   private Path trailDir;
-  private Path trail;
   private String ns;
-  private int guardedCalls;
 
   @BeforeAll
   void plantAndBuildClients(ControlPlane cp) throws Exception {
-    admin = Fabric8Clients.unguarded(cp, cp.admin());
+    KubernetesClient admin = Fabric8Clients.unguarded(cp, cp.admin());
+    toClose.add(admin);
     ns = TestNamespace.create(admin, "bench");
     admin.resource(Planted.configMap(ns, NAME)).create();
     assertThat(admin.configMaps().inNamespace(ns).withName(NAME).get().getData())
         .containsEntry("db_password", Planted.CONFIG_PASSWORD);
-
     trailDir = Files.createTempDirectory("kubeguard-e2e-bench-");
-    trail = trailDir.resolve("guard-audit.jsonl");
+
+    KubernetesClient plain = Fabric8Clients.unguarded(cp, cp.admin());
+    toClose.add(plain);
+    subjects.add(new Subject("plain", plain, false, null, null, plan));
     // No durability set: the builder's default is what the goal is about.
-    recorder = JsonlAuditRecorder.builder().path(trail).chainKey(ChainKey.generate()).build();
-    Guard guard = Guard.builder().policy(PolicyLoader.fromYaml("e2e-policy.yaml", policyText())).recorder(recorder).build();
-    guardedRoot = Fabric8Clients.guarded(cp, guard, Fabric8Backend.JDK);
-    guarded = guardedRoot.as(Callers.DEVELOPER);
-    plain = Fabric8Clients.unguarded(cp, cp.admin());
+    guarded(cp, "guarded, default durability", JsonlAuditRecorder.builder());
+    guarded(cp, "guarded, interval fsync 100 ms", JsonlAuditRecorder.builder().durability(Durability.interval(Duration.ofMillis(100))));
+    guarded(cp, "guarded, no recorder", null);
+  }
+
+  private void guarded(ControlPlane cp, String name, JsonlAuditRecorder.Builder recorderBuilder) throws Exception {
+    Guard.Builder guard = Guard.builder().policy(PolicyLoader.fromYaml("e2e-policy.yaml", policyText()));
+    JsonlAuditRecorder recorder = null;
+    Path trail = null;
+    if (recorderBuilder != null) {
+      trail = trailDir.resolve("guard-audit-" + subjects.size() + ".jsonl");
+      recorder = recorderBuilder.path(trail).chainKey(ChainKey.generate()).build();
+      toClose.add(recorder);
+      guard.recorder(recorder);
+    }
+    GuardedKubernetesClient root = Fabric8Clients.guarded(cp, guard.build(), Fabric8Backend.JDK);
+    toClose.add(0, root);
+    subjects.add(new Subject(name, root.as(Callers.DEVELOPER), true, recorder, trail, plan));
   }
 
   @AfterAll
   void close() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {plain, guardedRoot, admin, recorder}) {
-      if (c != null) {
-        c.close();
-      }
+    for (AutoCloseable c : toClose) {
+      c.close();
     }
     if (trailDir != null) {
       try (Stream<Path> files = Files.walk(trailDir)) {
@@ -124,97 +163,91 @@ class PairedConfigMapGetsTest {
 
   @Test
   void guardedGetsAreAllowedMaskedAndRecordedBesideThePlainOnes() throws Exception {
-    CallTimes coldPlain = new CallTimes(plan.cold());
-    CallTimes coldGuarded = new CallTimes(plan.cold());
     for (int i = 0; i < plan.cold(); i++) {
-      coldPlain.add(timedPlainGet());
-      coldGuarded.add(timedGuardedGet());
+      for (Subject s : subjects) {
+        s.cold.add(timedGet(s));
+      }
     }
     for (int done = 0; done < plan.warmup(); done += WARMUP_ROUND) {
       int n = Math.min(WARMUP_ROUND, plan.warmup() - done);
-      for (int i = 0; i < n; i++) {
-        timedPlainGet();
-      }
-      for (int i = 0; i < n; i++) {
-        timedGuardedGet();
+      for (Subject s : subjects) {
+        for (int i = 0; i < n; i++) {
+          timedGet(s);
+        }
       }
     }
-    int warm = plan.blocks() * plan.blockCalls();
-    CallTimes warmPlain = new CallTimes(warm);
-    CallTimes warmGuarded = new CallTimes(warm);
     for (int b = 0; b < plan.blocks(); b++) {
-      // Who goes first alternates too, so neither always follows the other's burst.
-      boolean plainFirst = b % 2 == 0;
-      for (int turn = 0; turn < 2; turn++) {
-        boolean plainTurn = (turn == 0) == plainFirst;
+      // Who goes first rotates too, so no client always follows the same one's burst.
+      for (int k = 0; k < subjects.size(); k++) {
+        Subject s = subjects.get((b + k) % subjects.size());
         for (int i = 0; i < plan.blockCalls(); i++) {
-          if (plainTurn) {
-            warmPlain.add(timedPlainGet());
-          } else {
-            warmGuarded.add(timedGuardedGet());
-          }
+          s.warm.add(timedGet(s));
         }
       }
     }
 
-    assertThat(guardedCalls).isEqualTo(plan.callsPerClient());
-    recorder.sync();
-    String text = Files.readString(trail, StandardCharsets.UTF_8);
-    List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
-    assertThat(lines).as("a request and a response event per guarded GET").hasSize(2 * guardedCalls);
-    Planted.assertNoneIn("the Guard's audit trail", text);
-
-    System.out.println(report(coldPlain, coldGuarded, warmPlain, warmGuarded));
+    for (Subject s : subjects) {
+      assertThat(s.calls).as(s.name).isEqualTo(plan.callsPerClient());
+      if (s.recorder != null) {
+        s.recorder.sync();
+        String text = Files.readString(s.trail, StandardCharsets.UTF_8);
+        assertThat(text.lines().filter(l -> !l.isBlank()).count())
+            .as("%s: a request and a response event per GET", s.name).isEqualTo(2L * s.calls);
+        Planted.assertNoneIn("the trail of " + s.name, text);
+      }
+    }
+    System.out.println(report());
   }
 
-  private long timedPlainGet() {
+  private long timedGet(Subject s) {
     long start = System.nanoTime();
-    ConfigMap cm = plain.configMaps().inNamespace(ns).withName(NAME).get();
+    ConfigMap cm = s.client.configMaps().inNamespace(ns).withName(NAME).get();
     long took = System.nanoTime() - start;
-    assertThat(cm).as("the plain GET found the ConfigMap").isNotNull();
-    assertThat(cm.getData()).containsEntry("db_password", Planted.CONFIG_PASSWORD);
+    s.calls++;
+    // A denial comes back as an exception and a miss as null: either ends the run here.
+    assertThat(cm).as("%s: the GET was allowed and found the ConfigMap", s.name).isNotNull();
+    if (s.guarded) {
+      assertThat(cm.getData()).as(s.name).containsKey("db_password").doesNotContainEntry("db_password", Planted.CONFIG_PASSWORD);
+      assertThat(cm.getData().get("mode")).as("%s: what is not secret passes unchanged", s.name).isEqualTo("fast");
+    } else {
+      assertThat(cm.getData()).containsEntry("db_password", Planted.CONFIG_PASSWORD);
+    }
     return took;
   }
 
-  private long timedGuardedGet() {
-    long start = System.nanoTime();
-    ConfigMap cm = guarded.configMaps().inNamespace(ns).withName(NAME).get();
-    long took = System.nanoTime() - start;
-    guardedCalls++;
-    // A denial would come back as an exception and a miss as null: either ends the run here.
-    assertThat(cm).as("the guarded GET was allowed and found the ConfigMap").isNotNull();
-    assertThat(cm.getData()).containsKey("db_password").doesNotContainEntry("db_password", Planted.CONFIG_PASSWORD);
-    assertThat(cm.getData().get("mode")).as("what is not secret passes unchanged").isEqualTo("fast");
-    return took;
-  }
-
-  private String report(CallTimes coldPlain, CallTimes coldGuarded, CallTimes warmPlain, CallTimes warmGuarded) {
+  private String report() {
+    Subject plain = subjects.get(0);
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%nPaired ConfigMap GET, fabric8 JDK client, real kube-apiserver (%s run%s)%n",
         plan.name(), plan.name().equals("full") ? "" : ": behaviour only, not a measurement"));
-    out.append(String.format(Locale.ROOT, "guarded: KubeGuardFabric8, JsonlAuditRecorder at its default durability, default masker; %,d warm-up calls per client%n",
-        plan.warmup()));
-    out.append("| phase | calls per client | plain median ms | guarded median ms | ratio | difference ms | plain p90 ms | guarded p90 ms | p90 ratio |\n");
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    row(out, "cold (first calls of fresh clients)", coldPlain, coldGuarded);
-    row(out, "warm (" + plan.blocks() + " x " + plan.blockCalls() + " alternating)", warmPlain, warmGuarded);
+    out.append(String.format(Locale.ROOT, "%,d cold calls, %,d warm-up calls, %d x %d warm calls per client, all clients alternating%n",
+        plan.cold(), plan.warmup(), plan.blocks(), plan.blockCalls()));
+    out.append("| client | phase | median ms | ratio | difference ms | p90 ms | p90 ratio | per-block median ratio |\n");
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (Subject s : subjects) {
+      row(out, s, "cold", s.cold, plain.cold, "");
+      row(out, s, "warm", s.warm, plain.warm, s == plain ? "" : blockRange(s, plain));
+    }
+    return out.toString();
+  }
+
+  private String blockRange(Subject s, Subject plain) {
     double lo = Double.MAX_VALUE;
     double hi = 0;
     for (int b = 0; b < plan.blocks(); b++) {
       int from = b * plan.blockCalls();
       int to = from + plan.blockCalls();
-      double r = warmGuarded.slice(from, to).medianMs() / warmPlain.slice(from, to).medianMs();
+      double r = s.warm.slice(from, to).medianMs() / plain.warm.slice(from, to).medianMs();
       lo = Math.min(lo, r);
       hi = Math.max(hi, r);
     }
-    out.append(String.format(Locale.ROOT, "per-block median ratio: %.2f-%.2fx%n", lo, hi));
-    return out.toString();
+    return String.format(Locale.ROOT, "%.2f-%.2fx", lo, hi);
   }
 
-  private static void row(StringBuilder out, String phase, CallTimes plain, CallTimes guarded) {
-    out.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.2fx | %+.3f | %.3f | %.3f | %.2fx |%n",
-        phase, plain.size(), plain.medianMs(), guarded.medianMs(), guarded.medianMs() / plain.medianMs(),
-        guarded.medianMs() - plain.medianMs(), plain.p90Ms(), guarded.p90Ms(), guarded.p90Ms() / plain.p90Ms()));
+  private static void row(StringBuilder out, Subject s, String phase, CallTimes t, CallTimes plain, String blocks) {
+    out.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.2fx | %+.3f | %.3f | %.2fx | %s |%n",
+        s.name, phase, t.medianMs(), t.medianMs() / plain.medianMs(), t.medianMs() - plain.medianMs(),
+        t.p90Ms(), t.p90Ms() / plain.p90Ms(), blocks));
   }
 
   private static String policyText() throws IOException {
