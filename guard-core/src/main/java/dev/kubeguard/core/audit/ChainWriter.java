@@ -2,6 +2,7 @@ package dev.kubeguard.core.audit;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
+import dev.kubeguard.api.AuditEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -73,10 +74,20 @@ final class ChainWriter {
   private static final int BUFFER_BYTES = 1 << 20;
 
   /**
-   * A queued item: an event to write at chain position {@code seq}, or a barrier (sync or close,
-   * {@code seq} 0) that completes after an fsync.
+   * A queued item: an event to write at chain position {@code seq}, serialized by the caller
+   * ({@code open}) or still to be serialized by the writer ({@code raw}); or a barrier (sync or
+   * close, both null, {@code seq} 0) that completes after an fsync.
    */
-  private record Entry(EventJsonWriter.OpenEvent event, CompletableFuture<Void> done, boolean close, long seq) {}
+  private record Entry(
+      EventJsonWriter.OpenEvent open, AuditEvent raw, CompletableFuture<Void> done, boolean close, long seq) {
+    boolean isBarrier() {
+      return open == null && raw == null;
+    }
+
+    EventJsonWriter.OpenEvent serialized() {
+      return open != null ? open : EventJsonWriter.writeOpen(raw);
+    }
+  }
 
   private final Config config;
   private final BlockingQueue<Entry> queue;
@@ -182,9 +193,11 @@ final class ChainWriter {
    * Queues an event, waiting up to {@code timeout} for room. {@link Offer#accepted()} is false
    * when the queue stayed full; {@link Offer#durable()} completes once the event's line is
    * fsynced when {@code awaitDurable}, and is {@code null} otherwise; {@link Offer#seq()} is the
-   * chain position the line will have (0 when not accepted).
+   * chain position the line will have (0 when not accepted). Exactly one of {@code open} (the
+   * caller serialized it) and {@code raw} (the writer will: the event is deeply immutable, so it
+   * may be read on another thread) is set.
    */
-  public Offer submit(EventJsonWriter.OpenEvent event, boolean awaitDurable, Duration timeout)
+  public Offer submit(EventJsonWriter.OpenEvent open, AuditEvent raw, boolean awaitDurable, Duration timeout)
       throws InterruptedException {
     CompletableFuture<Void> done = awaitDurable ? new CompletableFuture<>() : null;
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -194,7 +207,7 @@ final class ChainWriter {
     try {
       long position = submittedSeq + 1;
       boolean ok =
-          queue.offer(new Entry(event, done, false, position), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+          queue.offer(new Entry(open, raw, done, false, position), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (ok) {
         submittedSeq = position;
       }
@@ -281,7 +294,7 @@ final class ChainWriter {
       }
       return done;
     }
-    return queue.offer(new Entry(null, done, close, 0), timeout.toNanos(), TimeUnit.NANOSECONDS) ? done : null;
+    return queue.offer(new Entry(null, null, done, close, 0), timeout.toNanos(), TimeUnit.NANOSECONDS) ? done : null;
   }
 
   /** WRITTEN mode, under the chain lock: writes what is pending and fsyncs, as a barrier does. */
@@ -291,7 +304,7 @@ final class ChainWriter {
       return;
     }
     queue.drainTo(batch);
-    batch.add(new Entry(null, null, close, 0));
+    batch.add(new Entry(null, null, null, close, 0));
     processBatch();
   }
 
@@ -423,14 +436,14 @@ final class ChainWriter {
     boolean barrier = false;
     boolean close = false;
     for (Entry e : batch) {
-      if (e.event() == null) {
+      if (e.isBarrier()) {
         barrier = true;
         close |= e.close();
       } else {
         if (e.seq() != seq + 1) {
           throw new IllegalStateException("chain position " + e.seq() + " handed out, but the next line is " + (seq + 1));
         }
-        ChainLine.Built line = ChainLine.build(e.event(), seq + 1, prevHash, sha, mac);
+        ChainLine.Built line = ChainLine.build(e.serialized(), seq + 1, prevHash, sha, mac);
         append(line.bytes());
         seq++;
         prevHash = line.hash();

@@ -68,9 +68,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <h2>Durability and back-pressure</h2>
  *
- * {@link #record} serializes the event on the calling thread and queues it in chain order on a
- * bounded queue; if the queue stays full for {@code offerTimeout}, {@code record} throws. Then,
- * by {@link Durability} (see its table):
+ * {@link #record} queues the event in chain order on a bounded queue (serialized on the calling
+ * thread, except with interval durability, where the writer thread serializes it: events are
+ * deeply immutable); if the queue stays full for {@code offerTimeout}, {@code record} throws.
+ * Then, by {@link Durability} (see its table):
  *
  * <ul>
  *   <li>{@link Durability#DEFAULT} / {@link Durability#written written}: the calling thread writes
@@ -162,10 +163,13 @@ public final class JsonlAuditRecorder implements Recorder {
       return;
     }
     ensureUsable();
-    EventJsonWriter.OpenEvent open = EventJsonWriter.writeOpen(event);
+    // Queued (interval) durability leaves serializing to the writer thread, off the request path;
+    // the others serialize here, so the writer (or a leader) only chains and writes.
+    boolean queued = mode == ChainWriter.Mode.QUEUED;
+    EventJsonWriter.OpenEvent open = queued ? null : EventJsonWriter.writeOpen(event);
     ChainWriter.Offer offer;
     try {
-      offer = writer.submit(open, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
+      offer = writer.submit(open, queued ? event : null, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RecordingException("interrupted while queueing an audit event", e);
