@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import dev.kubeguard.api.AuditEvent;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -95,7 +96,8 @@ final class ChainWriter {
   private final MessageDigest sha = ChainLine.sha256();
   private final Mac mac;
   private final HeadSeal.Writer head;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+  // A heap buffer: lines are written with RandomAccessFile.write (see writeFully).
+  private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
   private final List<Entry> batch = new ArrayList<>();
   private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
   // Positions are handed out at submit, in queue order, so a caller learns its event's seq at once.
@@ -111,6 +113,7 @@ final class ChainWriter {
   private volatile long writtenSeq;
   private volatile boolean stopped;
   private String durableHash;
+  private RandomAccessFile file;
   private FileChannel channel;
   private Object fileKey;
   private long sealedSeq = -1;
@@ -241,6 +244,10 @@ final class ChainWriter {
         return;
       }
       requireAlive();
+      if (stopped) {
+        throw new IOException("audit recorder is closed");
+      }
+      boolean interrupted = Thread.interrupted();
       try {
         // Only chain lock holders drain, and this thread queued before locking: its line is in here.
         queue.drainTo(batch);
@@ -248,9 +255,21 @@ final class ChainWriter {
       } catch (Throwable t) {
         die(t);
         requireAlive();
+      } finally {
+        restoreInterrupt(interrupted);
       }
     } finally {
       chainLock.unlock();
+    }
+  }
+
+  /**
+   * A request thread's interrupt must not reach FileChannel I/O, which closes the channel for
+   * every later caller when interrupted: leaders clear the flag while they write and restore it.
+   */
+  private static void restoreInterrupt(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -272,6 +291,7 @@ final class ChainWriter {
       if (!chainLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         return null;
       }
+      boolean interrupted = Thread.interrupted();
       try {
         syncNow(close);
         done.complete(null);
@@ -290,6 +310,7 @@ final class ChainWriter {
           stopped = true;
           LockSupport.unpark(thread);
         }
+        restoreInterrupt(interrupted);
         chainLock.unlock();
       }
       return done;
@@ -568,10 +589,14 @@ final class ChainWriter {
     fileBytes += n;
   }
 
+  /**
+   * Writes with {@link RandomAccessFile#write}, not the channel: in WRITTEN mode request threads
+   * write, and an interrupt of one during FileChannel I/O would close the file for every caller.
+   * RandomAccessFile writes are not interruptible; they share the channel's file position.
+   */
   private void writeFully(ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      channel.write(b);
-    }
+    file.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+    b.position(b.limit());
     dirty = true;
   }
 
@@ -619,7 +644,8 @@ final class ChainWriter {
     Path active = config.path();
     // READ (not APPEND) so a deleted or replaced file can be restored from this descriptor; the
     // single writer keeps the position at the end.
-    channel = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    file = new RandomAccessFile(active.toFile(), "rw"); // creates it; closing the channel closes it
+    channel = file.getChannel();
     fileBytes = channel.size();
     channel.position(fileBytes);
     fileKey = fileKeyAt(active);

@@ -120,6 +120,28 @@ class DurabilityTest {
   }
 
   @Test
+  void aRequestThreadInterruptedWhileItWritesTheTrailLeavesTheRecorderWorking() throws Exception {
+    AtomicInteger writes = new AtomicInteger();
+    try (JsonlAuditRecorder r =
+        recorder()
+            .durability(Durability.written(Duration.ofHours(1)))
+            // The interrupt lands while this caller leads the write (as a cancelled request's would).
+            .beforeWrite(() -> {
+              if (writes.incrementAndGet() == 1) {
+                Thread.currentThread().interrupt();
+              }
+            })
+            .build()) {
+      r.record(event(1));
+      assertThat(Thread.interrupted()).as("the caller keeps its interrupt").isTrue();
+      r.record(event(2));
+      r.sync();
+      assertThat(r.durableSeq()).isEqualTo(2);
+    }
+    assertThat(AuditVerifier.verify(List.of(active()), AuditTestEvents.KEYED).summary()).isEqualTo("OK 2 events");
+  }
+
+  @Test
   void perEventConcurrentCallersShareOneFsync() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch gate = new CountDownLatch(1);
