@@ -65,7 +65,9 @@ public class AuditRecorderBenchmark {
             .durability(durability())
             // The default queue: a larger one would let callers run ahead of the disk for a while.
             .queueCapacity(8192)
-            .offerTimeout(Duration.ofSeconds(1))
+            // Long enough that a writer starved by a loaded machine slows the callers (back-pressure,
+            // which is what is measured) instead of failing the iteration.
+            .offerTimeout(Duration.ofSeconds(30))
             // close() at the end of an iteration drains the queue; give a loaded disk time.
             .ackTimeout(Duration.ofMinutes(1))
             .build();
