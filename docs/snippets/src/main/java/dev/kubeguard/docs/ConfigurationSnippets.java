@@ -72,10 +72,10 @@ final class ConfigurationSnippets {
         .chainKey(ChainKey.fromFile(Path.of("/etc/kubeguard/audit-chain.key")))  // required: HMAC key, base64
         .onActiveFileLost(ActiveFileLoss.RECOVER) // deleted/replaced file: restore it (or FAIL: deny)
         .maxFileBytes(100L << 20)                // rotate before 100 MiB
-        .durability(Durability.perEvent())       // or Durability.interval(Duration.ofMillis(200))
+        .durability(Durability.DEFAULT)          // written to the OS, fsync every second; or perEvent(), interval(d)
         .queueCapacity(8192)
         .offerTimeout(Duration.ofMillis(100))    // full queue for this long: record() throws, request denied
-        .ackTimeout(Duration.ofSeconds(5))       // fsync not done in time: record() throws
+        .ackTimeout(Duration.ofSeconds(5))       // line not written (perEvent: fsynced) in time: record() throws
         .checkpoints(new AuditCheckpoints(new ECDSASigner(signingKey), JWSAlgorithm.ES256, "k1",
             1000, Duration.ofMinutes(1)))        // sign the chain head every 1000 events or minute, and at close
         .build();

@@ -5,6 +5,7 @@ import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.core.audit.AuditVerificationResult;
 import dev.kubeguard.core.audit.AuditVerifier;
 import dev.kubeguard.core.audit.ChainKey;
+import dev.kubeguard.core.audit.Durability;
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +74,10 @@ final class Spool implements AutoCloseable {
   }
 
   private static JsonlAuditRecorder build(Path active, ChainKey key) throws IOException {
-    return JsonlAuditRecorder.builder().path(active).chainKey(key).maxFileBytes(64L << 20).build();
+    // The sender delivers only fsynced lines (durableSeq): per-event keeps "appends durably" true
+    // now that the recorder's default fsyncs only every second.
+    return JsonlAuditRecorder.builder().path(active).chainKey(key).maxFileBytes(64L << 20)
+        .durability(Durability.perEvent()).build();
   }
 
   private static void deleteSpoolFiles(Path dir) throws IOException {

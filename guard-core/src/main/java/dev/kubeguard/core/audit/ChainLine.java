@@ -63,32 +63,62 @@ final class ChainLine {
    */
   public static Built build(
       EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha, Mac mac) {
-    String chain =
-        (open.hasAnnotations() ? "," : "")
-            + "\"" + SEQ + "\":\"" + seq + "\",\"" + PREV_HASH + "\":\"" + prevHash + "\",";
-    byte[] chainBytes = chain.getBytes(StandardCharsets.US_ASCII);
+    // Laid out straight into the line's array: no intermediate strings or hex copies per line.
     byte[] prefix = open.prefix();
-    int hashedLen = prefix.length + chainBytes.length + HASH_OPEN.length;
+    String seqText = Long.toString(seq);
+    int comma = open.hasAnnotations() ? 1 : 0;
+    int hashedLen =
+        prefix.length + comma + SEQ_OPEN.length + seqText.length() + PREV_OPEN.length + HEX_LEN
+            + PREV_CLOSE.length + HASH_OPEN.length;
     int macLen = mac == null ? 0 : MAC_OPEN.length + HEX_LEN;
     byte[] line = new byte[hashedLen + HEX_LEN + macLen + LINE_END.length + 1];
-    System.arraycopy(prefix, 0, line, 0, prefix.length);
-    System.arraycopy(chainBytes, 0, line, prefix.length, chainBytes.length);
-    System.arraycopy(HASH_OPEN, 0, line, prefix.length + chainBytes.length, HASH_OPEN.length);
+    int at = put(line, 0, prefix);
+    if (comma == 1) {
+      line[at++] = ',';
+    }
+    at = put(line, at, SEQ_OPEN);
+    at = putAscii(line, at, seqText);
+    at = put(line, at, PREV_OPEN);
+    at = putAscii(line, at, prevHash);
+    at = put(line, at, PREV_CLOSE);
+    at = put(line, at, HASH_OPEN);
     sha.reset();
     sha.update(line, 0, hashedLen);
-    String hash = HEX.formatHex(sha.digest());
-    byte[] hex = hash.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(hex, 0, line, hashedLen, HEX_LEN);
+    at = putHex(line, at, sha.digest());
+    String hash = new String(line, hashedLen, HEX_LEN, StandardCharsets.US_ASCII);
     if (mac != null) {
-      System.arraycopy(MAC_OPEN, 0, line, hashedLen + HEX_LEN, MAC_OPEN.length);
-      byte[] tag = mac.doFinal(hex);
-      System.arraycopy(
-          HEX.formatHex(tag).getBytes(StandardCharsets.US_ASCII), 0, line, hashedLen + HEX_LEN + MAC_OPEN.length,
-          HEX_LEN);
+      at = put(line, at, MAC_OPEN);
+      mac.update(line, hashedLen, HEX_LEN);
+      at = putHex(line, at, mac.doFinal());
     }
-    System.arraycopy(LINE_END, 0, line, hashedLen + HEX_LEN + macLen, LINE_END.length);
-    line[line.length - 1] = '\n';
+    at = put(line, at, LINE_END);
+    line[at] = '\n';
     return new Built(line, hash);
+  }
+
+  private static final byte[] SEQ_OPEN = ("\"" + SEQ + "\":\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PREV_OPEN = ("\",\"" + PREV_HASH + "\":\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PREV_CLOSE = "\",".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private static int put(byte[] to, int at, byte[] from) {
+    System.arraycopy(from, 0, to, at, from.length);
+    return at + from.length;
+  }
+
+  private static int putAscii(byte[] to, int at, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      to[at + i] = (byte) ascii.charAt(i);
+    }
+    return at + ascii.length();
+  }
+
+  private static int putHex(byte[] to, int at, byte[] bytes) {
+    for (byte b : bytes) {
+      to[at++] = HEX_DIGITS[(b >> 4) & 0xf];
+      to[at++] = HEX_DIGITS[b & 0xf];
+    }
+    return at;
   }
 
   /**

@@ -2,8 +2,11 @@ package dev.kubeguard.core.audit;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
+import dev.kubeguard.api.AuditEvent;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,31 +24,49 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer thread of a chained audit file: takes open events from a bounded queue,
- * chains and writes them in batches, rotates by size, fsyncs per batch (per-event durability,
- * i.e. group commit) or per interval, and writes signed checkpoints.
+ * The single writer of a chained audit file: takes open events from a bounded queue, chains and
+ * writes them in batches, rotates by size, fsyncs, and writes signed checkpoints.
  *
- * <p>Threading: {@link #submit} and {@link #barrier} are called from any thread; everything else
- * runs on the writer thread. Failure: the first I/O error makes the writer dead; every pending and
- * later submission then fails with that error.
+ * <ul>
+ *   <li>{@link Mode#PER_EVENT} and {@link Mode#QUEUED}: a writer thread drains the queue, fsyncs
+ *       per batch (group commit) or per interval.
+ *   <li>{@link Mode#WRITTEN}: the callers write (leader/follower): after queueing, a caller takes
+ *       the chain lock, and unless another caller already wrote its line, writes every pending
+ *       line in one {@code write(2)} ({@link #writeThrough}). The background thread only fsyncs
+ *       every interval, outside the chain lock, and signs timed checkpoints.
+ * </ul>
+ *
+ * <p>Threading: {@link #submit}, {@link #writeThrough} and {@link #barrier} are called from any
+ * thread; chain state (seq, previous hash, file, buffer) is only touched under {@code chainLock},
+ * so there is one writer at a time in every mode. Failure: the first I/O error makes the writer
+ * dead; every pending and later submission then fails with that error.
  */
 final class ChainWriter {
 
   /** Signing settings, or none. */
   public record Signing(JWSSigner signer, JWSAlgorithm algorithm, String keyId, int everyEvents, Duration every) {}
 
+  /** Who writes and when it is fsynced (see the class javadoc). */
+  enum Mode {
+    PER_EVENT,
+    WRITTEN,
+    QUEUED
+  }
+
   /**
-   * Everything the writer needs. {@code fsyncInterval == null} means per-event durability;
+   * Everything the writer needs. {@code fsyncInterval} is null exactly in {@link Mode#PER_EVENT};
    * {@code key == null} means an unkeyed chain without a sealed head.
    */
   public record Config(
-      Path path, long maxFileBytes, Duration fsyncInterval, int queueCapacity, Signing signing,
+      Path path, long maxFileBytes, Mode mode, Duration fsyncInterval, int queueCapacity, Signing signing,
       Runnable beforeWrite, Clock clock, ChainKey key, ActiveFileLoss onActiveFileLost, String replicaId) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(JsonlAuditRecorder.class);
@@ -54,10 +75,20 @@ final class ChainWriter {
   private static final int BUFFER_BYTES = 1 << 20;
 
   /**
-   * A queued item: an event to write at chain position {@code seq}, or a barrier (sync or close,
-   * {@code seq} 0) that completes after an fsync.
+   * A queued item: an event to write at chain position {@code seq}, serialized by the caller
+   * ({@code open}) or still to be serialized by the writer ({@code raw}); or a barrier (sync or
+   * close, both null, {@code seq} 0) that completes after an fsync.
    */
-  private record Entry(EventJsonWriter.OpenEvent event, CompletableFuture<Void> done, boolean close, long seq) {}
+  private record Entry(
+      EventJsonWriter.OpenEvent open, AuditEvent raw, CompletableFuture<Void> done, boolean close, long seq) {
+    boolean isBarrier() {
+      return open == null && raw == null;
+    }
+
+    EventJsonWriter.OpenEvent serialized() {
+      return open != null ? open : EventJsonWriter.writeOpen(raw);
+    }
+  }
 
   private final Config config;
   private final BlockingQueue<Entry> queue;
@@ -65,15 +96,24 @@ final class ChainWriter {
   private final MessageDigest sha = ChainLine.sha256();
   private final Mac mac;
   private final HeadSeal.Writer head;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+  // A heap buffer: lines are written with RandomAccessFile.write (see writeFully).
+  private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
   private final List<Entry> batch = new ArrayList<>();
   private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
   // Positions are handed out at submit, in queue order, so a caller learns its event's seq at once.
   private final ReentrantLock submitLock = new ReentrantLock();
   private long submittedSeq;
+  // Guards all chain state below: the writer thread holds it per batch, a WRITTEN-mode leader
+  // while it writes. fsync in WRITTEN mode runs outside it, so writers never wait for the disk.
+  private final ReentrantLock chainLock = new ReentrantLock();
 
   private volatile Throwable failure;
   private volatile long durableSeq;
+  // The last seq whose line is written to the operating system (no fsync implied).
+  private volatile long writtenSeq;
+  private volatile boolean stopped;
+  private String durableHash;
+  private RandomAccessFile file;
   private FileChannel channel;
   private Object fileKey;
   private long sealedSeq = -1;
@@ -84,7 +124,7 @@ final class ChainWriter {
   private boolean dirty;
   private long lastForceNanos;
   private long eventsSinceCheckpoint;
-  private long lastCheckpointNanos;
+  private volatile long lastCheckpointNanos; // read by the WRITTEN-mode syncer to plan its wake-up
 
   /** Recovers the chain head from existing files and starts the writer thread. */
   public ChainWriter(Config config) throws IOException {
@@ -99,6 +139,8 @@ final class ChainWriter {
     this.seq = chainHead.seq();
     this.prevHash = chainHead.hash();
     this.durableSeq = chainHead.seq();
+    this.durableHash = chainHead.hash();
+    this.writtenSeq = chainHead.seq();
     this.submittedSeq = chainHead.seq();
     this.mac = config.key() == null ? null : config.key().newMac();
     openActive();
@@ -106,7 +148,8 @@ final class ChainWriter {
     sealHead(true);
     this.lastForceNanos = System.nanoTime();
     this.lastCheckpointNanos = lastForceNanos;
-    this.thread = new Thread(this::run, "kubeguard-audit-writer");
+    this.thread =
+        new Thread(config.mode() == Mode.WRITTEN ? this::runSyncer : this::run, "kubeguard-audit-writer");
     thread.setDaemon(true);
     thread.start();
   }
@@ -153,9 +196,11 @@ final class ChainWriter {
    * Queues an event, waiting up to {@code timeout} for room. {@link Offer#accepted()} is false
    * when the queue stayed full; {@link Offer#durable()} completes once the event's line is
    * fsynced when {@code awaitDurable}, and is {@code null} otherwise; {@link Offer#seq()} is the
-   * chain position the line will have (0 when not accepted).
+   * chain position the line will have (0 when not accepted). Exactly one of {@code open} (the
+   * caller serialized it) and {@code raw} (the writer will: the event is deeply immutable, so it
+   * may be read on another thread) is set.
    */
-  public Offer submit(EventJsonWriter.OpenEvent event, boolean awaitDurable, Duration timeout)
+  public Offer submit(EventJsonWriter.OpenEvent open, AuditEvent raw, boolean awaitDurable, Duration timeout)
       throws InterruptedException {
     CompletableFuture<Void> done = awaitDurable ? new CompletableFuture<>() : null;
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -165,7 +210,7 @@ final class ChainWriter {
     try {
       long position = submittedSeq + 1;
       boolean ok =
-          queue.offer(new Entry(event, done, false, position), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+          queue.offer(new Entry(open, raw, done, false, position), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (ok) {
         submittedSeq = position;
       }
@@ -179,12 +224,199 @@ final class ChainWriter {
   public record Offer(boolean accepted, CompletableFuture<Void> durable, long seq) {}
 
   /**
+   * {@link Mode#WRITTEN}: returns once the line at {@code position} (already submitted by this
+   * thread) is written to the operating system, writing it and every other pending line itself
+   * when no other caller has yet.
+   *
+   * @throws TimeoutException when the chain stayed locked for {@code timeout}
+   * @throws IOException when the writer failed before the line was written
+   */
+  public void writeThrough(long position, Duration timeout)
+      throws IOException, InterruptedException, TimeoutException {
+    if (writtenSeq >= position) {
+      return; // a leader wrote it while this thread was queueing
+    }
+    if (!chainLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new TimeoutException();
+    }
+    try {
+      if (writtenSeq >= position) {
+        return;
+      }
+      requireAlive();
+      if (stopped) {
+        throw new IOException("audit recorder is closed");
+      }
+      boolean interrupted = Thread.interrupted();
+      try {
+        // Only chain lock holders drain, and this thread queued before locking: its line is in here.
+        queue.drainTo(batch);
+        processBatch();
+      } catch (Throwable t) {
+        die(t);
+        requireAlive();
+      } finally {
+        restoreInterrupt(interrupted);
+      }
+    } finally {
+      chainLock.unlock();
+    }
+  }
+
+  /**
+   * A request thread's interrupt must not reach FileChannel I/O, which closes the channel for
+   * every later caller when interrupted: leaders clear the flag while they write and restore it.
+   */
+  private static void restoreInterrupt(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void requireAlive() throws IOException {
+    Throwable t = failure;
+    if (t != null) {
+      throw t instanceof IOException io ? io : new IOException("audit writer failed: " + t, t);
+    }
+  }
+
+  /**
    * Queues a barrier that completes once everything queued before it is fsynced (and, for
-   * {@code close}, the writer has stopped). Returns null when the queue stayed full.
+   * {@code close}, the writer has stopped). Returns null when the queue stayed full. In
+   * {@link Mode#WRITTEN} the calling thread does the work and the future is already complete.
    */
   public CompletableFuture<Void> barrier(boolean close, Duration timeout) throws InterruptedException {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    return queue.offer(new Entry(null, done, close, 0), timeout.toNanos(), TimeUnit.NANOSECONDS) ? done : null;
+    if (config.mode() == Mode.WRITTEN) {
+      if (!chainLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        return null;
+      }
+      boolean interrupted = Thread.interrupted();
+      try {
+        syncNow(close);
+        done.complete(null);
+      } catch (Throwable t) {
+        if (failure == null) {
+          die(t);
+        }
+        // A close after a failure still stops the writer; close() then reports the failure.
+        if (close) {
+          done.complete(null);
+        } else {
+          done.completeExceptionally(t instanceof IOException ? t : new IOException("audit writer failed: " + t, t));
+        }
+      } finally {
+        if (close) {
+          stopped = true;
+          LockSupport.unpark(thread);
+        }
+        restoreInterrupt(interrupted);
+        chainLock.unlock();
+      }
+      return done;
+    }
+    return queue.offer(new Entry(null, null, done, close, 0), timeout.toNanos(), TimeUnit.NANOSECONDS) ? done : null;
+  }
+
+  /** WRITTEN mode, under the chain lock: writes what is pending and fsyncs, as a barrier does. */
+  private void syncNow(boolean close) throws Exception {
+    requireAlive();
+    if (stopped) {
+      return;
+    }
+    queue.drainTo(batch);
+    batch.add(new Entry(null, null, null, close, 0));
+    processBatch();
+  }
+
+  /**
+   * WRITTEN mode's background thread: every fsync interval, fsyncs what leaders have written since
+   * the last fsync (outside the chain lock, so they keep writing meanwhile), then seals the head;
+   * signs checkpoints when due.
+   */
+  private void runSyncer() {
+    long interval = config.fsyncInterval().toNanos();
+    long nextForce = System.nanoTime() + interval;
+    try {
+      while (!stopped) {
+        long now = System.nanoTime();
+        long wake = nextForce;
+        Signing s = config.signing();
+        if (s != null && s.every() != null) {
+          wake = Math.min(wake, lastCheckpointNanos + s.every().toNanos());
+        }
+        if (wake - now > 0) {
+          LockSupport.parkNanos(this, wake - now);
+        }
+        if (stopped) {
+          return;
+        }
+        if (System.nanoTime() - nextForce >= 0) {
+          forceWritten();
+          nextForce = System.nanoTime() + interval;
+        }
+        chainLock.lock();
+        try {
+          if (!stopped && failure == null && checkpointDue(false)) {
+            checkpoint();
+          }
+        } finally {
+          chainLock.unlock();
+        }
+      }
+    } catch (Throwable t) {
+      chainLock.lock();
+      try {
+        if (failure == null) {
+          die(t);
+        }
+      } finally {
+        chainLock.unlock();
+      }
+    }
+  }
+
+  /** fsyncs the lines written so far without holding the chain lock during the fsync. */
+  private void forceWritten() throws IOException {
+    FileChannel ch;
+    long upTo;
+    String hash;
+    chainLock.lock();
+    try {
+      if (stopped || failure != null || !dirty) {
+        return;
+      }
+      ch = channel;
+      upTo = seq;
+      hash = prevHash;
+      dirty = false; // a leader writing during the fsync sets it again
+    } finally {
+      chainLock.unlock();
+    }
+    try {
+      ch.force(false);
+    } catch (ClosedChannelException e) {
+      // Rotation, restore or close replaced the channel meanwhile; each fsyncs the old file first.
+      chainLock.lock();
+      try {
+        if (ch == channel && !stopped) {
+          throw e;
+        }
+      } finally {
+        chainLock.unlock();
+      }
+    }
+    chainLock.lock();
+    try {
+      if (upTo > durableSeq && failure == null && !stopped) {
+        durableSeq = upTo;
+        durableHash = hash;
+        sealHead(false);
+      }
+      lastForceNanos = System.nanoTime();
+    } finally {
+      chainLock.unlock();
+    }
   }
 
   private void run() {
@@ -192,13 +424,23 @@ final class ChainWriter {
       while (true) {
         Entry first = queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
         if (first == null) {
-          timedWork();
+          chainLock.lock();
+          try {
+            timedWork();
+          } finally {
+            chainLock.unlock();
+          }
           continue;
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        if (processBatch()) {
-          return;
+        chainLock.lock();
+        try {
+          if (processBatch()) {
+            return;
+          }
+        } finally {
+          chainLock.unlock();
         }
       }
     } catch (Throwable t) {
@@ -215,14 +457,14 @@ final class ChainWriter {
     boolean barrier = false;
     boolean close = false;
     for (Entry e : batch) {
-      if (e.event() == null) {
+      if (e.isBarrier()) {
         barrier = true;
         close |= e.close();
       } else {
         if (e.seq() != seq + 1) {
           throw new IllegalStateException("chain position " + e.seq() + " handed out, but the next line is " + (seq + 1));
         }
-        ChainLine.Built line = ChainLine.build(e.event(), seq + 1, prevHash, sha, mac);
+        ChainLine.Built line = ChainLine.build(e.serialized(), seq + 1, prevHash, sha, mac);
         append(line.bytes());
         seq++;
         prevHash = line.hash();
@@ -234,7 +476,18 @@ final class ChainWriter {
     }
     batch.clear();
     flushBuffer();
-    if (config.fsyncInterval() == null || barrier || intervalElapsed()) {
+    writtenSeq = seq;
+    if (config.mode() == Mode.WRITTEN) {
+      if (!barrier) {
+        // fsync is the background thread's work; a count checkpoint is signed here, by the leader
+        // that crossed it, so it is there when that record() returns.
+        if (checkpointDue(false)) {
+          checkpoint();
+        }
+        return false;
+      }
+      force();
+    } else if (config.mode() == Mode.PER_EVENT || barrier || intervalElapsed()) {
       force();
     }
     if (barrier) {
@@ -336,10 +589,14 @@ final class ChainWriter {
     fileBytes += n;
   }
 
+  /**
+   * Writes with {@link RandomAccessFile#write}, not the channel: in WRITTEN mode request threads
+   * write, and an interrupt of one during FileChannel I/O would close the file for every caller.
+   * RandomAccessFile writes are not interruptible; they share the channel's file position.
+   */
   private void writeFully(ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      channel.write(b);
-    }
+    file.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+    b.position(b.limit());
     dirty = true;
   }
 
@@ -350,6 +607,7 @@ final class ChainWriter {
     }
     lastForceNanos = System.nanoTime();
     durableSeq = seq;
+    durableHash = prevHash;
     sealHead(false);
   }
 
@@ -364,7 +622,7 @@ final class ChainWriter {
       return;
     }
     if (sealedSeq != durableSeq) {
-      head.write(durableSeq, prevHash); // durableSeq == seq here: callers force first
+      head.write(durableSeq, durableHash);
       sealedSeq = durableSeq;
     }
     if (durable) {
@@ -386,7 +644,8 @@ final class ChainWriter {
     Path active = config.path();
     // READ (not APPEND) so a deleted or replaced file can be restored from this descriptor; the
     // single writer keeps the position at the end.
-    channel = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    file = new RandomAccessFile(active.toFile(), "rw"); // creates it; closing the channel closes it
+    channel = file.getChannel();
     fileBytes = channel.size();
     channel.position(fileBytes);
     fileKey = fileKeyAt(active);
@@ -470,6 +729,9 @@ final class ChainWriter {
       }
     } catch (IOException ignored) {
       // already failing; the first error is the one reported
+    }
+    if (config.mode() == Mode.WRITTEN) {
+      return; // callers check failure under the chain lock; nobody waits on a future
     }
     // Keep failing whatever still arrives until closed, so no caller waits for nothing.
     while (true) {

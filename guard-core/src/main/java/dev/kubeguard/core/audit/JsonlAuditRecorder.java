@@ -68,13 +68,30 @@ import java.util.concurrent.TimeoutException;
  *
  * <h2>Durability and back-pressure</h2>
  *
- * {@link #record} serializes the event on the calling thread and hands it to one writer thread
- * through a bounded queue. If the queue stays full for {@code offerTimeout}, {@code record} throws.
- * With {@link Durability#perEvent()} it then waits (up to {@code ackTimeout}) until the line is
- * fsynced; with {@link Durability#interval} it returns at once. <b>Acknowledged</b> means: with
- * per-event durability, {@code record} returned; with interval durability, a {@link #sync()} (or
- * {@link #close()}) called after that {@code record} returned. A crash loses no acknowledged event
- * and leaves at most one unterminated last line, which {@link AuditVerifier} reports as such.
+ * {@link #record} queues the event in chain order on a bounded queue (serialized on the calling
+ * thread, except with interval durability, where the writer thread serializes it: events are
+ * deeply immutable); if the queue stays full for {@code offerTimeout}, {@code record} throws.
+ * Then, by {@link Durability} (see its table):
+ *
+ * <ul>
+ *   <li>{@link Durability#DEFAULT} / {@link Durability#written written}: the calling thread writes
+ *       its line (and every other pending one) to the file itself unless a concurrent caller
+ *       already has, waiting at most {@code ackTimeout} for the chain; a background thread fsyncs
+ *       every {@code fsyncEvery}. <b>Acknowledged means {@code record} returned</b>: the line's
+ *       {@code write(2)} completed, so a crash or kill -9 of the process loses nothing
+ *       acknowledged; a power cut loses at most the last {@code fsyncEvery}.
+ *   <li>{@link Durability#perEvent()}: the writer thread writes and fsyncs; {@code record} waits
+ *       (up to {@code ackTimeout}) for that fsync, shared by every caller in the batch (group
+ *       commit). <b>Acknowledged means {@code record} returned</b>; not even a power cut loses it.
+ *   <li>{@link Durability#interval}: {@code record} returns at once; the writer thread writes and
+ *       fsyncs every {@code interval}. <b>Acknowledged means a {@link #sync()} (or
+ *       {@link #close()}) called after that {@code record} returned has returned.</b>
+ * </ul>
+ *
+ * A crash loses no acknowledged event and leaves at most one unterminated last line, which
+ * {@link AuditVerifier} reports as such. After a power cut the sealed head may be behind the
+ * chain (it is fsynced on sync, rotation and close), never ahead of it: it vouches only for lines
+ * already fsynced, so the trail still verifies and a restart continues it.
  *
  * <h2>Failure</h2>
  *
@@ -89,7 +106,7 @@ import java.util.concurrent.TimeoutException;
 public final class JsonlAuditRecorder implements Recorder {
 
   private final ChainWriter writer;
-  private final boolean perEvent;
+  private final ChainWriter.Mode mode;
   private final Duration offerTimeout;
   private final Duration ackTimeout;
   private final String replicaId;
@@ -101,12 +118,21 @@ public final class JsonlAuditRecorder implements Recorder {
   private record Recorded(AuditEvent event, ChainPosition position) {}
 
   private JsonlAuditRecorder(Builder b) throws IOException {
-    this.perEvent = b.durability instanceof Durability.PerEvent;
     this.offerTimeout = b.offerTimeout;
     this.ackTimeout = b.ackTimeout;
     this.replicaId = b.replicaId;
     this.chainName = b.path.getFileName().toString();
-    Duration interval = b.durability instanceof Durability.Interval i ? i.interval() : null;
+    Duration interval;
+    if (b.durability instanceof Durability.Written w) {
+      this.mode = ChainWriter.Mode.WRITTEN;
+      interval = w.fsyncEvery();
+    } else if (b.durability instanceof Durability.Interval i) {
+      this.mode = ChainWriter.Mode.QUEUED;
+      interval = i.interval();
+    } else {
+      this.mode = ChainWriter.Mode.PER_EVENT;
+      interval = null;
+    }
     ChainWriter.Signing signing =
         b.checkpoints == null
             ? null
@@ -116,7 +142,7 @@ public final class JsonlAuditRecorder implements Recorder {
     this.writer =
         new ChainWriter(
             new ChainWriter.Config(
-                b.path, b.maxFileBytes, interval, b.queueCapacity, signing, b.beforeWrite, b.clock, b.chainKey,
+                b.path, b.maxFileBytes, mode, interval, b.queueCapacity, signing, b.beforeWrite, b.clock, b.chainKey,
                 b.onActiveFileLost, b.replicaId));
   }
 
@@ -137,10 +163,13 @@ public final class JsonlAuditRecorder implements Recorder {
       return;
     }
     ensureUsable();
-    EventJsonWriter.OpenEvent open = EventJsonWriter.writeOpen(event);
+    // Queued (interval) durability leaves serializing to the writer thread, off the request path;
+    // the others serialize here, so the writer (or a leader) only chains and writes.
+    boolean queued = mode == ChainWriter.Mode.QUEUED;
+    EventJsonWriter.OpenEvent open = queued ? null : EventJsonWriter.writeOpen(event);
     ChainWriter.Offer offer;
     try {
-      offer = writer.submit(open, perEvent, offerTimeout);
+      offer = writer.submit(open, queued ? event : null, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RecordingException("interrupted while queueing an audit event", e);
@@ -150,8 +179,10 @@ public final class JsonlAuditRecorder implements Recorder {
       throw new RecordingException(
           "audit queue full for " + offerTimeout + ": the writer cannot keep up or is stuck on I/O");
     }
-    if (perEvent) {
+    if (mode == ChainWriter.Mode.PER_EVENT) {
       await(offer.durable(), "audit event not fsynced within " + ackTimeout);
+    } else if (mode == ChainWriter.Mode.WRITTEN) {
+      writeThrough(offer.seq());
     }
     lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
   }
@@ -232,6 +263,19 @@ public final class JsonlAuditRecorder implements Recorder {
     }
   }
 
+  private void writeThrough(long seq) throws RecordingException {
+    try {
+      writer.writeThrough(seq, ackTimeout);
+    } catch (IOException e) {
+      throw new RecordingException("audit writer failed: " + e.getMessage(), e);
+    } catch (TimeoutException e) {
+      throw new RecordingException("audit event not written within " + ackTimeout + ": the writer is stuck on I/O", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RecordingException("interrupted while writing an audit event", e);
+    }
+  }
+
   private void ensureUsable() throws RecordingException {
     Throwable failure = writer.failure();
     if (failure != null) {
@@ -248,7 +292,7 @@ public final class JsonlAuditRecorder implements Recorder {
   public static final class Builder {
     private Path path;
     private long maxFileBytes = 100L << 20;
-    private Durability durability = Durability.perEvent();
+    private Durability durability = Durability.DEFAULT;
     private int queueCapacity = 8192;
     private Duration offerTimeout = Duration.ofMillis(100);
     private Duration ackTimeout = Duration.ofSeconds(5);
@@ -312,7 +356,10 @@ public final class JsonlAuditRecorder implements Recorder {
       return this;
     }
 
-    /** Default {@link Durability#perEvent()}. */
+    /**
+     * When {@code record()} returns; default {@link Durability#DEFAULT} (written to the operating
+     * system, fsync every second). See {@link Durability} for what each setting survives.
+     */
     public Builder durability(Durability durability) {
       this.durability = durability;
       return this;
@@ -330,7 +377,10 @@ public final class JsonlAuditRecorder implements Recorder {
       return this;
     }
 
-    /** How long {@code record} (per-event), {@code sync} and {@code close} wait for the fsync; default 5 s. */
+    /**
+     * How long {@code record} waits for its line to be written (written durability) or fsynced
+     * (per-event), and {@code sync} and {@code close} for the fsync; default 5 s.
+     */
     public Builder ackTimeout(Duration ackTimeout) {
       this.ackTimeout = ackTimeout;
       return this;
@@ -384,7 +434,8 @@ public final class JsonlAuditRecorder implements Recorder {
         throw new IllegalStateException("maxFileBytes must be at least 4096, got " + maxFileBytes);
       }
       if (durability == null) {
-        throw new IllegalStateException("durability must be Durability.perEvent() or Durability.interval(d)");
+        throw new IllegalStateException(
+            "durability must be Durability.DEFAULT, Durability.written(d), Durability.perEvent() or Durability.interval(d)");
       }
       if (queueCapacity < 1) {
         throw new IllegalStateException("queueCapacity must be at least 1, got " + queueCapacity);

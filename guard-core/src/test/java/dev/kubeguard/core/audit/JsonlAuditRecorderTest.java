@@ -140,7 +140,7 @@ class JsonlAuditRecorderTest {
   @Test
   void concurrentCallersAllGetTheirEventsChainedWithPerEventDurability() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (JsonlAuditRecorder r = recorder().build()) {
+    try (JsonlAuditRecorder r = recorder().durability(Durability.perEvent()).build()) {
       List<Future<?>> futures = new java.util.ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int base = t * 100;
@@ -195,7 +195,7 @@ class JsonlAuditRecorderTest {
   void perEventRecordThrowsWhenTheFsyncDoesNotComeInTime() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     JsonlAuditRecorder r =
-        recorder().ackTimeout(Duration.ofMillis(100)).beforeWrite(() -> {
+        recorder().durability(Durability.perEvent()).ackTimeout(Duration.ofMillis(100)).beforeWrite(() -> {
           try {
             gate.await();
           } catch (InterruptedException e) {
