@@ -27,7 +27,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
@@ -58,7 +57,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <ul>
  *   <li>{@code *Build*}: building the client; guarded, that includes building the {@link Guard}
  *       (the README's three-rule policy parsed from YAML, a {@link DefaultMasker}, a
- *       {@link JsonlAuditRecorder} with interval fsync);
+ *       {@link JsonlAuditRecorder} at its default durability);
  *   <li>{@code *FirstCall*}: the first GET of one Secret (a real kube-apiserver capture) through a
  *       client built beforehand, body read to the end (OkHttp) or parsed into a {@code Secret}
  *       (fabric8 on its JDK backend);
@@ -143,7 +142,7 @@ public class ColdPathBenchmark {
       recorder = JsonlAuditRecorder.builder()
           .path(auditDir.resolve("audit.jsonl"))
           .chainKey(ChainKey.generate())
-          .durability(Durability.interval(Duration.ofMillis(100)))
+          .durability(Durability.DEFAULT) // what users get
           .build();
       return Guard.builder()
           .policy(PolicyLoader.fromYaml("readme-policy.yaml", POLICY))
