@@ -1,9 +1,7 @@
 package dev.kubeguard.core.mask;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -117,7 +115,7 @@ final class JsonMaskEngine {
   private final CompiledProfile profile;
   private final MaskTokens tokens;
   private final Splice sp;
-  private final JsonFactory factory;
+  private final OffsetJsonFactory factory;
   private final MaskLimits limits;
   private final int embedLevel;
   private final Slot seed;
@@ -153,7 +151,7 @@ final class JsonMaskEngine {
       CompiledProfile profile,
       MaskTokens tokens,
       Splice sp,
-      JsonFactory factory,
+      OffsetJsonFactory factory,
       MaskLimits limits,
       int embedLevel,
       Slot seed,
@@ -668,10 +666,9 @@ final class JsonMaskEngine {
     ChunkOutput o = new ChunkOutput(null, src.length + 64);
     Splice s = new Splice(src, o);
     JsonMaskEngine sub = new JsonMaskEngine(profile, tokens, s, factory, limits, level, seed, names);
-    try (JsonParser ep = factory.createNonBlockingByteArrayParser()) {
-      ByteArrayFeeder feeder = (ByteArrayFeeder) ep.getNonBlockingInputFeeder();
-      feeder.feedInput(src, 0, src.length);
-      feeder.endOfInput();
+    try (OffsetJsonFactory.Parser ep = factory.createOffsetParser()) {
+      ep.feedInput(src, 0, src.length);
+      ep.endOfInput();
       JsonToken t;
       boolean waited = false;
       while ((t = ep.nextToken()) != null) {
@@ -684,7 +681,7 @@ final class JsonMaskEngine {
           continue;
         }
         waited = false;
-        sub.onToken(t, ep, ep.currentLocation().getByteOffset());
+        sub.onToken(t, ep, ep.tokenEnd());
       }
     }
     sub.finish();

@@ -19,9 +19,12 @@ final class Splice {
   private int edits;
   final ChunkOutput out;
 
-  /** An empty window that input chunks are appended to (a streamed body). */
+  /**
+   * An empty window that input chunks are appended to (a streamed body). It is sized by the
+   * first chunk, so a small response does not pay for a large window.
+   */
   Splice(ChunkOutput out) {
-    this.in = new byte[16 * 1024];
+    this.in = new byte[0];
     this.out = out;
   }
 
