@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The masking rules over a stream of JSON tokens. It reads each token with its end offset and
@@ -51,12 +50,6 @@ final class JsonMaskEngine {
   /** JSON in a string in a string...: the fourth level down is masked whole. */
   private static final int MAX_EMBED_LEVEL = 4;
 
-  /**
-   * Fields holding JSON schemas (CRDs, OpenAPI documents): their property names describe fields,
-   * they hold no values, so the sensitive-name rule does not apply beneath them.
-   */
-  private static final Set<String> SCHEMAS = Set.of("openAPIV3Schema", "definitions", "schemas");
-
   /** What the value about to start is, decided from its container and field name. */
   record Slot(byte role, int action, FieldPaths.Node node, String inherited, boolean base64) {}
 
@@ -69,7 +62,7 @@ final class JsonMaskEngine {
     FieldPaths.Node node;
     FieldPaths.Node kindTrie;
     boolean kindTrieKnown;
-    String field;
+    FieldName field;
     String envName;
     boolean envNameSeen;
     boolean ending;
@@ -101,7 +94,7 @@ final class JsonMaskEngine {
   /** A value written under the conservative decision, that its owner may still re-decide. */
   private static final class Held {
     Frame owner;
-    String field;
+    FieldName field;
     Slot decided;
     long rawStart;
     long rawEnd = -1;
@@ -188,7 +181,7 @@ final class JsonMaskEngine {
   /** Consumes the parser's current token, which ends at input offset {@code end}. */
   void onToken(JsonToken t, JsonParser p, long end) throws IOException {
     switch (t) {
-      case FIELD_NAME -> stack[depth - 1].field = p.currentName();
+      case FIELD_NAME -> stack[depth - 1].field = names.field(p.currentName());
       case START_OBJECT -> startContainer(false, end - 1);
       case START_ARRAY -> startContainer(true, end - 1);
       case END_OBJECT, END_ARRAY -> endContainer(end);
@@ -227,7 +220,11 @@ final class JsonMaskEngine {
       beginHeld(start);
     }
     Frame parent = depth == 0 ? null : stack[depth - 1];
-    boolean schema = parent != null && (parent.schema || (!parent.array && SCHEMAS.contains(parent.field)));
+    // beneath a JSON schema (CRDs, OpenAPI) property names describe fields and hold no values,
+    // so the sensitive-name rule does not apply
+    boolean schema =
+        parent != null
+            && (parent.schema || (!parent.array && parent.field != null && parent.field.code == FieldName.SCHEMA));
     push(role, array, slotNode, slotInherited, slotBase64);
     stack[depth - 1].schema = schema;
     if (hold) {
@@ -336,7 +333,8 @@ final class JsonMaskEngine {
       }
       return;
     }
-    String n = f.field;
+    FieldName fn = f.field;
+    String n = fn.name;
     FieldPaths.Node node;
     if (f.role == RESOURCE) {
       if (!f.kindTrieKnown) {
@@ -356,18 +354,18 @@ final class JsonMaskEngine {
     slotNode = child;
     switch (f.role) {
       case RESOURCE -> {
-        if (resourceField(f, n)) {
+        if (resourceField(f, fn.code)) {
           return;
         }
       }
       case ROW -> {
-        if (n.equals("object")) {
+        if (fn.code == FieldName.OBJECT) {
           slotRole = RESOURCE;
           return;
         }
       }
       case METADATA -> {
-        if (n.equals("annotations")) {
+        if (fn.code == FieldName.ANNOTATIONS) {
           slotRole = ANNOTATIONS;
           return;
         }
@@ -377,17 +375,17 @@ final class JsonMaskEngine {
         return;
       }
       case CONFIGMAP_DATA -> {
-        if (names.isSensitive(n)) {
+        if (fn.sensitive()) {
           mask(f.base64);
         }
         return;
       }
       case ENV_VAR -> {
-        if (n.equals("name")) {
+        if (fn.code == FieldName.NAME) {
           slotAction = ENV_NAME;
           return;
         }
-        if (n.equals("value")) {
+        if (fn.code == FieldName.VALUE) {
           if (!f.envNameSeen) {
             mask(false);
             slotHeld = !f.ending;
@@ -402,18 +400,18 @@ final class JsonMaskEngine {
         return;
       }
       case GENERIC -> {
-        if (embeddedObjectField(f, n)) {
+        if (embeddedObjectField(f, fn.code)) {
           return;
         }
       }
       default -> {}
     }
-    if (n.equals("env") && profile.envValues) {
+    if (fn.code == FieldName.ENV && profile.envValues) {
       slotRole = ENV_LIST;
-    } else if (n.equals("metadata")) {
+    } else if (fn.code == FieldName.METADATA) {
       slotRole = METADATA;
     } else if (profile.fieldNames && !f.schema) {
-      switch (names.fieldSensitivity(n)) {
+      switch (fn.fieldSensitivity()) {
         case SensitiveNames.STRINGS -> slotAction = MASK_STRING;
         case SensitiveNames.ANY_VALUE -> {
           slotRole = MASK_ALL;
@@ -429,15 +427,15 @@ final class JsonMaskEngine {
     slotAction = base64 ? MASK64 : MASK;
   }
 
-  private boolean resourceField(Frame f, String n) {
+  private boolean resourceField(Frame f, int name) {
     String kind = f.effectiveKind();
-    switch (n) {
-      case "kind" -> {
+    switch (name) {
+      case FieldName.KIND -> {
         slotAction = KIND;
         return true;
       }
-      case "data", "stringData", "binaryData" -> {
-        boolean stringData = n.equals("stringData");
+      case FieldName.DATA, FieldName.STRING_DATA, FieldName.BINARY_DATA -> {
+        boolean stringData = name == FieldName.STRING_DATA;
         // decided by the object's own kind; until it comes, as a Secret's (unless the list says
         // Secret already, which is what that would be)
         boolean undecided = f.kind == null && !f.ending && !is(f.inheritedKind, "Secret");
@@ -451,13 +449,13 @@ final class JsonMaskEngine {
         }
         if (profile.configMapKeys && !stringData && (dataKind == null || is(dataKind, "ConfigMap"))) {
           slotRole = CONFIGMAP_DATA;
-          slotBase64 = n.equals("binaryData");
+          slotBase64 = name == FieldName.BINARY_DATA;
           slotHeld = undecided;
           return true;
         }
         return false;
       }
-      case "items" -> {
+      case FieldName.ITEMS -> {
         if (kind == null || endsWith(kind, "List")) {
           slotRole = ITEMS;
           slotInherited =
@@ -466,14 +464,14 @@ final class JsonMaskEngine {
         }
         return false;
       }
-      case "rows" -> {
+      case FieldName.ROWS -> {
         if (kind == null || is(kind, "Table")) {
           slotRole = ROWS;
           return true;
         }
         return false;
       }
-      case "object" -> {
+      case FieldName.OBJECT -> {
         if (kind == null || is(kind, "WatchEvent")) {
           slotRole = RESOURCE;
           return true;
@@ -492,13 +490,13 @@ final class JsonMaskEngine {
    * {@code data} fields are held until the kind is known, read as ordinary fields unless it says
    * Secret or ConfigMap.
    */
-  private boolean embeddedObjectField(Frame f, String n) {
-    switch (n) {
-      case "kind" -> {
+  private boolean embeddedObjectField(Frame f, int name) {
+    switch (name) {
+      case FieldName.KIND -> {
         slotAction = KIND;
         return true;
       }
-      case "data", "stringData", "binaryData" -> {
+      case FieldName.DATA, FieldName.STRING_DATA, FieldName.BINARY_DATA -> {
         if (!profile.kindMatters()) {
           return false;
         }
@@ -506,7 +504,7 @@ final class JsonMaskEngine {
           slotHeld = !f.ending;
           return false;
         }
-        boolean stringData = n.equals("stringData");
+        boolean stringData = name == FieldName.STRING_DATA;
         if (profile.secretData && is(f.kind, "Secret")) {
           slotRole = SECRET_DATA;
           slotBase64 = !stringData;
@@ -514,12 +512,12 @@ final class JsonMaskEngine {
         }
         if (profile.configMapKeys && !stringData && is(f.kind, "ConfigMap")) {
           slotRole = CONFIGMAP_DATA;
-          slotBase64 = n.equals("binaryData");
+          slotBase64 = name == FieldName.BINARY_DATA;
           return true;
         }
         return false;
       }
-      case "items" -> {
+      case FieldName.ITEMS -> {
         if (f.kind != null && endsWith(f.kind, "List")) {
           slotRole = ITEMS;
           slotInherited = f.kind.length() > 4 ? f.kind.substring(0, f.kind.length() - 4) : null;

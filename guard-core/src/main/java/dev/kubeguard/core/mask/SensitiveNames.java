@@ -73,6 +73,20 @@ final class SensitiveNames {
   public final class Memo {
     private final HashMap<String, Integer> seen = new HashMap<>();
     private final HashMap<String, Integer> fields = new HashMap<>();
+    private final HashMap<String, FieldName> parsed = new HashMap<>();
+
+    /** The field name {@code name} as the rules read it; one per distinct name while bounded. */
+    public FieldName field(String name) {
+      FieldName f = parsed.get(name);
+      if (f == null) {
+        if (parsed.size() >= 4096) {
+          parsed.clear();
+        }
+        f = new FieldName(name, SensitiveNames.this);
+        parsed.put(name, f);
+      }
+      return f;
+    }
 
     public boolean isSensitive(String name) {
       return lookup(seen, name, false) != NOT;
