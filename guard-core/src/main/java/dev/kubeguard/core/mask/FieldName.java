@@ -1,11 +1,10 @@
 package dev.kubeguard.core.mask;
 
 /**
- * A field name as the masking rules read it, looked up once per distinct name per stream
- * ({@link SensitiveNames.Memo#field}) instead of once per occurrence: which structural name it is
- * (an int to switch on, instead of comparing strings at every field of every object) and, worked
- * out on first need, whether it looks sensitive. Names are keys, not secret values. Not
- * thread-safe: it belongs to one stream's memo.
+ * A field name as the masking rules read it, worked out once per distinct name per masker
+ * ({@link SensitiveNames#field}) instead of at every occurrence: which structural name it is (an
+ * int to switch on, instead of comparing strings at every field of every object) and whether it
+ * looks sensitive. Names are keys, not secret values. Immutable and thread-safe.
  */
 final class FieldName {
 
@@ -28,30 +27,24 @@ final class FieldName {
 
   final String name;
   final int code;
-  private final SensitiveNames names;
-  private byte fieldSensitivity = -1;
-  private byte sensitive = -1;
+  private final int fieldSensitivity;
+  private final boolean sensitive;
 
   FieldName(String name, SensitiveNames names) {
     this.name = name;
     this.code = codeOf(name);
-    this.names = names;
+    this.fieldSensitivity = names.fieldSensitivity(name);
+    this.sensitive = names.isSensitive(name);
   }
 
-  /** {@link SensitiveNames#fieldSensitivity} of this name, computed once. */
+  /** {@link SensitiveNames#fieldSensitivity} of this name. */
   int fieldSensitivity() {
-    if (fieldSensitivity < 0) {
-      fieldSensitivity = (byte) names.fieldSensitivity(name);
-    }
     return fieldSensitivity;
   }
 
-  /** {@link SensitiveNames#isSensitive} of this name (as a ConfigMap key), computed once. */
+  /** {@link SensitiveNames#isSensitive} of this name (as a ConfigMap key). */
   boolean sensitive() {
-    if (sensitive < 0) {
-      sensitive = (byte) (names.isSensitive(name) ? 1 : 0);
-    }
-    return sensitive == 1;
+    return sensitive;
   }
 
   private static int codeOf(String n) {

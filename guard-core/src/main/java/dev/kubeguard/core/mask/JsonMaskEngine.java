@@ -116,6 +116,8 @@ final class JsonMaskEngine {
   private final SensitiveNames.Memo names;
 
   private Frame[] stack = new Frame[32];
+  private String lastKind;
+  private FieldPaths.Node lastKindTrie;
   private int depth;
   private long lastEnd;
 
@@ -135,6 +137,7 @@ final class JsonMaskEngine {
   private byte[] quoted = new byte[64];
   private ChunkOutput scratch;
   private CompactJsonWriter quoter;
+  private ChunkOutput partOut;
 
   /**
    * @param seed the slot of the root value, or {@code null} for Kubernetes objects (a body, or
@@ -338,7 +341,7 @@ final class JsonMaskEngine {
     FieldPaths.Node node;
     if (f.role == RESOURCE) {
       if (!f.kindTrieKnown) {
-        f.kindTrie = profile.trieFor(f.effectiveKind());
+        f.kindTrie = trieFor(f.effectiveKind());
         f.kindTrieKnown = true;
       }
       node = f.kindTrie;
@@ -556,6 +559,15 @@ final class JsonMaskEngine {
     return kind.regionMatches(true, kind.length() - suffix.length(), suffix, 0, suffix.length());
   }
 
+  /** The profile's trie for a kind; the last one is kept, since a list's items share a kind. */
+  private FieldPaths.Node trieFor(String kind) {
+    if (kind == null || !kind.equals(lastKind)) {
+      lastKindTrie = profile.trieFor(kind);
+      lastKind = kind;
+    }
+    return lastKindTrie;
+  }
+
   private Slot currentSlot() {
     return new Slot(slotRole, slotAction, slotNode, slotInherited, slotBase64);
   }
@@ -661,7 +673,9 @@ final class JsonMaskEngine {
    * returns the output; {@code null} when {@code onlyIfChanged} and nothing changed.
    */
   private byte[] maskPart(byte[] src, Slot seed, int level, boolean onlyIfChanged) throws IOException {
-    ChunkOutput o = new ChunkOutput(null, src.length + 64);
+    // reused: this engine's parts are masked one at a time, and the result is copied out
+    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null, src.length + 64)) : partOut;
+    o.size(0);
     Splice s = new Splice(src, o);
     JsonMaskEngine sub = new JsonMaskEngine(profile, tokens, s, factory, limits, level, seed, names);
     try (OffsetJsonFactory.Parser ep = factory.createOffsetParser()) {

@@ -39,7 +39,10 @@ final class Splice {
   int append(ByteBuffer chunk) {
     int n = chunk.remaining();
     if (len + n > in.length) {
-      in = Arrays.copyOf(in, Math.max(in.length * 2, len + n));
+      // the first chunk sizes the window, with room for the unfinished token a later chunk
+      // completes; only a held value makes it grow past that
+      int room = in.length == 0 ? len + n + 4096 : Math.max(in.length * 2, len + n);
+      in = Arrays.copyOf(in, room);
     }
     chunk.get(in, len, n);
     int at = len;
