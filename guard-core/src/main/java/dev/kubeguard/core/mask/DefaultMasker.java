@@ -2,7 +2,6 @@ package dev.kubeguard.core.mask;
 
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.spi.ChunkSink;
@@ -103,8 +102,8 @@ public final class DefaultMasker implements Masker {
         new OffsetJsonFactory(
             (JsonFactoryBuilder)
                 new JsonFactoryBuilder()
-                    // a client may read a duplicate key differently from the masker: refuse the body
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    // duplicate keys are refused by the engine itself (SeenNames), without a set
+                    // per object
                     .streamReadConstraints(
                         StreamReadConstraints.builder()
                             .maxStringLength(limits.maxHeldChars())

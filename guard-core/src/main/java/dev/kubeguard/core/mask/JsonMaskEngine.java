@@ -68,6 +68,7 @@ final class JsonMaskEngine {
     boolean ending;
     boolean schema;
     int heldCount;
+    final SeenNames seen = new SeenNames();
 
     void reset(byte role, boolean array, FieldPaths.Node node, String inheritedKind, boolean base64) {
       this.role = role;
@@ -84,6 +85,7 @@ final class JsonMaskEngine {
       ending = false;
       schema = false;
       heldCount = 0;
+      seen.clear();
     }
 
     String effectiveKind() {
@@ -184,7 +186,7 @@ final class JsonMaskEngine {
   /** Consumes the parser's current token, which ends at input offset {@code end}. */
   void onToken(JsonToken t, JsonParser p, long end) throws IOException {
     switch (t) {
-      case FIELD_NAME -> stack[depth - 1].field = names.field(p.currentName());
+      case FIELD_NAME -> fieldName(p.currentName());
       case START_OBJECT -> startContainer(false, end - 1);
       case START_ARRAY -> startContainer(true, end - 1);
       case END_OBJECT, END_ARRAY -> endContainer(end);
@@ -194,6 +196,15 @@ final class JsonMaskEngine {
     if (!held.isEmpty()) {
       bound(end);
     }
+  }
+
+  private void fieldName(String name) throws IOException {
+    Frame f = stack[depth - 1];
+    if (!f.seen.add(name)) {
+      // the text JsonMaskingStream reports; never the name itself, which is body content
+      throw new IOException("Duplicate field in an object");
+    }
+    f.field = names.field(name);
   }
 
   /** The input ended: fails if it ended inside a value. */
