@@ -22,8 +22,12 @@ final class ChunkOutput extends OutputStream {
   private byte[] buf;
   private int count;
 
+  /**
+   * Starts small: most output goes downstream straight from the input window, and this buffer is
+   * needed only where something was rewritten.
+   */
   ChunkOutput(ChunkSink sink) {
-    this(sink, 8 * 1024);
+    this(sink, 256);
   }
 
   /** {@code sink} may be null for output read back with {@link #toByteArray()}. */

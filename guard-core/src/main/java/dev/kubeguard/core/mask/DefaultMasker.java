@@ -1,8 +1,8 @@
 package dev.kubeguard.core.mask;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.Masker;
@@ -89,26 +89,27 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class DefaultMasker implements Masker {
 
-  private final SecretKeySpec key;
+  private final MaskTokens.Keyed key;
   private final Map<String, CompiledProfile> profiles;
   private final MaskLimits limits;
-  private final JsonFactory factory;
+  private final OffsetJsonFactory factory;
 
   private DefaultMasker(SecretKeySpec key, Map<String, CompiledProfile> profiles, MaskLimits limits) {
-    this.key = key;
+    this.key = new MaskTokens.Keyed(key);
     this.profiles = profiles;
     this.limits = limits;
     this.factory =
-        JsonFactory.builder()
-            // a client may read a duplicate key differently from the masker: refuse the body
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxStringLength(limits.maxHeldChars())
-                    .maxNestingDepth(limits.maxDepth())
-                    .build())
-            .build();
-    factory.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        new OffsetJsonFactory(
+            (JsonFactoryBuilder)
+                new JsonFactoryBuilder()
+                    // duplicate keys are refused by the engine itself (SeenNames), without a set
+                    // per object
+                    .streamReadConstraints(
+                        StreamReadConstraints.builder()
+                            .maxStringLength(limits.maxHeldChars())
+                            .maxNestingDepth(limits.maxDepth())
+                            .build())
+                    .disable(StreamWriteFeature.AUTO_CLOSE_TARGET));
   }
 
   public static Builder builder() {

@@ -1,15 +1,12 @@
 package dev.kubeguard.core.mask;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The masking rules over a stream of JSON tokens. It reads each token with its end offset and
@@ -53,12 +50,6 @@ final class JsonMaskEngine {
   /** JSON in a string in a string...: the fourth level down is masked whole. */
   private static final int MAX_EMBED_LEVEL = 4;
 
-  /**
-   * Fields holding JSON schemas (CRDs, OpenAPI documents): their property names describe fields,
-   * they hold no values, so the sensitive-name rule does not apply beneath them.
-   */
-  private static final Set<String> SCHEMAS = Set.of("openAPIV3Schema", "definitions", "schemas");
-
   /** What the value about to start is, decided from its container and field name. */
   record Slot(byte role, int action, FieldPaths.Node node, String inherited, boolean base64) {}
 
@@ -71,12 +62,13 @@ final class JsonMaskEngine {
     FieldPaths.Node node;
     FieldPaths.Node kindTrie;
     boolean kindTrieKnown;
-    String field;
+    FieldName field;
     String envName;
     boolean envNameSeen;
     boolean ending;
     boolean schema;
     int heldCount;
+    final SeenNames seen = new SeenNames();
 
     void reset(byte role, boolean array, FieldPaths.Node node, String inheritedKind, boolean base64) {
       this.role = role;
@@ -93,6 +85,7 @@ final class JsonMaskEngine {
       ending = false;
       schema = false;
       heldCount = 0;
+      seen.clear();
     }
 
     String effectiveKind() {
@@ -103,7 +96,7 @@ final class JsonMaskEngine {
   /** A value written under the conservative decision, that its owner may still re-decide. */
   private static final class Held {
     Frame owner;
-    String field;
+    FieldName field;
     Slot decided;
     long rawStart;
     long rawEnd = -1;
@@ -117,7 +110,7 @@ final class JsonMaskEngine {
   private final CompiledProfile profile;
   private final MaskTokens tokens;
   private final Splice sp;
-  private final JsonFactory factory;
+  private final OffsetJsonFactory factory;
   private final MaskLimits limits;
   private final int embedLevel;
   private final Slot seed;
@@ -125,6 +118,8 @@ final class JsonMaskEngine {
   private final SensitiveNames.Memo names;
 
   private Frame[] stack = new Frame[32];
+  private String lastKind;
+  private FieldPaths.Node lastKindTrie;
   private int depth;
   private long lastEnd;
 
@@ -144,6 +139,7 @@ final class JsonMaskEngine {
   private byte[] quoted = new byte[64];
   private ChunkOutput scratch;
   private CompactJsonWriter quoter;
+  private ChunkOutput partOut;
 
   /**
    * @param seed the slot of the root value, or {@code null} for Kubernetes objects (a body, or
@@ -153,7 +149,7 @@ final class JsonMaskEngine {
       CompiledProfile profile,
       MaskTokens tokens,
       Splice sp,
-      JsonFactory factory,
+      OffsetJsonFactory factory,
       MaskLimits limits,
       int embedLevel,
       Slot seed,
@@ -190,7 +186,7 @@ final class JsonMaskEngine {
   /** Consumes the parser's current token, which ends at input offset {@code end}. */
   void onToken(JsonToken t, JsonParser p, long end) throws IOException {
     switch (t) {
-      case FIELD_NAME -> stack[depth - 1].field = p.currentName();
+      case FIELD_NAME -> fieldName(p.currentName());
       case START_OBJECT -> startContainer(false, end - 1);
       case START_ARRAY -> startContainer(true, end - 1);
       case END_OBJECT, END_ARRAY -> endContainer(end);
@@ -200,6 +196,15 @@ final class JsonMaskEngine {
     if (!held.isEmpty()) {
       bound(end);
     }
+  }
+
+  private void fieldName(String name) throws IOException {
+    Frame f = stack[depth - 1];
+    if (!f.seen.add(name)) {
+      // the text JsonMaskingStream reports; never the name itself, which is body content
+      throw new IOException("Duplicate field in an object");
+    }
+    f.field = names.field(name);
   }
 
   /** The input ended: fails if it ended inside a value. */
@@ -229,7 +234,11 @@ final class JsonMaskEngine {
       beginHeld(start);
     }
     Frame parent = depth == 0 ? null : stack[depth - 1];
-    boolean schema = parent != null && (parent.schema || (!parent.array && SCHEMAS.contains(parent.field)));
+    // beneath a JSON schema (CRDs, OpenAPI) property names describe fields and hold no values,
+    // so the sensitive-name rule does not apply
+    boolean schema =
+        parent != null
+            && (parent.schema || (!parent.array && parent.field != null && parent.field.code == FieldName.SCHEMA));
     push(role, array, slotNode, slotInherited, slotBase64);
     stack[depth - 1].schema = schema;
     if (hold) {
@@ -338,11 +347,12 @@ final class JsonMaskEngine {
       }
       return;
     }
-    String n = f.field;
+    FieldName fn = f.field;
+    String n = fn.name;
     FieldPaths.Node node;
     if (f.role == RESOURCE) {
       if (!f.kindTrieKnown) {
-        f.kindTrie = profile.trieFor(f.effectiveKind());
+        f.kindTrie = trieFor(f.effectiveKind());
         f.kindTrieKnown = true;
       }
       node = f.kindTrie;
@@ -358,18 +368,18 @@ final class JsonMaskEngine {
     slotNode = child;
     switch (f.role) {
       case RESOURCE -> {
-        if (resourceField(f, n)) {
+        if (resourceField(f, fn.code)) {
           return;
         }
       }
       case ROW -> {
-        if (n.equals("object")) {
+        if (fn.code == FieldName.OBJECT) {
           slotRole = RESOURCE;
           return;
         }
       }
       case METADATA -> {
-        if (n.equals("annotations")) {
+        if (fn.code == FieldName.ANNOTATIONS) {
           slotRole = ANNOTATIONS;
           return;
         }
@@ -379,17 +389,17 @@ final class JsonMaskEngine {
         return;
       }
       case CONFIGMAP_DATA -> {
-        if (names.isSensitive(n)) {
+        if (fn.sensitive()) {
           mask(f.base64);
         }
         return;
       }
       case ENV_VAR -> {
-        if (n.equals("name")) {
+        if (fn.code == FieldName.NAME) {
           slotAction = ENV_NAME;
           return;
         }
-        if (n.equals("value")) {
+        if (fn.code == FieldName.VALUE) {
           if (!f.envNameSeen) {
             mask(false);
             slotHeld = !f.ending;
@@ -404,18 +414,18 @@ final class JsonMaskEngine {
         return;
       }
       case GENERIC -> {
-        if (embeddedObjectField(f, n)) {
+        if (embeddedObjectField(f, fn.code)) {
           return;
         }
       }
       default -> {}
     }
-    if (n.equals("env") && profile.envValues) {
+    if (fn.code == FieldName.ENV && profile.envValues) {
       slotRole = ENV_LIST;
-    } else if (n.equals("metadata")) {
+    } else if (fn.code == FieldName.METADATA) {
       slotRole = METADATA;
     } else if (profile.fieldNames && !f.schema) {
-      switch (names.fieldSensitivity(n)) {
+      switch (fn.fieldSensitivity()) {
         case SensitiveNames.STRINGS -> slotAction = MASK_STRING;
         case SensitiveNames.ANY_VALUE -> {
           slotRole = MASK_ALL;
@@ -431,15 +441,15 @@ final class JsonMaskEngine {
     slotAction = base64 ? MASK64 : MASK;
   }
 
-  private boolean resourceField(Frame f, String n) {
+  private boolean resourceField(Frame f, int name) {
     String kind = f.effectiveKind();
-    switch (n) {
-      case "kind" -> {
+    switch (name) {
+      case FieldName.KIND -> {
         slotAction = KIND;
         return true;
       }
-      case "data", "stringData", "binaryData" -> {
-        boolean stringData = n.equals("stringData");
+      case FieldName.DATA, FieldName.STRING_DATA, FieldName.BINARY_DATA -> {
+        boolean stringData = name == FieldName.STRING_DATA;
         // decided by the object's own kind; until it comes, as a Secret's (unless the list says
         // Secret already, which is what that would be)
         boolean undecided = f.kind == null && !f.ending && !is(f.inheritedKind, "Secret");
@@ -453,13 +463,13 @@ final class JsonMaskEngine {
         }
         if (profile.configMapKeys && !stringData && (dataKind == null || is(dataKind, "ConfigMap"))) {
           slotRole = CONFIGMAP_DATA;
-          slotBase64 = n.equals("binaryData");
+          slotBase64 = name == FieldName.BINARY_DATA;
           slotHeld = undecided;
           return true;
         }
         return false;
       }
-      case "items" -> {
+      case FieldName.ITEMS -> {
         if (kind == null || endsWith(kind, "List")) {
           slotRole = ITEMS;
           slotInherited =
@@ -468,14 +478,14 @@ final class JsonMaskEngine {
         }
         return false;
       }
-      case "rows" -> {
+      case FieldName.ROWS -> {
         if (kind == null || is(kind, "Table")) {
           slotRole = ROWS;
           return true;
         }
         return false;
       }
-      case "object" -> {
+      case FieldName.OBJECT -> {
         if (kind == null || is(kind, "WatchEvent")) {
           slotRole = RESOURCE;
           return true;
@@ -494,13 +504,13 @@ final class JsonMaskEngine {
    * {@code data} fields are held until the kind is known, read as ordinary fields unless it says
    * Secret or ConfigMap.
    */
-  private boolean embeddedObjectField(Frame f, String n) {
-    switch (n) {
-      case "kind" -> {
+  private boolean embeddedObjectField(Frame f, int name) {
+    switch (name) {
+      case FieldName.KIND -> {
         slotAction = KIND;
         return true;
       }
-      case "data", "stringData", "binaryData" -> {
+      case FieldName.DATA, FieldName.STRING_DATA, FieldName.BINARY_DATA -> {
         if (!profile.kindMatters()) {
           return false;
         }
@@ -508,7 +518,7 @@ final class JsonMaskEngine {
           slotHeld = !f.ending;
           return false;
         }
-        boolean stringData = n.equals("stringData");
+        boolean stringData = name == FieldName.STRING_DATA;
         if (profile.secretData && is(f.kind, "Secret")) {
           slotRole = SECRET_DATA;
           slotBase64 = !stringData;
@@ -516,12 +526,12 @@ final class JsonMaskEngine {
         }
         if (profile.configMapKeys && !stringData && is(f.kind, "ConfigMap")) {
           slotRole = CONFIGMAP_DATA;
-          slotBase64 = n.equals("binaryData");
+          slotBase64 = name == FieldName.BINARY_DATA;
           return true;
         }
         return false;
       }
-      case "items" -> {
+      case FieldName.ITEMS -> {
         if (f.kind != null && endsWith(f.kind, "List")) {
           slotRole = ITEMS;
           slotInherited = f.kind.length() > 4 ? f.kind.substring(0, f.kind.length() - 4) : null;
@@ -558,6 +568,15 @@ final class JsonMaskEngine {
 
   private static boolean endsWith(String kind, String suffix) {
     return kind.regionMatches(true, kind.length() - suffix.length(), suffix, 0, suffix.length());
+  }
+
+  /** The profile's trie for a kind; the last one is kept, since a list's items share a kind. */
+  private FieldPaths.Node trieFor(String kind) {
+    if (kind == null || !kind.equals(lastKind)) {
+      lastKindTrie = profile.trieFor(kind);
+      lastKind = kind;
+    }
+    return lastKindTrie;
   }
 
   private Slot currentSlot() {
@@ -665,13 +684,14 @@ final class JsonMaskEngine {
    * returns the output; {@code null} when {@code onlyIfChanged} and nothing changed.
    */
   private byte[] maskPart(byte[] src, Slot seed, int level, boolean onlyIfChanged) throws IOException {
-    ChunkOutput o = new ChunkOutput(null, src.length + 64);
+    // reused: this engine's parts are masked one at a time, and the result is copied out
+    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null, src.length + 64)) : partOut;
+    o.size(0);
     Splice s = new Splice(src, o);
     JsonMaskEngine sub = new JsonMaskEngine(profile, tokens, s, factory, limits, level, seed, names);
-    try (JsonParser ep = factory.createNonBlockingByteArrayParser()) {
-      ByteArrayFeeder feeder = (ByteArrayFeeder) ep.getNonBlockingInputFeeder();
-      feeder.feedInput(src, 0, src.length);
-      feeder.endOfInput();
+    try (OffsetJsonFactory.Parser ep = factory.createOffsetParser()) {
+      ep.feedInput(src, 0, src.length);
+      ep.endOfInput();
       JsonToken t;
       boolean waited = false;
       while ((t = ep.nextToken()) != null) {
@@ -684,7 +704,7 @@ final class JsonMaskEngine {
           continue;
         }
         waited = false;
-        sub.onToken(t, ep, ep.currentLocation().getByteOffset());
+        sub.onToken(t, ep, ep.tokenEnd());
       }
     }
     sub.finish();

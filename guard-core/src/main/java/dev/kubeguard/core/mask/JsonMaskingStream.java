@@ -1,7 +1,5 @@
 package dev.kubeguard.core.mask;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -21,7 +19,7 @@ import java.nio.ByteBuffer;
  */
 final class JsonMaskingStream implements MaskingStream {
 
-  private final JsonParser parser;
+  private final OffsetJsonFactory.Parser parser;
   private final ByteArrayFeeder feeder;
   private final Splice sp;
   private final JsonMaskEngine engine;
@@ -30,17 +28,13 @@ final class JsonMaskingStream implements MaskingStream {
   private boolean finished;
 
   public JsonMaskingStream(
-      CompiledProfile profile, MaskTokens tokens, JsonFactory factory, MaskLimits limits, ChunkSink sink)
+      CompiledProfile profile, MaskTokens tokens, OffsetJsonFactory factory, MaskLimits limits, ChunkSink sink)
       throws MaskingException {
-    try {
-      // the byte-array flavour parses markedly faster than the ByteBuffer one
-      this.parser = factory.createNonBlockingByteArrayParser();
-      this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
-      this.sp = new Splice(new ChunkOutput(sink));
-      this.engine = new JsonMaskEngine(profile, tokens, sp, factory, limits, 0, null, null);
-    } catch (IOException e) {
-      throw new MaskingException("cannot start JSON masking", e);
-    }
+    // the byte-array flavour parses markedly faster than the ByteBuffer one
+    this.parser = factory.createOffsetParser();
+    this.feeder = parser;
+    this.sp = new Splice(new ChunkOutput(sink));
+    this.engine = new JsonMaskEngine(profile, tokens, sp, factory, limits, 0, null, null);
   }
 
   @Override
@@ -97,7 +91,7 @@ final class JsonMaskingStream implements MaskingStream {
   private void drain() throws IOException {
     JsonToken t;
     while ((t = parser.nextToken()) != null && t != JsonToken.NOT_AVAILABLE) {
-      long end = parser.currentLocation().getByteOffset();
+      long end = parser.tokenEnd();
       engine.onToken(t, parser, end);
       if (end - sp.copied() + sp.out.size() >= ChunkOutput.FLUSH_AT && !engine.holding()) {
         sp.emitTo(end);

@@ -13,27 +13,71 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Secret {@code data} values are hashed over their decoded bytes, so a password masks to the
  * same token in {@code data} (base64 of the token) and in {@code stringData} or the
- * last-applied annotation (the token itself). Not thread-safe: one per stream.
+ * last-applied annotation (the token itself).
+ *
+ * <p>The HMAC is a clone of the masker's {@link Keyed} prototype, made on the first token: a body
+ * with nothing to mask never pays for one, and the key schedule is computed once per masker
+ * instead of once per response. Not thread-safe: one per stream.
  */
 final class MaskTokens {
 
   public static final String PREFIX = "kubeguard-masked:";
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private final Mac mac;
+  private final Keyed keyed;
+  private Mac mac;
 
   public MaskTokens(SecretKeySpec key) {
-    try {
-      mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    this(new Keyed(key));
+  }
+
+  MaskTokens(Keyed keyed) {
+    this.keyed = keyed;
+  }
+
+  /**
+   * An HMAC-SHA256 initialised with the masker's key, never used itself: streams take clones.
+   * Immutable once built (clone only reads it), so it is shared across threads.
+   */
+  static final class Keyed {
+    private final SecretKeySpec key;
+    private final Mac prototype;
+
+    Keyed(SecretKeySpec key) {
+      this.key = key;
+      this.prototype = init(key);
     }
+
+    Mac fresh() {
+      try {
+        return (Mac) prototype.clone();
+      } catch (CloneNotSupportedException e) {
+        // a provider whose HMAC cannot be cloned: one keyed per stream, as before
+        return init(key);
+      }
+    }
+
+    private static Mac init(SecretKeySpec key) {
+      try {
+        Mac m = Mac.getInstance("HmacSHA256");
+        m.init(key);
+        return m;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 unavailable", e);
+      }
+    }
+  }
+
+  private Mac mac() {
+    if (mac == null) {
+      mac = keyed.fresh();
+    }
+    return mac;
   }
 
   /** The token of raw bytes. */
   public String ofBytes(byte[] b, int off, int len) {
-    mac.update(b, off, len);
+    mac().update(b, off, len);
     return finish();
   }
 
@@ -60,12 +104,12 @@ final class MaskTokens {
 
   /** Feeds bytes into a token computed piecewise (a PEM block in a log stream). */
   public void update(byte[] b, int off, int len) {
-    mac.update(b, off, len);
+    mac().update(b, off, len);
   }
 
   /** Ends a piecewise token. */
   public String finish() {
-    byte[] h = mac.doFinal();
+    byte[] h = mac().doFinal();
     char[] out = new char[PREFIX.length() + 16];
     PREFIX.getChars(0, PREFIX.length(), out, 0);
     for (int i = 0; i < 8; i++) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -60,6 +61,7 @@ final class SensitiveNames {
 
   private final boolean builtIn;
   private final List<Pattern> extra;
+  private final ConcurrentHashMap<String, FieldName> fieldNames = new ConcurrentHashMap<>();
 
   public SensitiveNames(boolean builtIn, List<Pattern> extra) {
     this.builtIn = builtIn;
@@ -73,6 +75,11 @@ final class SensitiveNames {
   public final class Memo {
     private final HashMap<String, Integer> seen = new HashMap<>();
     private final HashMap<String, Integer> fields = new HashMap<>();
+
+    /** The field name {@code name} as the rules read it: {@link SensitiveNames#field}. */
+    public FieldName field(String name) {
+      return SensitiveNames.this.field(name);
+    }
 
     public boolean isSensitive(String name) {
       return lookup(seen, name, false) != NOT;
@@ -93,6 +100,23 @@ final class SensitiveNames {
       }
       return b;
     }
+  }
+
+  /**
+   * The field name {@code name} as the rules read it, shared by every stream of the masker: the
+   * same few hundred names recur in every response. Bounded: past 4096 distinct names (a hostile
+   * body inventing names) the cache starts over.
+   */
+  FieldName field(String name) {
+    FieldName f = fieldNames.get(name);
+    if (f == null) {
+      if (fieldNames.size() >= 4096) {
+        fieldNames.clear();
+      }
+      f = new FieldName(name, this);
+      fieldNames.put(name, f);
+    }
+    return f;
   }
 
   public Memo memo() {

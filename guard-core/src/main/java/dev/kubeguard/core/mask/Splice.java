@@ -19,9 +19,12 @@ final class Splice {
   private int edits;
   final ChunkOutput out;
 
-  /** An empty window that input chunks are appended to (a streamed body). */
+  /**
+   * An empty window that input chunks are appended to (a streamed body). It is sized by the
+   * first chunk, so a small response does not pay for a large window.
+   */
   Splice(ChunkOutput out) {
-    this.in = new byte[16 * 1024];
+    this.in = new byte[0];
     this.out = out;
   }
 
@@ -36,7 +39,10 @@ final class Splice {
   int append(ByteBuffer chunk) {
     int n = chunk.remaining();
     if (len + n > in.length) {
-      in = Arrays.copyOf(in, Math.max(in.length * 2, len + n));
+      // the first chunk sizes the window, with room for the unfinished token a later chunk
+      // completes; only a held value makes it grow past that
+      int room = in.length == 0 ? len + n + 4096 : Math.max(in.length * 2, len + n);
+      in = Arrays.copyOf(in, room);
     }
     chunk.get(in, len, n);
     int at = len;
