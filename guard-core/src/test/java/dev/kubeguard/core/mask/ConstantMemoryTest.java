@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * Masking memory does not grow with the body: 200 MB generated lazily (never held) go through one
  * open masking stream in a child JVM limited to 64 MB of heap, and the heap the child retains
  * (after full collections, {@link RetainedHeap}) once 200 MB went through is within
- * {@link #MAX_GROWTH} of what it retained after the first 20 MB. A SecretList (values rewritten),
+ * {@link RetainedHeap#MAX_GROWTH} of what it retained after the first 20 MB. A SecretList (values rewritten),
  * a PodList (the byte-preserving path) and a {@code pods/log} text stream (100 MB); and, to show the
  * harness can fail, a masker that keeps every fourth chunk ({@link LeakyMasker}).
  *
@@ -35,13 +35,6 @@ class ConstantMemoryTest {
   /** Text is masked line by line, more slowly: 100 MB shows the same and keeps the suite quick. */
   static final long LOG_BYTES = 100L * 1024 * 1024;
   static final long CHECKPOINT_BYTES = 20L * 1024 * 1024;
-  /**
-   * How much the retained heap may differ between 20 MB and 200 MB. With the real masker the two
-   * readings differed by under 10 KB (either way) in every run seen, so 1 MB leaves room for
-   * noise a hundred times over, yet it is less than a masker keeping 8 bytes per Secret item
-   * (about 130,000 items in the 180 MB between the readings), or one 64 KB chunk in 180, would add.
-   */
-  static final long MAX_GROWTH = 1024 * 1024;
   static final Duration CHILD_TIMEOUT = Duration.ofSeconds(150);
 
   /** The bodies a child can mask. */
@@ -72,19 +65,12 @@ class ConstantMemoryTest {
         .assertSucceeded();
   }
 
-  /** Retained heap at the end minus at the checkpoint, as the child measured it. */
   static long growth(ChildJvm.Result r) {
-    return r.value("heapAtEnd") - r.value("heapAtCheckpoint");
+    return RetainedHeap.growth(r);
   }
 
   static void assertConstantMemory(ChildJvm.Result r, long target) {
-    long growth = growth(r);
-    System.out.printf("retained heap after %d MB: %d bytes; after %d MB: %d bytes; growth %d bytes%n",
-        CHECKPOINT_BYTES >> 20, r.value("heapAtCheckpoint"), target >> 20, r.value("heapAtEnd"), growth);
-    if (growth > MAX_GROWTH) {
-      throw new AssertionError("retained heap grew by " + growth + " bytes between " + (CHECKPOINT_BYTES >> 20)
-          + " MB and " + (target >> 20) + " MB of body (bound " + MAX_GROWTH + "); the child said:\n" + r.output());
-    }
+    RetainedHeap.assertConstant(r, CHECKPOINT_BYTES, target);
     assertThat(r.value("in")).isGreaterThanOrEqualTo(target);
   }
 

@@ -15,6 +15,13 @@ import java.lang.management.MemoryMXBean;
  */
 public final class RetainedHeap {
 
+  /**
+   * How much the retained heap may differ between 20 MB and 200 MB of body. With the real masker
+   * the two readings differed by under 20 KB (either way) in every run seen, so 1 MB leaves room
+   * for noise fifty times over, yet it is less than a masker keeping 8 bytes per Secret item
+   * (about 130,000 items in the 180 MB between the readings), or one 64 KB chunk in 180, would add.
+   */
+  public static final long MAX_GROWTH = 1024 * 1024;
   private static final int READINGS = 5;
 
   /** Bytes of heap in use after a full collection, the lowest of several readings. */
@@ -26,6 +33,25 @@ public final class RetainedHeap {
       least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
     }
     return least;
+  }
+
+  /** The child's reading at its end minus its reading at the checkpoint ({@code heapAt*} figures). */
+  public static long growth(ChildJvm.Result r) {
+    return r.value("heapAtEnd") - r.value("heapAtCheckpoint");
+  }
+
+  /**
+   * Fails, with the child's output, when its retained heap grew by more than {@link #MAX_GROWTH}
+   * between its readings after {@code checkpoint} and after {@code target} bytes; prints both.
+   */
+  public static void assertConstant(ChildJvm.Result r, long checkpoint, long target) {
+    long growth = growth(r);
+    System.out.printf("retained heap after %d MB: %d bytes; after %d MB: %d bytes; growth %d bytes%n",
+        checkpoint >> 20, r.value("heapAtCheckpoint"), target >> 20, r.value("heapAtEnd"), growth);
+    if (growth > MAX_GROWTH) {
+      throw new AssertionError("retained heap grew by " + growth + " bytes between " + (checkpoint >> 20)
+          + " MB and " + (target >> 20) + " MB of body (bound " + MAX_GROWTH + "); the child said:\n" + r.output());
+    }
   }
 
   private RetainedHeap() {}
