@@ -23,6 +23,10 @@ public final class MaskedBodyReader {
   public static final String BASE64_TOKEN =
       Base64.getEncoder().encodeToString("kubeguard-maske".getBytes(StandardCharsets.US_ASCII));
 
+  /** With {@code -Dkubeguard.heapSeries}, a reading every 10 MB too, to see where memory goes. */
+  private static final boolean SERIES = System.getProperty("kubeguard.heapSeries") != null;
+  private static final long SERIES_STEP = 10L * 1024 * 1024;
+
   /** Reads {@code body} to its end and reports; the caller closes it. */
   public static void readAndReport(InputStream body, long checkpoint, long target, List<String> secrets)
       throws IOException {
@@ -43,6 +47,9 @@ public final class MaskedBodyReader {
       read += n;
       if (atCheckpoint < 0 && read >= checkpoint) {
         atCheckpoint = RetainedHeap.sample();
+      }
+      if (SERIES && read / SERIES_STEP != (read - n) / SERIES_STEP) {
+        ChildJvm.report("heapAt" + (read >> 20) + "MB", RetainedHeap.sample());
       }
       if (atEnd < 0 && read >= target) {
         atEnd = RetainedHeap.sample();
