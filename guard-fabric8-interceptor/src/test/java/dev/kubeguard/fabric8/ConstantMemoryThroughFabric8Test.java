@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +50,9 @@ class ConstantMemoryThroughFabric8Test {
   static final String LOG_PATH = "/api/v1/namespaces/shop/pods/web/log";
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void retainedHeapDoesNotGrowWhileA200MegabyteSecretListStreamsThroughTheGuardOnTheJdkBackend() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Duration.ofSeconds(150), ChildJvm.MEMORY_OPTIONS, Child.class,
+    ChildJvm.Result r = ChildJvm.run(ChildJvm.MEMORY_TIMEOUT, ChildJvm.MEMORY_OPTIONS, Child.class,
         "list", Long.toString(TARGET_BYTES), Long.toString(CHECKPOINT_BYTES)).assertSucceeded();
 
     RetainedHeap.assertConstant(r, CHECKPOINT_BYTES, TARGET_BYTES);
@@ -70,9 +69,9 @@ class ConstantMemoryThroughFabric8Test {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void retainedHeapDoesNotGrowWhileA100MegabytePodLogStreamsThroughGetLogInputStream() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Duration.ofSeconds(150), ChildJvm.MEMORY_OPTIONS, Child.class,
+    ChildJvm.Result r = ChildJvm.run(ChildJvm.MEMORY_TIMEOUT, ChildJvm.MEMORY_OPTIONS, Child.class,
         "log", Long.toString(LOG_BYTES), Long.toString(CHECKPOINT_BYTES)).assertSucceeded();
 
     RetainedHeap.assertConstant(r, CHECKPOINT_BYTES, LOG_BYTES);

@@ -46,9 +46,9 @@ class ConstantMemoryThroughOkHttpTest {
   static final String PATH = "/api/v1/namespaces/shop/secrets";
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void retainedHeapDoesNotGrowWhileA200MegabyteSecretListStreamsThroughTheGuard() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Duration.ofSeconds(150), ChildJvm.MEMORY_OPTIONS, Child.class,
+    ChildJvm.Result r = ChildJvm.run(ChildJvm.MEMORY_TIMEOUT, ChildJvm.MEMORY_OPTIONS, Child.class,
         Long.toString(TARGET_BYTES), Long.toString(CHECKPOINT_BYTES), "0").assertSucceeded();
 
     RetainedHeap.assertConstant(r, CHECKPOINT_BYTES, TARGET_BYTES);
@@ -63,13 +63,13 @@ class ConstantMemoryThroughOkHttpTest {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void harnessReportsGrowthThroughTheAdapterWhenTheMaskerKeepsEveryFourthChunk() throws Exception {
     // room for the 45 MB it keeps: the point is that the measurement sees it, not that it runs out
     List<String> options = new ArrayList<>(ChildJvm.MEMORY_OPTIONS);
     options.replaceAll(o -> o.startsWith("-Xmx") ? "-Xmx192m" : o);
 
-    ChildJvm.Result r = ChildJvm.run(Duration.ofSeconds(150), options, Child.class,
+    ChildJvm.Result r = ChildJvm.run(ChildJvm.MEMORY_TIMEOUT, options, Child.class,
         Long.toString(TARGET_BYTES), Long.toString(CHECKPOINT_BYTES), "4").assertSucceeded();
 
     // masked as ever: only memory tells it apart

@@ -35,6 +35,12 @@ public final class ChildJvm {
   public static final List<String> MEMORY_OPTIONS =
       List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
 
+  /**
+   * How long a constant-memory child may take. Unloaded, one masks 200 MB in about 15 s; on a
+   * 2-core machine at load 20 one took 107 s. Bounded all the same: a hung child fails the test.
+   */
+  public static final Duration MEMORY_TIMEOUT = Duration.ofMinutes(4);
+
   private static final String PROBE = "probe ";
   private static final int OUTPUT_TAIL = 64 * 1024;
 

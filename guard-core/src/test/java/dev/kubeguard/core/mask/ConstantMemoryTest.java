@@ -35,7 +35,7 @@ class ConstantMemoryTest {
   /** Text is masked line by line, more slowly: 100 MB shows the same and keeps the suite quick. */
   static final long LOG_BYTES = 100L * 1024 * 1024;
   static final long CHECKPOINT_BYTES = 20L * 1024 * 1024;
-  static final Duration CHILD_TIMEOUT = Duration.ofSeconds(150);
+  static final Duration CHILD_TIMEOUT = ChildJvm.MEMORY_TIMEOUT;
 
   /** The bodies a child can mask. */
   enum Body {
@@ -75,7 +75,7 @@ class ConstantMemoryTest {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void retainedHeapDoesNotGrowThroughA200MegabyteSecretList() throws Exception {
     ChildJvm.Result r = mask(Body.SECRETS, TARGET_BYTES, 0, ChildJvm.MEMORY_OPTIONS);
 
@@ -87,7 +87,7 @@ class ConstantMemoryTest {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void retainedHeapDoesNotGrowThroughA200MegabytePodListAndOnlyTheSecretChanges() throws Exception {
     ChildJvm.Result r = mask(Body.PODS, TARGET_BYTES, 0, ChildJvm.MEMORY_OPTIONS);
 
@@ -101,7 +101,7 @@ class ConstantMemoryTest {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void retainedHeapDoesNotGrowThroughA100MegabytePodLog() throws Exception {
     ChildJvm.Result r = mask(Body.LOG, LOG_BYTES, 0, ChildJvm.MEMORY_OPTIONS);
 
@@ -111,7 +111,7 @@ class ConstantMemoryTest {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void harnessReportsGrowthWhenTheMaskerKeepsEveryFourthChunk() throws Exception {
     // room for the 50 MB it keeps: the point is that the measurement sees it, not that it runs out
     List<String> options = new ArrayList<>(ChildJvm.MEMORY_OPTIONS);
