@@ -1,157 +1,131 @@
 package dev.kubeguard.core.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubeguard.api.AccessRequest;
+import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * A 200 MB SecretList, produced lazily and never held, masked in a child JVM limited to 64 MB of
- * heap: masking memory does not grow with the body.
+ * Masking memory does not grow with the body: 200 MB generated lazily (never held) go through one
+ * open masking stream in a child JVM limited to 64 MB of heap, and the heap the child retains
+ * (after full collections, {@link RetainedHeap}) once 200 MB went through is within
+ * {@link RetainedHeap#MAX_GROWTH} of what it retained after the first 20 MB. A SecretList (values rewritten),
+ * a PodList (the byte-preserving path) and a {@code pods/log} text stream (100 MB); and, to show the
+ * harness can fail, a masker that keeps every fourth chunk ({@link LeakyMasker}).
+ *
+ * <p>Each child is waited for at most {@link #CHILD_TIMEOUT} and killed after; a hung child or
+ * one that runs out of heap fails the test with its output.
  */
 class ConstantMemoryTest {
 
   static final long TARGET_BYTES = 200L * 1024 * 1024;
+  /** Text is masked line by line, more slowly: 100 MB shows the same and keeps the suite quick. */
+  static final long LOG_BYTES = 100L * 1024 * 1024;
+  static final long CHECKPOINT_BYTES = 20L * 1024 * 1024;
+  static final Duration CHILD_TIMEOUT = ChildJvm.MEMORY_TIMEOUT;
+
+  /** The bodies a child can mask. */
+  enum Body {
+    SECRETS(SecretListStream.CONTENT_TYPE, () -> Masking.request("list", "secrets", ""), SecretListStream::new,
+        SecretListStream.SECRET, SecretListStream.SECRET_B64),
+    PODS(PodListStream.CONTENT_TYPE, () -> Masking.request("list", "pods", ""), PodListStream::new,
+        PodListStream.SECRET),
+    LOG(PodLogStream.CONTENT_TYPE, () -> Masking.request("get", "pods", "log"), PodLogStream::new,
+        PodLogStream.SECRET);
+
+    final String contentType;
+    final Supplier<AccessRequest> request;
+    final LongFunction<GeneratedBody> body;
+    final List<String> secrets;
+
+    Body(String contentType, Supplier<AccessRequest> request, LongFunction<GeneratedBody> body, String... secrets) {
+      this.contentType = contentType;
+      this.request = request;
+      this.body = body;
+      this.secrets = List.of(secrets);
+    }
+  }
+
+  static ChildJvm.Result mask(Body body, long target, int leakEvery, List<String> options) throws Exception {
+    return ChildJvm.run(CHILD_TIMEOUT, options, MaskingChild.class,
+            body.name(), Long.toString(target), Long.toString(CHECKPOINT_BYTES), Integer.toString(leakEvery))
+        .assertSucceeded();
+  }
+
+  static long growth(ChildJvm.Result r) {
+    return RetainedHeap.growth(r);
+  }
+
+  static void assertConstantMemory(ChildJvm.Result r, long target) {
+    RetainedHeap.assertConstant(r, CHECKPOINT_BYTES, target);
+    assertThat(r.value("in")).isGreaterThanOrEqualTo(target);
+  }
 
   @Test
-  void masksA200MegabyteListUnderA64MegabyteHeap() throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    Process p =
-        new ProcessBuilder(
-                java, "-Xmx64m", "-cp", System.getProperty("java.class.path"), Child.class.getName())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void retainedHeapDoesNotGrowThroughA200MegabyteSecretList() throws Exception {
+    ChildJvm.Result r = mask(Body.SECRETS, TARGET_BYTES, 0, ChildJvm.MEMORY_OPTIONS);
+
+    assertConstantMemory(r, TARGET_BYTES);
     long items = SecretListStream.itemsFor(TARGET_BYTES);
-    assertThat(output).contains("items=" + items + " masked=" + (3 * items) + " leaked=false");
+    assertThat(r.value("items")).isEqualTo(items);
+    assertThat(r.value("masked")).isEqualTo(SecretListStream.MASKED_PER_ITEM * items);
+    assertThat(r.value("leaked")).isZero();
   }
 
-  /** Runs in the child JVM. */
-  public static final class Child {
-    public static void main(String[] args) throws Exception {
-      DefaultMasker masker = DefaultMasker.builder().randomKey().build();
-      long[] out = new long[1];
-      boolean[] leaked = new boolean[1];
-      byte[] needle = SecretListStream.SECRET_B64.getBytes(StandardCharsets.US_ASCII);
-      MaskingStream s =
-          masker.open(
-              new MaskingContext("default", "application/json", Masking.request("list", "secrets", "")),
-              c -> {
-                out[0] += c.remaining();
-                leaked[0] |= contains(c, needle);
-                c.position(c.limit());
-              });
-      SecretListStream in = new SecretListStream(TARGET_BYTES);
-      byte[] buf = new byte[64 * 1024];
-      int n;
-      while ((n = in.read(buf, 0, buf.length)) > 0) {
-        s.write(ByteBuffer.wrap(buf, 0, n));
-      }
-      s.finish();
-      Runtime rt = Runtime.getRuntime();
-      System.out.println("items=" + in.items + " masked=" + s.maskedCount() + " leaked=" + leaked[0]
-          + " in=" + in.produced + " out=" + out[0] + " maxHeap=" + rt.maxMemory());
-      System.exit(in.produced >= TARGET_BYTES ? 0 : 3);
-    }
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void retainedHeapDoesNotGrowThroughA200MegabytePodListAndOnlyTheSecretChanges() throws Exception {
+    ChildJvm.Result r = mask(Body.PODS, TARGET_BYTES, 0, ChildJvm.MEMORY_OPTIONS);
 
-    private static boolean contains(ByteBuffer c, byte[] needle) {
-      int end = c.limit() - needle.length;
-      outer:
-      for (int i = c.position(); i <= end; i++) {
-        for (int k = 0; k < needle.length; k++) {
-          if (c.get(i + k) != needle[k]) {
-            continue outer;
-          }
-        }
-        return true;
-      }
-      return false;
-    }
+    assertConstantMemory(r, TARGET_BYTES);
+    long items = PodListStream.itemsFor(TARGET_BYTES);
+    assertThat(r.value("items")).isEqualTo(items);
+    assertThat(r.value("masked")).isEqualTo(items);
+    assertThat(r.value("leaked")).isZero();
+    // the token is as long as the secret: any other rewrite would change the length
+    assertThat(r.value("out")).isEqualTo(r.value("in"));
   }
 
-  /** A SecretList of about {@code target} bytes, generated item by item as it is read. */
-  static final class SecretListStream extends InputStream {
-    static final String SECRET = "S3cr3t-Pa55w0rd!";
-    static final String SECRET_B64 = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
-    private static final byte[] HEAD =
-        "{\"kind\":\"SecretList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] TAIL = "]}\n".getBytes(StandardCharsets.UTF_8);
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void retainedHeapDoesNotGrowThroughA100MegabytePodLog() throws Exception {
+    ChildJvm.Result r = mask(Body.LOG, LOG_BYTES, 0, ChildJvm.MEMORY_OPTIONS);
 
-    private final long target;
-    private final long totalItems;
-    long items;
-    long produced;
-    private byte[] cur = HEAD;
-    private int pos;
-    private boolean tailDone;
+    assertConstantMemory(r, LOG_BYTES);
+    assertThat(r.value("masked")).isEqualTo(PodLogStream.secretLines(r.value("items")));
+    assertThat(r.value("leaked")).isZero();
+  }
 
-    SecretListStream(long target) {
-      this.target = target;
-      this.totalItems = itemsFor(target);
-    }
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void harnessReportsGrowthWhenTheMaskerKeepsEveryFourthChunk() throws Exception {
+    // room for the 50 MB it keeps: the point is that the measurement sees it, not that it runs out
+    List<String> options = new ArrayList<>(ChildJvm.MEMORY_OPTIONS);
+    options.replaceAll(o -> o.startsWith("-Xmx") ? "-Xmx192m" : o);
 
-    static long itemsFor(long target) {
-      return (target - HEAD.length - TAIL.length + item(0).length - 1) / item(0).length + 1;
-    }
+    ChildJvm.Result r = mask(Body.SECRETS, TARGET_BYTES, 4, options);
 
-    static byte[] item(long i) {
-      String name = String.format("secret-%012d", i);
-      String lastApplied =
-          ("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"annotations\":{},\"name\":\"" + name
-              + "\",\"namespace\":\"shop\"},\"stringData\":{\"password\":\"" + SECRET + "\"},\"type\":\"Opaque\"}\n")
-              .replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-      return (",{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"shop\",\"uid\":\"783c8087-011f-459d-ac9f-f3bd58c9cba9\","
-              + "\"resourceVersion\":\"209\",\"creationTimestamp\":\"2026-11-27T11:30:26Z\",\"labels\":{\"app\":\"shop\"},"
-              + "\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"" + lastApplied + "\"},"
-              + "\"managedFields\":[{\"manager\":\"kubectl-client-side-apply\",\"operation\":\"Update\",\"apiVersion\":\"v1\","
-              + "\"time\":\"2026-11-27T11:30:26Z\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{\".\":{},\"f:password\":{},"
-              + "\"f:username\":{}},\"f:type\":{}}}]},\"data\":{\"password\":\"" + SECRET_B64 + "\",\"username\":\"c2hvcF9hcHA=\"},"
-              + "\"type\":\"Opaque\"}")
-          .getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      int done = 0;
-      while (done < len) {
-        if (pos == cur.length) {
-          if (items < totalItems) {
-            byte[] next = item(items);
-            cur = items == 0 ? java.util.Arrays.copyOfRange(next, 1, next.length) : next;
-            items++;
-          } else if (!tailDone) {
-            cur = TAIL;
-            tailDone = true;
-          } else {
-            break;
-          }
-          pos = 0;
-        }
-        int n = Math.min(len - done, cur.length - pos);
-        System.arraycopy(cur, pos, b, off + done, n);
-        pos += n;
-        done += n;
-      }
-      produced += done;
-      return done == 0 ? -1 : done;
-    }
+    // its output is the real masker's: only memory tells it apart
+    long items = SecretListStream.itemsFor(TARGET_BYTES);
+    assertThat(r.value("masked")).isEqualTo(SecretListStream.MASKED_PER_ITEM * items);
+    assertThat(r.value("leaked")).isZero();
+    // a quarter of the 180 MB between the readings
+    assertThat(growth(r)).isGreaterThan((TARGET_BYTES - CHECKPOINT_BYTES) / 4 * 9 / 10);
+    assertThatThrownBy(() -> assertConstantMemory(r, TARGET_BYTES)).isInstanceOf(AssertionError.class).hasMessageContaining("grew by");
   }
 
   @Test
@@ -164,6 +138,54 @@ class ConstantMemoryTest {
       total += n;
     }
     assertThat(total).isGreaterThanOrEqualTo(1024 * 1024).isLessThan(1024 * 1024 + 4096);
-    assertThat(List.of(s.items)).containsExactly(SecretListStream.itemsFor(1024 * 1024));
+    assertThat(s.items).isEqualTo(SecretListStream.itemsFor(1024 * 1024));
+  }
+
+  /**
+   * Runs in the child JVM: masks one generated body through one stream and reports the retained
+   * heap at the checkpoint and at the end (both while the stream is open), sizes, counts, and how
+   * often a planted secret reached the output. Arguments: body, total bytes, checkpoint bytes,
+   * leak interval (0: the real masker).
+   */
+  public static final class MaskingChild {
+    public static void main(String[] args) throws Exception {
+      Body body = Body.valueOf(args[0]);
+      long total = Long.parseLong(args[1]);
+      long checkpoint = Long.parseLong(args[2]);
+      int leakEvery = Integer.parseInt(args[3]);
+      Masker masker = DefaultMasker.builder().randomKey().build();
+      if (leakEvery > 0) {
+        masker = new LeakyMasker(masker, leakEvery);
+      }
+      List<NeedleCounter> leaks = body.secrets.stream().map(NeedleCounter::new).toList();
+      long[] out = new long[1];
+      MaskingStream s =
+          masker.open(new MaskingContext("default", body.contentType, body.request.get()), c -> {
+            out[0] += c.remaining();
+            leaks.forEach(l -> l.scan(c));
+            c.position(c.limit());
+          });
+      GeneratedBody in = body.body.apply(total);
+      byte[] buf = new byte[64 * 1024];
+      long atCheckpoint = -1;
+      int n;
+      while ((n = in.read(buf, 0, buf.length)) > 0) {
+        s.write(ByteBuffer.wrap(buf, 0, n));
+        if (atCheckpoint < 0 && in.produced >= checkpoint) {
+          atCheckpoint = RetainedHeap.sample();
+        }
+      }
+      long atEnd = RetainedHeap.sample();
+      s.finish();
+      Reference.reachabilityFence(s);
+      ChildJvm.report("heapAtCheckpoint", atCheckpoint);
+      ChildJvm.report("heapAtEnd", atEnd);
+      ChildJvm.report("in", in.produced);
+      ChildJvm.report("out", out[0]);
+      ChildJvm.report("items", in.items);
+      ChildJvm.report("masked", s.maskedCount());
+      ChildJvm.report("leaked", leaks.stream().mapToLong(NeedleCounter::count).sum());
+      ChildJvm.report("maxHeap", Runtime.getRuntime().maxMemory());
+    }
   }
 }
