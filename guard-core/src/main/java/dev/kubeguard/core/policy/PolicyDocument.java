@@ -1,6 +1,7 @@
 package dev.kubeguard.core.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
 import java.util.Map;
 
 /**
@@ -15,12 +16,14 @@ import java.util.Map;
 record PolicyDocument(String source, int number, JsonNode root, Map<String, Integer> lines) {
 
   public PolicyDocument {
-    lines = Map.copyOf(lines);
+    // DocumentReader hands over a map it no longer touches; copying it (one entry per value of
+    // the document) was a tenth of loading a large policy, so it is only wrapped.
+    lines = Collections.unmodifiableMap(lines);
   }
 
   /** The document's root as a cursor for reading with located errors. */
   public Node node() {
-    return new Node(this, root, "");
+    return new Node(this, root);
   }
 
   int lineOf(String path) {
