@@ -68,8 +68,34 @@ final class Node {
 
   /** An error located at this place. */
   public PolicyLoadException error(String problem) {
-    String p = path();
-    return new PolicyLoadException(doc.source(), doc.number(), p, doc.lineOf(p), problem);
+    return new PolicyLoadException(doc.source(), doc.number(), path(), line(), problem);
+  }
+
+  /**
+   * The line this place was read from: a field's key, a list item's value, the document's root;
+   * a place that is not in the document (a missing field) is reported at its parent's line.
+   */
+  private int line() {
+    if (parent == null) {
+      return doc.rootLine();
+    }
+    JsonNode container = parent.value;
+    int[] lines = container == null ? null : doc.linesOf(container);
+    if (lines != null) {
+      if (name == null) {
+        if (container.isArray() && index < lines.length) {
+          return lines[index];
+        }
+      } else if (container.isObject()) {
+        Iterator<String> names = container.fieldNames();
+        for (int i = 0; names.hasNext() && i < lines.length; i++) {
+          if (names.next().equals(name)) {
+            return lines[i];
+          }
+        }
+      }
+    }
+    return parent.line();
   }
 
   /** Requires an object whose fields are all in {@code allowed}; absent is fine. */
