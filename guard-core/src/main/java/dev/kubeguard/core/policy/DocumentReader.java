@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -30,6 +31,7 @@ final class DocumentReader {
 
   private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final int[] NO_LINES = new int[0];
 
   private DocumentReader() {}
 
@@ -37,6 +39,20 @@ final class DocumentReader {
     LoaderOptions o = new LoaderOptions();
     o.setCodePointLimit(MAX_YAML_CHARS);
     return o;
+  }
+
+  /**
+   * Where a value is, for the errors of this reader: a path is only rendered when one is thrown
+   * (rendering one per value was a large share of loading a big policy).
+   */
+  private record Place(Place parent, String name, int index) {
+    static String render(Place p) {
+      if (p == null) {
+        return "";
+      }
+      String up = render(p.parent);
+      return p.name != null ? (up.isEmpty() ? p.name : up + "." + p.name) : up + "[" + p.index + "]";
+    }
   }
 
   /** The non-empty documents of {@code text}, in order. */
@@ -47,10 +63,11 @@ final class DocumentReader {
     try (JsonParser p = factory.createParser(text)) {
       while (p.nextToken() != null) {
         number++;
-        Map<String, Integer> lines = new HashMap<>();
-        JsonNode root = value(p, "", lines, source, number);
+        Map<JsonNode, int[]> lines = new IdentityHashMap<>();
+        int rootLine = p.currentTokenLocation().getLineNr();
+        JsonNode root = value(p, null, lines, source, number);
         if (!root.isNull() && !root.isMissingNode()) {
-          docs.add(new PolicyDocument(source, number, root, lines));
+          docs.add(new PolicyDocument(source, number, root, rootLine, lines));
         }
       }
     } catch (JsonProcessingException e) {
@@ -74,34 +91,39 @@ final class DocumentReader {
     return false;
   }
 
+  /** Reads the value at the current token; an object's field has the line of its key, a list's item its own. */
   private static JsonNode value(
-      JsonParser p, String path, Map<String, Integer> lines, String source, int number)
+      JsonParser p, Place place, Map<JsonNode, int[]> lines, String source, int number)
       throws IOException, PolicyLoadException {
-    int line = p.currentTokenLocation().getLineNr();
-    lines.putIfAbsent(path, line);
     JsonToken t = p.currentToken();
     switch (t) {
       case START_OBJECT -> {
         ObjectNode o = NODES.objectNode();
+        int[] keyLines = NO_LINES;
+        int n = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
-          String child = path.isEmpty() ? name : path + "." + name;
           int keyLine = p.currentTokenLocation().getLineNr();
           if (o.has(name)) {
-            throw new PolicyLoadException(source, number, child, keyLine, "duplicate key '" + name + "'");
+            throw new PolicyLoadException(
+                source, number, Place.render(new Place(place, name, -1)), keyLine, "duplicate key '" + name + "'");
           }
-          lines.put(child, keyLine);
+          keyLines = append(keyLines, n++, keyLine);
           p.nextToken();
-          o.set(name, value(p, child, lines, source, number));
+          o.set(name, value(p, new Place(place, name, -1), lines, source, number));
         }
+        lines.put(o, trim(keyLines, n));
         return o;
       }
       case START_ARRAY -> {
         ArrayNode a = NODES.arrayNode();
+        int[] itemLines = NO_LINES;
         int i = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          a.add(value(p, path + "[" + i++ + "]", lines, source, number));
+          itemLines = append(itemLines, i, p.currentTokenLocation().getLineNr());
+          a.add(value(p, new Place(place, null, i++), lines, source, number));
         }
+        lines.put(a, trim(itemLines, i));
         return a;
       }
       case VALUE_STRING -> {
@@ -119,7 +141,18 @@ final class DocumentReader {
       case VALUE_NULL -> {
         return NODES.nullNode();
       }
-      default -> throw new PolicyLoadException(source, number, path, line, "unexpected " + t);
+      default -> throw new PolicyLoadException(
+          source, number, Place.render(place), p.currentTokenLocation().getLineNr(), "unexpected " + t);
     }
+  }
+
+  private static int[] append(int[] a, int n, int v) {
+    int[] out = n < a.length ? a : Arrays.copyOf(a, Math.max(4, n * 2));
+    out[n] = v;
+    return out;
+  }
+
+  private static int[] trim(int[] a, int n) {
+    return n == a.length ? a : Arrays.copyOf(a, n);
   }
 }

@@ -11,21 +11,46 @@ import java.util.Set;
 /**
  * A place in a policy document and the value there (possibly absent), with strict typed readers
  * whose errors name the source, document, path and line. An explicit {@code null} reads as
- * absent, as Kubernetes treats it. Immutable.
+ * absent, as Kubernetes treats it. Immutable in effect (its path string is built on first use);
+ * used by one loading thread at a time.
  */
 final class Node {
   private final PolicyDocument doc;
   private final JsonNode value;
-  private final String path;
+  /** The node this one is a field or item of; {@code null} for a document's root. */
+  private final Node parent;
+  /** The field name under {@code parent}, or {@code null} for a list item. */
+  private final String name;
+  private final int index;
+  /**
+   * Built on first use: only errors need it, and building a path string for every field read
+   * was a good part of loading a large policy. A racy cache of an immutable value, as
+   * {@link String#hashCode} is.
+   */
+  private String path;
 
-  Node(PolicyDocument doc, JsonNode value, String path) {
+  /** A document's root. */
+  Node(PolicyDocument doc, JsonNode value) {
+    this(doc, value, null, null, -1);
+    this.path = "";
+  }
+
+  private Node(PolicyDocument doc, JsonNode value, Node parent, String name, int index) {
     this.doc = doc;
     this.value = value == null || value.isNull() || value.isMissingNode() ? null : value;
-    this.path = path;
+    this.parent = parent;
+    this.name = name;
+    this.index = index;
   }
 
   public String path() {
-    return path;
+    String p = path;
+    if (p == null) {
+      String up = parent.path();
+      p = name != null ? (up.isEmpty() ? name : up + "." + name) : up + "[" + index + "]";
+      path = p;
+    }
+    return p;
   }
 
   public PolicyDocument document() {
@@ -38,13 +63,39 @@ final class Node {
 
   /** The field {@code name} of this object (absent when this is absent). */
   public Node get(String name) {
-    String child = path.isEmpty() ? name : path + "." + name;
-    return new Node(doc, value == null ? null : value.get(name), child);
+    return new Node(doc, value == null ? null : value.get(name), this, name, -1);
   }
 
   /** An error located at this place. */
   public PolicyLoadException error(String problem) {
-    return new PolicyLoadException(doc.source(), doc.number(), path, doc.lineOf(path), problem);
+    return new PolicyLoadException(doc.source(), doc.number(), path(), line(), problem);
+  }
+
+  /**
+   * The line this place was read from: a field's key, a list item's value, the document's root;
+   * a place that is not in the document (a missing field) is reported at its parent's line.
+   */
+  private int line() {
+    if (parent == null) {
+      return doc.rootLine();
+    }
+    JsonNode container = parent.value;
+    int[] lines = container == null ? null : doc.linesOf(container);
+    if (lines != null) {
+      if (name == null) {
+        if (container.isArray() && index < lines.length) {
+          return lines[index];
+        }
+      } else if (container.isObject()) {
+        Iterator<String> names = container.fieldNames();
+        for (int i = 0; names.hasNext() && i < lines.length; i++) {
+          if (names.next().equals(name)) {
+            return lines[i];
+          }
+        }
+      }
+    }
+    return parent.line();
   }
 
   /** Requires an object whose fields are all in {@code allowed}; absent is fine. */
@@ -117,7 +168,7 @@ final class Node {
     }
     List<Node> out = new ArrayList<>(value.size());
     for (int i = 0; i < value.size(); i++) {
-      out.add(new Node(doc, value.get(i), path + "[" + i + "]"));
+      out.add(new Node(doc, value.get(i), this, null, i));
     }
     return out;
   }

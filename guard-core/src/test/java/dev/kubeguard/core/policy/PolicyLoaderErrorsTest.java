@@ -274,6 +274,44 @@ class PolicyLoaderErrorsTest {
   }
 
   @Test
+  void placesAFieldSetToNullAtItsKey() {
+    assertThat(failure(HEAD + """
+          - name: needs-approval
+            subjects: {users: [u]}
+            effect: approve
+            match: {verbs: [delete], apiGroups: [""], resources: [pods]}
+            approval: null
+        """).getMessage()).startsWith(
+        "shop.yaml: document 1, spec.rules[0].approval (line 10): is required when effect is approve");
+  }
+
+  @Test
+  void placesANullListItemAtItsOwnLine() {
+    assertThat(failure(HEAD + """
+          - name: r
+            subjects:
+              users:
+              - alice
+              - null
+            effect: allow
+            match: {verbs: [get], apiGroups: [""], resources: [pods]}
+        """).getMessage()).isEqualTo(
+        "shop.yaml: document 1, spec.rules[0].subjects.users[1] (line 10): is required");
+  }
+
+  @Test
+  void namesPathAndLineInAJsonSource() {
+    assertThat(failure("""
+        {"apiVersion": "kubeguard.dev/v1", "kind": "GuardPolicy", "metadata": {"name": "shop"},
+         "spec": {"rules": [
+           {"name": "r", "subjects": {"users": ["u"]}, "effect": "allow",
+            "match": {"verbs": ["get"], "apiGroups": [""],
+                      "resources": ["pods"], "resourceNames": [1]}}]}}
+        """).getMessage()).isEqualTo(
+        "shop.yaml: document 1, spec.rules[0].match.resourceNames[0] (line 5): expected a string, got the number 1");
+  }
+
+  @Test
   void namesAMissingFile(@TempDir Path dir) {
     Path missing = dir.resolve("nope.yaml");
 
