@@ -89,10 +89,14 @@ public final class ApprovalLedger {
     ApprovalRequirement requirement = decision.obligations().approval();
     Instant now = clock.instant();
     Entry entry = entries.get(digest);
-    if (entry != null && !entry.future.isDone() && !now.isBefore(entry.expiresAt)) {
-      // Tell the retry its approval expired; only the next one asks afresh.
+    if (entry != null && entry.unanswered() && !now.isBefore(entry.expiresAt)) {
+      // Tell the retry its approval expired (whether or not the approver has reported the expiry
+      // yet); only the next one asks afresh.
       entries.remove(digest, entry);
-      return denied(entry.id, "approval " + entry.id + " expired before anyone answered");
+      ApprovalOutcome reported = entry.future.isDone() ? entry.future.getNow(null) : null;
+      boolean plain = reported == null || reported.reason().isEmpty() || reported.reason().equals(ApprovalOutcome.expired(entry.id).reason());
+      String why = plain ? " expired before anyone answered" : " expired: " + reported.reason();
+      return denied(entry.id, "approval " + entry.id + why);
     }
     if (entry == null || entry.deadAt(now)) {
       if (entry != null) {
@@ -274,6 +278,18 @@ public final class ApprovalLedger {
       this.id = request.id();
       this.expiresAt = request.expiresAt();
       this.reuseWindow = request.requirement().reuseWindow();
+    }
+
+    /** Nobody answered: still waiting, or the approver reported it expired. */
+    boolean unanswered() {
+      if (!future.isDone()) {
+        return true;
+      }
+      if (future.isCompletedExceptionally()) {
+        return false;
+      }
+      ApprovalOutcome o = future.getNow(null);
+      return o != null && o.status() == ApprovalOutcome.Status.EXPIRED && !consumed.get();
     }
 
     // An entry stays while it can still change an answer: pending until expiry, a refusal until
