@@ -1,8 +1,6 @@
 package dev.kubeguard.bench;
 
 import dev.kubeguard.api.AuditEvent;
-import dev.kubeguard.api.AuditLevel;
-import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.core.audit.ChainKey;
 import dev.kubeguard.core.audit.Durability;
@@ -11,12 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -52,7 +45,7 @@ public class AuditRecorderBenchmark {
 
   private Path dir;
   private JsonlAuditRecorder recorder;
-  private final AuditEvent event = sampleEvent();
+  private final AuditEvent event = SampleAuditEvent.of();
 
   @Setup(Level.Iteration)
   public void open() throws IOException {
@@ -85,11 +78,7 @@ public class AuditRecorderBenchmark {
   @TearDown(Level.Iteration)
   public void close() throws Exception {
     recorder.close();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    TempDirs.delete(dir);
   }
 
   @Benchmark
@@ -97,18 +86,4 @@ public class AuditRecorderBenchmark {
     recorder.record(event);
   }
 
-  private static AuditEvent sampleEvent() {
-    Instant t = Instant.parse("2024-01-01T00:00:00.123456Z");
-    return new AuditEvent(
-        AuditLevel.METADATA, "0f8fad5b-d9cb-469f-a165-70867728950e", AuditEvent.Stage.ResponseComplete,
-        "/api/v1/namespaces/team-a/pods/web-7d4b9c6f5-x2x9q/log?container=app", "get",
-        new Identity("alice@example.com", "u-1", List.of("dev", "system:authenticated"), Map.of(), ""), null,
-        List.of("10.0.0.1"), "mcp-k8s/1.0",
-        new AuditEvent.ObjectReference("pods", "team-a", "web-7d4b9c6f5-x2x9q", "", "", "v1", "", "log"),
-        new AuditEvent.ResponseStatus(200, "Success", "", ""), null, null, t, t.plusMillis(4),
-        Map.of(
-            "kubeguard.dev/decision", "allow", "kubeguard.dev/rule", "dev-read-logs",
-            "kubeguard.dev/reason", "dev may read logs in team-a", "kubeguard.dev/tool", "pods_log",
-            "kubeguard.dev/session", "s-42", "kubeguard.dev/masked-fields", "0"));
-  }
 }

@@ -2,8 +2,6 @@ package dev.kubeguard.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kubeguard.api.AuditEvent;
-import dev.kubeguard.api.AuditLevel;
-import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.api.spi.RecordingException;
 import dev.kubeguard.audit.sinks.OtlpAuditRecorder;
@@ -18,13 +16,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -63,7 +56,7 @@ public class AuditSinkBenchmark {
   private WebhookAuditRecorder webhook;
   private OtlpAuditRecorder otlp;
   private Recorder recorder;
-  private final AuditEvent event = sampleEvent();
+  private final AuditEvent event = SampleAuditEvent.of();
 
   @Setup(Level.Iteration)
   public void open() throws IOException {
@@ -117,11 +110,7 @@ public class AuditSinkBenchmark {
     }
     chain.close();
     server.stop(0);
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    TempDirs.delete(dir);
   }
 
   @Benchmark
@@ -129,17 +118,4 @@ public class AuditSinkBenchmark {
     recorder.record(event);
   }
 
-  private static AuditEvent sampleEvent() {
-    Instant t = Instant.parse("2024-01-01T00:00:00.123456Z");
-    return new AuditEvent(
-        AuditLevel.METADATA, "0f8fad5b-d9cb-469f-a165-70867728950e", AuditEvent.Stage.ResponseComplete,
-        "/api/v1/namespaces/team-a/pods/web-7d4b9c6f5-x2x9q/log?container=app", "get",
-        new Identity("alice@example.com", "u-1", List.of("dev", "system:authenticated"), Map.of(), ""), null,
-        List.of("10.0.0.1"), "mcp-k8s/1.0",
-        new AuditEvent.ObjectReference("pods", "team-a", "web-7d4b9c6f5-x2x9q", "", "", "v1", "", "log"),
-        new AuditEvent.ResponseStatus(200, "Success", "", ""), null, null, t, t.plusMillis(4),
-        Map.of(
-            "kubeguard.dev/decision", "allow", "kubeguard.dev/rule", "dev-read-logs",
-            "kubeguard.dev/tool", "pods_log", "kubeguard.dev/session", "s-42"));
-  }
 }

@@ -24,12 +24,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -294,11 +292,7 @@ public class GuardedClientBenchmark {
     okhttp.connectionPool().evictAll();
     server.close();
     recorder.close();
-    try (Stream<Path> s = Files.walk(auditDir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    TempDirs.delete(auditDir);
   }
 
   private static void closeAll(AutoCloseable... closeables) throws Exception {
