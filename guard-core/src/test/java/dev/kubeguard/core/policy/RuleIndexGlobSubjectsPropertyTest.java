@@ -76,18 +76,6 @@ class RuleIndexGlobSubjectsPropertyTest {
     };
   }
 
-  private static Gen<List<CompiledRule>> ruleSets() {
-    Gen<Integer> size = integers().between(0, 60);
-    return in -> {
-      int n = size.generate(in);
-      List<CompiledRule> rules = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        rules.add(rule(i).generate(in));
-      }
-      return rules;
-    };
-  }
-
   private static Gen<Identity> identities() {
     Gen<String> user = joined(NAME_PIECES, 1, 4, false);
     Gen<List<String>> groups = lists().of(joined(NAME_PIECES, 1, 4, false)).ofSizeBetween(0, 3);
@@ -103,17 +91,6 @@ class RuleIndexGlobSubjectsPropertyTest {
         verb.generate(in), "", "v1", resource.generate(in), sub.generate(in), ns.generate(in), "x");
   }
 
-  /** The reference: every rule in turn, in full. */
-  private static CompiledRule linearWinner(List<CompiledRule> rules, Identity id, Attributes a) {
-    CompiledRule best = null;
-    for (CompiledRule r : rules) {
-      if (r.subjects().appliesTo(id) && r.covers(a) && r.beats(best)) {
-        best = r;
-      }
-    }
-    return best;
-  }
-
   private static boolean hasGlob(List<Glob> globs) {
     return globs.stream().anyMatch(g -> !g.isLiteral());
   }
@@ -124,13 +101,13 @@ class RuleIndexGlobSubjectsPropertyTest {
     int[] seen = new int[3]; // no rule matched; a glob-subject rule won; a namespace-glob rule won
     qt().withFixedSeed(1818L)
         .withExamples(400)
-        .forAll(ruleSets(), lists().of(identities()).ofSize(4), lists().of(questions()).ofSize(10))
+        .forAll(RuleIndexPropertyTest.ruleSets(60, RuleIndexGlobSubjectsPropertyTest::rule), lists().of(identities()).ofSize(4), lists().of(questions()).ofSize(10))
         .checkAssert((rules, ids, questions) -> {
           GuardPolicyEngine engine = new GuardPolicyEngine(rules);
           RuleIndex index = RuleIndex.build(rules);
           for (Identity id : ids) {
             for (Attributes a : questions) {
-              CompiledRule expected = linearWinner(rules, id, a);
+              CompiledRule expected = RuleIndexPropertyTest.linearWinner(rules, id, a);
               CompiledRule actual = index.winner(id, a);
               if (expected != actual) {
                 throw new AssertionError("for " + id + " asking " + a + ": the scan chose " + expected

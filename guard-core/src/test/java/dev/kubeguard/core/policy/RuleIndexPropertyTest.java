@@ -13,6 +13,7 @@ import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.Obligations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -84,12 +85,17 @@ class RuleIndexPropertyTest {
   }
 
   private static Gen<List<CompiledRule>> ruleSets() {
-    Gen<Integer> size = integers().between(0, 40);
+    return ruleSets(40, RuleIndexPropertyTest::rule);
+  }
+
+  /** Up to {@code max} rules, the i-th drawn from {@code rule.apply(i)} (its ordinal). */
+  static Gen<List<CompiledRule>> ruleSets(int max, IntFunction<Gen<CompiledRule>> rule) {
+    Gen<Integer> size = integers().between(0, max);
     return in -> {
       int n = size.generate(in);
       List<CompiledRule> rules = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        rules.add(rule(i).generate(in));
+        rules.add(rule.apply(i).generate(in));
       }
       return rules;
     };
@@ -118,7 +124,7 @@ class RuleIndexPropertyTest {
   }
 
   /** What a linear scan of every rule decides: the reference the index must equal. */
-  private static CompiledRule linearWinner(List<CompiledRule> rules, Identity id, Attributes a) {
+  static CompiledRule linearWinner(List<CompiledRule> rules, Identity id, Attributes a) {
     CompiledRule best = null;
     for (CompiledRule r : rules) {
       if (r.subjects().appliesTo(id) && r.covers(a) && r.beats(best)) {
