@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.api.spi.RecordingException;
+import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
 import dev.kubeguard.core.GuardedExchange;
 import java.net.http.HttpResponse;
@@ -22,7 +23,7 @@ class ApprovalApiTest {
   private static final String API = ApprovalWeb.DEFAULT_BASE_PATH + "/api/approvals";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final TestCluster cluster = new TestCluster();
+  private final MockCluster cluster = new MockCluster();
   private Replica replica;
   private Http http;
 
@@ -36,7 +37,7 @@ class ApprovalApiTest {
     if (replica != null) {
       for (AuditEvent e : replica.events) {
         String all = e.toString();
-        TestCluster.TOKENS.keySet().forEach(t -> assertThat(all).as("an audit event holds no token").doesNotContain(t));
+        MockCluster.TOKENS.keySet().forEach(t -> assertThat(all).as("an audit event holds no token").doesNotContain(t));
       }
       replica.close();
     }

@@ -3,6 +3,7 @@ package dev.kubeguard.approval.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
 import java.io.File;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class ApprovalBrowserTest {
   static final String NOTICE = "ApprovalBrowserTest skipped: chromium is not installed"
       + " (needs /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium chromium-driver)";
 
-  private final TestCluster cluster = new TestCluster();
+  private final MockCluster cluster = new MockCluster();
   private Replica replica;
   private WebDriver browser;
   private WebDriverWait wait;

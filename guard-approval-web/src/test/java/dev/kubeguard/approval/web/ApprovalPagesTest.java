@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubeguard.api.spi.Recorder;
+import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -22,7 +23,7 @@ class ApprovalPagesTest {
   private static final String BASE = ApprovalWeb.DEFAULT_BASE_PATH;
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-  private final TestCluster cluster = new TestCluster();
+  private final MockCluster cluster = new MockCluster();
   private Replica replica;
   private Http http;
 

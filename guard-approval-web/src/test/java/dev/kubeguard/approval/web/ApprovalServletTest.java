@@ -3,6 +3,7 @@ package dev.kubeguard.approval.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,7 +24,7 @@ class ApprovalServletTest {
   private static final String BASE = "/host/kubeguard/approvals";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final TestCluster cluster = new TestCluster();
+  private final MockCluster cluster = new MockCluster();
   private Replica replica;
   private Tomcat tomcat;
 

@@ -3,6 +3,7 @@ package dev.kubeguard.approval.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
 import dev.kubeguard.core.oidc.OidcAuthenticator;
 import dev.kubeguard.core.oidc.OidcIssuer;
@@ -22,7 +23,7 @@ class OidcSignInTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestIssuer issuer;
 
-  private final TestCluster cluster = new TestCluster();
+  private final MockCluster cluster = new MockCluster();
   private Replica replica;
 
   @BeforeAll

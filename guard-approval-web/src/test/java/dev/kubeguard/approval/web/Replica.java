@@ -10,6 +10,7 @@ import dev.kubeguard.api.KubeRequest;
 import dev.kubeguard.api.spi.Authenticator;
 import dev.kubeguard.api.spi.Recorder;
 import dev.kubeguard.approval.kubernetes.KubernetesApprover;
+import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.GuardedExchange;
@@ -27,7 +28,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * One replica of a guarded program for the page's tests: a Guard holding prod deletes for an
- * approval by group {@code sre}, its KubernetesApprover on a {@link TestCluster}, and the
+ * approval by group {@code sre}, its KubernetesApprover on a {@link MockCluster}, and the
  * approvals page on the JDK server (port picked), recording answers into {@link #events}.
  */
 final class Replica implements AutoCloseable {
@@ -39,7 +40,7 @@ final class Replica implements AutoCloseable {
       .withGroup("kubeguard.dev").withVersion("v1alpha1").withPlural("approvalrequests").withKind("ApprovalRequest")
       .withNamespaced(true).build();
 
-  final TestCluster cluster;
+  final MockCluster cluster;
   final MutableClock clock = new MutableClock();
   final List<AuditEvent> events = new CopyOnWriteArrayList<>();
   final KubernetesApprover approver;
@@ -47,12 +48,12 @@ final class Replica implements AutoCloseable {
   final ApprovalWeb web;
   final ApprovalWebServer server;
 
-  Replica(TestCluster cluster) throws Exception {
+  Replica(MockCluster cluster) throws Exception {
     this(cluster, "deleting in prod needs a human", null, UnaryOperator.identity());
   }
 
   /** {@code reason} is the policy's; {@code oidc} also signs in OIDC tokens; {@code recorder} wraps the event list. */
-  Replica(TestCluster cluster, String reason, Authenticator oidc, UnaryOperator<Recorder> recorder) throws Exception {
+  Replica(MockCluster cluster, String reason, Authenticator oidc, UnaryOperator<Recorder> recorder) throws Exception {
     this.cluster = cluster;
     KubernetesApprover.Builder a = KubernetesApprover.builder().client(cluster.client()).namespace("ops").answerKey(KEY).clock(clock);
     ApprovalWeb.Builder w = ApprovalWeb.builder().client(cluster.client()).clock(clock).recorder(recorder.apply(events::add));

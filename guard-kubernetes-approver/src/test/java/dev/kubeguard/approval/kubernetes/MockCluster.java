@@ -22,29 +22,34 @@ import java.util.Queue;
 import java.util.Set;
 
 /**
- * fabric8's mock API server in CRUD mode for ApprovalRequests, with the two reviews an API server
- * answers itself (TokenReview, SubjectAccessReview) answered from a small fixed directory of
- * tokens and approvers. Not thread-safe to configure; the server itself serves concurrently.
+ * fabric8's mock API server in CRUD mode holding the ApprovalRequests, answering the two reviews
+ * an API server answers itself (TokenReview, SubjectAccessReview) from a fixed directory of tokens
+ * and what RBAC lets each user do on approvalrequests.kubeguard.dev. Not thread-safe to configure;
+ * the server serves concurrently. Shared with guard-approval-web's tests through this module's
+ * test-jar.
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
-  record Person(String user, String uid, List<String> groups) {}
+  public record Person(String user, String uid, List<String> groups) {}
 
   /** token -> who it authenticates. */
-  static final Map<String, Person> TOKENS = Map.of(
+  public static final Map<String, Person> TOKENS = Map.of(
       "alice-token", new Person("alice", "uid-alice", List.of("sre", "system:authenticated")),
       "carol-token", new Person("carol", "uid-carol", List.of("sre", "system:authenticated")),
       "eve-token", new Person("eve", "uid-eve", List.of("developers", "system:authenticated")),
       "mallory-token", new Person("mallory", "uid-mallory", List.of("sre", "system:authenticated")),
+      "dave-token", new Person("dave", "uid-dave", List.of("system:authenticated")),
       "bob-token", new Person("bob", "uid-bob", List.of("sre", "developers", "system:authenticated")));
-  /** Who RBAC lets {@code approve}: everyone but mallory (bob and eve are stopped by the policy instead). */
-  static final Set<String> MAY_APPROVE = Set.of("alice", "carol", "eve", "bob");
+  /** Who RBAC lets get/list/watch approvalrequests: everyone but dave. */
+  public static final Set<String> MAY_VIEW = Set.of("alice", "carol", "eve", "mallory", "bob");
+  /** Who RBAC lets {@code approve}: not mallory (bob and eve are stopped by the policy's groups instead). */
+  public static final Set<String> MAY_APPROVE = Set.of("alice", "carol", "eve", "bob");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  final KubernetesMockServer server;
+  public final KubernetesMockServer server;
   private final List<KubernetesClient> clients = new ArrayList<>();
 
-  MockCluster() {
+  public MockCluster() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
     server.init();
@@ -54,7 +59,7 @@ final class MockCluster implements AutoCloseable {
         .andReply(201, r -> accessReview(r.getUtf8Body())).always();
   }
 
-  KubernetesClient client() {
+  public KubernetesClient client() {
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.url("/")).withNamespace("ops")
         .withRequestRetryBackoffLimit(0).build();
     KubernetesClient c = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
@@ -84,10 +89,12 @@ final class MockCluster implements AutoCloseable {
     try {
       ObjectNode review = (ObjectNode) JSON.readTree(body);
       JsonNode attrs = review.path("spec").path("resourceAttributes");
-      boolean allowed = MAY_APPROVE.contains(review.path("spec").path("user").asText())
-          && attrs.path("verb").asText().equals("approve")
-          && attrs.path("group").asText().equals("kubeguard.dev")
-          && attrs.path("resource").asText().equals("approvalrequests");
+      String user = review.path("spec").path("user").asText();
+      String verb = attrs.path("verb").asText();
+      boolean ours = attrs.path("group").asText().equals("kubeguard.dev") && attrs.path("resource").asText().equals("approvalrequests")
+          && attrs.path("namespace").asText().equals("ops");
+      boolean allowed = ours && (verb.equals("approve") ? MAY_APPROVE.contains(user)
+          : Set.of("get", "list", "watch").contains(verb) && MAY_VIEW.contains(user));
       review.putObject("status").put("allowed", allowed);
       return JSON.writeValueAsString(review);
     } catch (Exception e) {
