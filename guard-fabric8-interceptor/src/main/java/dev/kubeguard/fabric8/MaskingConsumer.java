@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>The end of a body is only signalled by the body's {@code done()} future, so the masker's
  * held-back tail is flushed from a {@code done()} listener registered on the first chunk, after
  * fabric8's own consumers registered theirs: the JDK's {@code CompletableFuture} runs later
- * registrations first, so the tail reaches the consumer before it assembles the body.
+ * registrations first, so the tail reaches the consumer before it assembles the body. A backend
+ * may also finish the whole body before {@code after} runs (Jetty does when the answer is in
+ * before its request is fully sent): the body then waits here whole, and {@link #onResponse}
+ * masks it, flushes the tail and passes it all on before fabric8's consumer, registering its own
+ * {@code done()} listener after {@code after}, can assemble it.
  *
  * <p><b>Failure:</b> a body the exchange withholds fails the call with fabric8's error for the
  * exchange's {@code 500 Status}; the transfer is cancelled and every chunk refused. A masking error
@@ -52,6 +56,14 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   private boolean withheld;
   private boolean ended;
   private boolean doneHooked;
+  /** The body ended before {@link #onResponse}: it is passed on (or failed) from there. */
+  private boolean endedEarly;
+  private Throwable earlyFailure;
+  /** The body's declared length ({@code -1}: unknown), and how much of it came. */
+  private long declaredLength = -1;
+  private long received;
+  /** The masker was finished because the declared length arrived, before {@code done()}. */
+  private boolean finished;
 
   MaskingConsumer(GuardedExchange exchange, AsyncBody.Consumer<List<ByteBuffer>> downstream) {
     this.exchange = exchange;
@@ -79,28 +91,105 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
         response.header("Content-Encoding"), false, new Collector());
     if (reply instanceof GuardedExchange.Reply.Withhold withhold) {
       withheld = true;
+      ended |= endedEarly;
       LOG.warn("kubeguard: withholding the response body of auditID {}", exchange.auditId());
       if (response.body() instanceof AsyncBody body) {
-        body.done().completeExceptionally(Denials.withheld(withhold));
+        fail(body, Denials.withheld(withhold));
         body.cancel();
       }
       return;
     }
     stream = ((GuardedExchange.Reply.Pass) reply).body();
+    declaredLength = declaredLength(response);
+    if (endedEarly) {
+      passOnWhole(response.body() instanceof AsyncBody body ? body : earlyBody);
+      return;
+    }
     if (response.body() instanceof AsyncBody body && !doneHooked) {
       // Only ends an empty body (recording it); a body with data is ended by the listener its
       // first chunk registers, which runs before the consumer's own.
       body.done().whenComplete(new EndListener(body));
     }
     if (!early.isEmpty()) {
-      List<ByteBuffer> pending = new ArrayList<>(early);
-      early.clear();
-      earlyBytes = 0;
       try {
-        deliver(mask(pending), earlyBody);
+        deliver(mask(takeEarly()), earlyBody);
       } catch (Exception e) {
         withhold(earlyBody, e.getMessage());
       }
+    }
+  }
+
+  /**
+   * The body ended before its headers were handled: masks what came, flushes the tail and hands it
+   * all to the consumer in one go, or fails the body as it failed.
+   */
+  private void passOnWhole(AsyncBody body) {
+    ended = true;
+    if (earlyFailure != null) {
+      stream.abort("response body failed: " + earlyFailure.getClass().getSimpleName());
+      return; // done() already failed: fabric8's consumer reports it
+    }
+    List<ByteBuffer> whole;
+    try {
+      whole = mask(takeEarly());
+      if (!finished) {
+        collecting = whole;
+        stream.finish();
+      }
+    } catch (MaskingException | RuntimeException e) {
+      withheld = true;
+      fail(body, Denials.withheld(e.getMessage()));
+      return;
+    } finally {
+      collecting = null;
+    }
+    if (whole.isEmpty()) {
+      return;
+    }
+    try {
+      downstream.consume(whole, body);
+    } catch (Exception e) {
+      LOG.warn("kubeguard: the consumer of auditID {} refused its response body: {}", exchange.auditId(), e.getMessage());
+      fail(body, e);
+    }
+  }
+
+  /**
+   * The length the body will have as received, when the server declared it and nothing decodes it
+   * on the way: the end is then known from the last chunk itself, so the tail goes out with it
+   * instead of from a {@code done()} listener that Jetty may run after fabric8's consumer built the
+   * body from chunks that came before {@code after}.
+   */
+  private static long declaredLength(HttpResponse<?> response) {
+    String encoding = response.header("Content-Encoding");
+    String length = response.header("Content-Length");
+    if (length == null || (encoding != null && !encoding.equalsIgnoreCase("identity"))
+        || response.code() == 204 || response.code() == 304 || (response.request() != null && "HEAD".equals(response.request().method()))) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(length.trim());
+      return n >= 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private List<ByteBuffer> takeEarly() {
+    List<ByteBuffer> pending = new ArrayList<>(early);
+    early.clear();
+    earlyBytes = 0;
+    return pending;
+  }
+
+  /**
+   * Fails the body for fabric8's consumer, which registers on {@code done()} only after
+   * {@code after}: a body that already ended is made to read as failed ({@code obtrudeException}),
+   * or the consumer would assemble an empty body and the caller get {@code null} for its object.
+   */
+  private static void fail(AsyncBody body, Throwable why) {
+    if (body != null && !body.done().completeExceptionally(why)) {
+      body.done().obtrudeException(why);
     }
   }
 
@@ -143,7 +232,7 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
    */
   private void withhold(AsyncBody body, String why) {
     withheld = true;
-    body.done().completeExceptionally(Denials.withheld(why));
+    fail(body, Denials.withheld(why));
     body.cancel();
   }
 
@@ -152,7 +241,12 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     collecting = out;
     try {
       for (ByteBuffer b : value) {
+        received += b.remaining();
         stream.write(b);
+      }
+      if (!finished && declaredLength >= 0 && received >= declaredLength) {
+        finished = true;
+        stream.finish();
       }
     } catch (MaskingException | RuntimeException e) {
       withheld = true;
@@ -204,16 +298,18 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   }
 
   private synchronized void ended(AsyncBody body, Throwable failure) {
-    if (ended) {
+    if (ended || endedEarly) {
+      return;
+    }
+    if (stream == null && !withheld) {
+      endedEarly = true; // onResponse passes it on
+      earlyFailure = failure;
+      earlyBody = body;
       return;
     }
     ended = true;
-    if (withheld) {
-      return; // the exchange already recorded the withheld body
-    }
-    if (stream == null) {
-      exchange.failed(failure != null ? failure : new IOException("response body ended before its headers were processed"));
-      return;
+    if (withheld || finished) {
+      return; // the exchange already recorded the withheld or complete body
     }
     if (failure != null) {
       stream.abort("response body failed: " + failure.getClass().getSimpleName());

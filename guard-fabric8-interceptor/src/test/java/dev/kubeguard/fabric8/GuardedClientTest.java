@@ -136,6 +136,32 @@ class GuardedClientTest {
     assertThat(events).filteredOn(e -> e.stage() == AuditEvent.Stage.ResponseComplete).isNotEmpty();
   }
 
+  /**
+   * Against a local server an answer can be complete before fabric8 has handed it to the
+   * interceptors (Jetty does this about one time in fifty): the caller must still get it whole,
+   * never an empty body read as {@code null}.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void manyQuickAnswersEachArriveWholeOnEveryBackend(Backend backend) {
+    crudServer();
+    KubernetesClient bob = guard(backend, GuardedClientTest::allowWithTestProfile).as(BOB);
+    bob.configMaps().resource(configMap("web", "v1")).create();
+
+    List<String> broken = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      ConfigMap one = bob.configMaps().withName("web").get();
+      if (one == null || !"v1".equals(one.getData().get("value"))) {
+        broken.add("get " + i + ": " + one);
+      }
+      var all = bob.configMaps().list();
+      if (all == null || all.getItems().size() != 1) {
+        broken.add("list " + i + ": " + all);
+      }
+    }
+    assertThat(broken).isEmpty();
+  }
+
   @ParameterizedTest
   @EnumSource(Backend.class)
   void deniedRequestNeverReachesTheServerAndRaisesFabric8sForbidden(Backend backend) {
