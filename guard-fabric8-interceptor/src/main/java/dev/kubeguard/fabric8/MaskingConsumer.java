@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * may also finish the whole body before {@code after} runs (Jetty does when the answer is in
  * before its request is fully sent): the body then waits here whole, and {@link #onResponse}
  * masks it, flushes the tail and passes it all on before fabric8's consumer, registering its own
- * {@code done()} listener after {@code after}, can assemble it.
+ * {@code done()} listener after {@code after}, can assemble it. When the body declares its length
+ * the masker is finished on its last chunk, so no tail waits for {@code done()} at all; only a
+ * chunked body some of which came before {@code after} still depends on the listener order.
  *
  * <p><b>Failure:</b> a body the exchange withholds fails the call with fabric8's error for the
  * exchange's {@code 500 Status}; the transfer is cancelled and every chunk refused. A masking error
