@@ -49,6 +49,11 @@ final class ChunkOutput extends OutputStream {
     count += len;
   }
 
+  /** Makes room for {@code n} more bytes at once. */
+  void reserve(int n) {
+    ensure(n);
+  }
+
   int size() {
     return count;
   }

@@ -57,12 +57,25 @@ final class JsonMaskingStream implements MaskingStream {
   public void finish() throws MaskingException {
     alive();
     finished = true;
-    step(() -> {
-      feeder.endOfInput();
-      drain();
-      engine.finish();
-      sp.emitTo(sp.end());
-    });
+    try {
+      step(() -> {
+        feeder.endOfInput();
+        drain();
+        engine.finish();
+        sp.emitTo(sp.end());
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** Hands the parser's buffers back to Jackson's recycler, for the next body on this thread. */
+  private void release() {
+    try {
+      parser.close();
+    } catch (IOException | RuntimeException e) {
+      // nothing to release then
+    }
   }
 
   /** One parsing step; any failure kills the stream, so nothing more is ever emitted. */
@@ -71,9 +84,11 @@ final class JsonMaskingStream implements MaskingStream {
       step.run();
     } catch (MaskingException e) {
       dead = true;
+      release();
       throw e;
     } catch (IOException | RuntimeException e) {
       dead = true;
+      release();
       throw failure(e);
     }
   }

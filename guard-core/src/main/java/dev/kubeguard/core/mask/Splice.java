@@ -39,10 +39,9 @@ final class Splice {
   int append(ByteBuffer chunk) {
     int n = chunk.remaining();
     if (len + n > in.length) {
-      // the first chunk sizes the window, with room for the unfinished token a later chunk
-      // completes; only a held value makes it grow past that
-      int room = in.length == 0 ? len + n + 4096 : Math.max(in.length * 2, len + n);
-      in = Arrays.copyOf(in, room);
+      // the first chunk sizes the window exactly (most bodies are one chunk); a second one, with
+      // the unfinished token before it, doubles it once, and only a held value grows it further
+      in = Arrays.copyOf(in, Math.max(in.length * 2, len + n));
     }
     chunk.get(in, len, n);
     int at = len;
@@ -85,6 +84,11 @@ final class Splice {
   /** Copies the input up to {@code abs} (exclusive) to the output. */
   void copyTo(long abs) {
     if (abs > copied) {
+      if (out.size() == 0) {
+        // the first rewrite since the last emit: what follows will mostly be copied from the
+        // window too, so room for it once instead of doubling up to it
+        out.reserve((int) Math.min(end() - copied, ChunkOutput.FLUSH_AT) + 256);
+      }
       out.write(in, (int) (copied - base), (int) (abs - copied));
       copied = abs;
     }
