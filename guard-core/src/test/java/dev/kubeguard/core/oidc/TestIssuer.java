@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A real OIDC issuer for tests: an HTTP server on 127.0.0.1 serving
  * {@code /.well-known/openid-configuration} and {@code /jwks} with real RSA and EC keys, counting
- * hits so tests can prove caching and rate limiting. Shared by guard-mcp through the test-jar.
+ * hits so tests can prove caching and rate limiting, and the authorization-code flow
+ * ({@link TestLogin}) that browser sign-in goes through. Shared by guard-mcp through the test-jar.
  */
 public final class TestIssuer implements AutoCloseable {
   private final HttpServer server;
@@ -37,16 +38,19 @@ public final class TestIssuer implements AutoCloseable {
   private final AtomicInteger jwksHits = new AtomicInteger();
   private volatile boolean failing;
   private volatile String advertisedIssuer;
+  private final TestLogin login = new TestLogin(this);
 
-  private TestIssuer(String path) throws IOException, JOSEException {
+  private TestIssuer(String host, String path) throws IOException, JOSEException {
     rsaKey = newRsaKey("rsa-1");
     ecKey = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
     served.set(new JWKSet(List.of(rsaKey.toPublicJWK(), ecKey.toPublicJWK())));
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    issuer = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    issuer = URI.create("http://" + host + ":" + server.getAddress().getPort() + path);
     advertisedIssuer = issuer.toString();
     server.createContext(path + "/.well-known/openid-configuration", this::discovery);
     server.createContext(path + "/jwks", this::jwks);
+    server.createContext(path + "/auth", login::authorize);
+    server.createContext(path + "/token", login::token);
     server.start();
   }
 
@@ -57,8 +61,16 @@ public final class TestIssuer implements AutoCloseable {
 
   /** A started issuer whose URL ends in {@code path}. */
   public static TestIssuer start(String path) {
+    return start("127.0.0.1", path);
+  }
+
+  /**
+   * A started issuer named by {@code host} (a loopback name): {@code localhost} makes it another
+   * site than pages on {@code 127.0.0.1}, as a real issuer is, for the browser's SameSite rules.
+   */
+  public static TestIssuer start(String host, String path) {
     try {
-      return new TestIssuer(path);
+      return new TestIssuer(host, path);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (JOSEException e) {
@@ -77,6 +89,11 @@ public final class TestIssuer implements AutoCloseable {
 
   public URI issuer() {
     return issuer;
+  }
+
+  /** Its authorization-code sign-in ({@code /auth}, {@code /token}): who is signed in there. */
+  public TestLogin login() {
+    return login;
   }
 
   public URI jwksUri() {
