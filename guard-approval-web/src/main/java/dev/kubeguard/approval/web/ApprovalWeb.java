@@ -54,7 +54,7 @@ public final class ApprovalWeb {
     Answers answers = new Answers(b.approver, new AnswerAudit(b.recorder, b.approver.namespace(), b.clock));
     this.api = new ApiRoutes(b.approver, proof, answers, b.clock);
     this.pages = new PageRoutes(b.approver, proof, new Sessions(b.sessionLifetime, b.maxSessions, b.clock), answers, b.clock,
-        b.secureCookies);
+        b.secureCookies, b.oidcSignIn == null ? null : new CodeFlow(b.oidcSignIn, b.clock));
     this.stylesheet = resource("style.css");
   }
 
@@ -117,6 +117,7 @@ public final class ApprovalWeb {
     private int maxSessions = 1000;
     private boolean secureCookies;
     private Clock clock = Clock.systemUTC();
+    private OidcSignIn oidcSignIn;
 
     private Builder() {}
 
@@ -149,6 +150,16 @@ public final class ApprovalWeb {
      */
     public Builder oidc(Authenticator authenticator) {
       this.oidc = authenticator;
+      return this;
+    }
+
+    /**
+     * Also let approvers sign in at the OIDC issuer in the browser (authorization-code flow with
+     * PKCE): the id token it returns is verified by the {@link #oidc} authenticator, which is then
+     * required, and must be for this client ({@code audience} = its client id).
+     */
+    public Builder oidcSignIn(OidcSignIn signIn) {
+      this.oidcSignIn = signIn;
       return this;
     }
 
@@ -193,6 +204,9 @@ public final class ApprovalWeb {
         problems.add("no client: Kubernetes tokens are proven by the API server; call client(...) or kubernetesIdentities(false)");
       }
       if (!kubernetesIdentities && oidc == null) problems.add("no way to sign in: enable kubernetesIdentities or set oidc(...)");
+      if (oidcSignIn != null && oidc == null) {
+        problems.add("oidcSignIn needs oidc(...): the OidcAuthenticator that verifies the id tokens the issuer returns");
+      }
       if (sessionLifetime == null || sessionLifetime.compareTo(Duration.ofMinutes(1)) < 0
           || sessionLifetime.compareTo(Duration.ofHours(12)) > 0) {
         problems.add("sessionLifetime must be between 1 minute and 12 hours, got " + sessionLifetime);

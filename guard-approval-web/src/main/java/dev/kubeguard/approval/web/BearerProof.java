@@ -1,5 +1,6 @@
 package dev.kubeguard.approval.web;
 
+import com.nimbusds.jwt.JWTParser;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.AuthenticationException;
 import dev.kubeguard.api.spi.Authenticator;
@@ -9,6 +10,8 @@ import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -60,6 +63,28 @@ final class BearerProof {
     Identity who = tokenReview(token, oidcFailure);
     mayList(who);
     return new Viewer(who, KUBERNETES);
+  }
+
+  /** When {@code token} stops being accepted, if it is a JWT that says ({@code exp}); else {@code null}. */
+  static Instant expiry(String token) {
+    try {
+      Date exp = JWTParser.parse(token).getJWTClaimsSet().getExpirationTime();
+      return exp == null ? null : exp.toInstant();
+    } catch (java.text.ParseException | RuntimeException e) {
+      return null; // an opaque token: the session lifetime alone bounds it
+    }
+  }
+
+  /** An OIDC id token only (what the issuer's token endpoint returned): never sent to the API server. */
+  Viewer proveOidc(String idToken) {
+    if (oidc == null) {
+      throw new SignInRefusedException(401, "OIDC id tokens are not accepted here");
+    }
+    try {
+      return new Viewer(oidc.authenticate(idToken), OIDC);
+    } catch (AuthenticationException | RuntimeException e) {
+      throw new SignInRefusedException(401, "the issuer's id token did not verify: " + e.getMessage());
+    }
   }
 
   private Identity tokenReview(String token, String oidcFailure) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The browser pages: sign-in with a bearer token, the list, one request, approve / deny, sign-out.
+ * The browser pages: sign-in with a bearer token or at the OIDC issuer ({@link CodeFlow}), the
+ * list, one request, approve / deny, sign-out.
  * A session lives in a cookie that is {@code HttpOnly}, {@code SameSite=Strict}, scoped to the
  * page's path, {@code Secure} over HTTPS and bounded by the session lifetime; the token stays on
  * the server. Every form carries a CSRF token (the sign-in form a pre-session one, so nobody can
@@ -37,13 +38,18 @@ final class PageRoutes {
   private final Clock clock;
   private final boolean alwaysSecure;
 
-  PageRoutes(KubernetesApprover approver, BearerProof proof, Sessions sessions, Answers answers, Clock clock, boolean alwaysSecure) {
+  private final CodeFlow flow;
+
+  /** {@code flow}: browser sign-in at the OIDC issuer, or {@code null} when only tokens sign in. */
+  PageRoutes(KubernetesApprover approver, BearerProof proof, Sessions sessions, Answers answers, Clock clock, boolean alwaysSecure,
+      CodeFlow flow) {
     this.approver = approver;
     this.proof = proof;
     this.sessions = sessions;
     this.answers = answers;
     this.clock = clock;
     this.alwaysSecure = alwaysSecure;
+    this.flow = flow;
   }
 
   WebResponse handle(WebRequest req) {
@@ -52,6 +58,12 @@ final class PageRoutes {
     boolean post = req.method().equals("POST");
     if (path.equals("/signin")) {
       return get ? signInForm(req, null, req.queryParam("next"), 200) : post ? signIn(req) : notAllowed(req);
+    }
+    if (flow != null && path.equals("/signin/oidc")) {
+      return get ? startOidc(req) : notAllowed(req);
+    }
+    if (flow != null && path.equals(OidcSignIn.CALLBACK_PATH)) {
+      return get ? finishOidc(req) : notAllowed(req);
     }
     if (path.equals("/signout")) {
       return post ? signOut(req) : notAllowed(req);
@@ -87,8 +99,46 @@ final class PageRoutes {
 
   private WebResponse signInForm(WebRequest req, String message, String next, int status) {
     String csrf = Sessions.random();
-    return WebResponse.html(status, Pages.signIn(req.base(), csrf, NEXT.matcher(next).matches() ? next : "", message))
+    return WebResponse.html(status, Pages.signIn(req.base(), csrf, NEXT.matcher(next).matches() ? next : "", message,
+            flow == null ? null : flow.label()))
         .header("Set-Cookie", cookie(req, SIGNIN_COOKIE, csrf, SIGNIN_FORM_LIFETIME));
+  }
+
+  /** Sends the browser to the issuer, its state in a cookie only this browser holds. */
+  private WebResponse startOidc(WebRequest req) {
+    String next = req.queryParam("next");
+    CodeFlow.Start start;
+    try {
+      start = flow.start(NEXT.matcher(next).matches() ? next : "");
+    } catch (SignInRefusedException e) {
+      return signInForm(req, e.getMessage(), next, e.status);
+    }
+    // Lax, not Strict: the browser comes back from the issuer's site, and must bring it along.
+    return WebResponse.redirect(start.location().toString())
+        .header("Set-Cookie", cookie(req, CodeFlow.STATE_COOKIE, start.state(), CodeFlow.PENDING_LIFETIME, "Lax"));
+  }
+
+  /** The issuer sent the browser back: redeem the code, prove the id token, open the session. */
+  private WebResponse finishOidc(WebRequest req) {
+    String clear = cookie(req, CodeFlow.STATE_COOKIE, "", Duration.ZERO, "Lax");
+    Sessions.Session s;
+    String next;
+    try {
+      CodeFlow.Done done = flow.finish(Forms.parse(req.query()), req.cookies().get(CodeFlow.STATE_COOKIE));
+      Viewer viewer = proof.proveOidc(done.idToken());
+      if (!CodeFlow.nonceMatches(done.idToken(), done.nonce())) {
+        throw new SignInRefusedException(401, "the issuer's id token is not the answer to this sign-in (nonce mismatch)");
+      }
+      next = done.next();
+      s = sessions.open(viewer, done.idToken(), BearerProof.expiry(done.idToken()));
+    } catch (SignInRefusedException e) {
+      return signInForm(req, e.getMessage(), "", e.status).header("Set-Cookie", clear);
+    } catch (IllegalStateException full) {
+      return signInForm(req, full.getMessage(), "", 503).header("Set-Cookie", clear);
+    }
+    return WebResponse.html(200, Pages.signedIn(req.base(), s, req.base() + (NEXT.matcher(next).matches() ? next : "/")))
+        .header("Set-Cookie", cookie(req, SESSION_COOKIE, s.id, sessions.lifetime()))
+        .header("Set-Cookie", clear);
   }
 
   private WebResponse signIn(WebRequest req) {
@@ -108,7 +158,8 @@ final class PageRoutes {
     }
     Sessions.Session s;
     try {
-      s = sessions.open(viewer, form.get("token").strip());
+      String token = form.get("token").strip();
+      s = sessions.open(viewer, token, BearerProof.expiry(token));
     } catch (IllegalStateException full) {
       return signInForm(req, full.getMessage(), next, 503);
     }
@@ -172,7 +223,11 @@ final class PageRoutes {
   }
 
   private String cookie(WebRequest req, String name, String value, Duration maxAge) {
+    return cookie(req, name, value, maxAge, "Strict");
+  }
+
+  private String cookie(WebRequest req, String name, String value, Duration maxAge, String sameSite) {
     return name + "=" + value + "; Path=" + (req.base().isEmpty() ? "/" : req.base()) + "; Max-Age=" + maxAge.toSeconds()
-        + "; HttpOnly; SameSite=Strict" + (req.secure() || alwaysSecure ? "; Secure" : "");
+        + "; HttpOnly; SameSite=" + sameSite + (req.secure() || alwaysSecure ? "; Secure" : "");
   }
 }

@@ -31,11 +31,17 @@ final class Pages {
     return h.toString();
   }
 
-  static String signIn(String base, String csrf, String next, String message) {
+  /** {@code oidcLabel}: the issuer to offer browser sign-in at, or {@code null} for none. */
+  static String signIn(String base, String csrf, String next, String message, String oidcLabel) {
     StringBuilder m = new StringBuilder();
     m.append("<h1>Sign in</h1>");
     if (message != null) {
       m.append("<p class=\"error\" id=\"message\">").append(text(message)).append("</p>");
+    }
+    if (oidcLabel != null) {
+      m.append("<p><a class=\"button\" id=\"sign-in-oidc\" href=\"").append(text(base)).append("/signin/oidc")
+          .append(next.isEmpty() ? "" : "?next=" + text(java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)))
+          .append("\">Sign in with ").append(text(oidcLabel)).append("</a></p><p>Or paste a token.</p>");
     }
     m.append("<p>Sign in with your own bearer token: a Kubernetes token (for example from")
         .append(" <code>kubectl create token</code> or your kubeconfig) or an OIDC id token. It is kept on this")
@@ -47,6 +53,18 @@ final class Pages {
         .append("<input type=\"password\" id=\"token\" name=\"token\" autocomplete=\"off\" required>")
         .append("<button type=\"submit\" id=\"sign-in\">Sign in</button></form>");
     return layout(base, "Sign in", null, m.toString());
+  }
+
+  /**
+   * The end of a browser sign-in at the issuer: a page of this site that moves on to {@code target}
+   * itself, so the navigation there is same-site and the browser sends the new
+   * {@code SameSite=Strict} session cookie (it would not on the issuer's redirect chain).
+   */
+  static String signedIn(String base, Sessions.Session s, String target) {
+    String t = text(target);
+    String page = layout(base, "Signed in", s, "<h1>Signed in</h1><p>You are signed in as <span id=\"signed-in-user\">"
+        + text(s.viewer.identity().user()) + "</span>. <a id=\"continue\" href=\"" + t + "\">Continue</a></p>");
+    return page.replace("</title>", "</title><meta http-equiv=\"refresh\" content=\"0;url=" + t + "\">");
   }
 
   static String list(String base, Sessions.Session s, List<PendingApproval> all) {

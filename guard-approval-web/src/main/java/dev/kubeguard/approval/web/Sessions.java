@@ -92,6 +92,14 @@ final class Sessions {
 
   /** @throws IllegalStateException when {@code max} sessions are live */
   Session open(Viewer viewer, String token) {
+    return open(viewer, token, null);
+  }
+
+  /**
+   * Opens a session that ends at the lifetime or at {@code notAfter}, whichever is first: a
+   * session cannot outlive the token it answers with.
+   */
+  Session open(Viewer viewer, String token, Instant notAfter) {
     Instant now = clock.instant();
     if (live.size() >= max) {
       live.values().removeIf(s -> !now.isBefore(s.expiresAt));
@@ -99,7 +107,11 @@ final class Sessions {
         throw new IllegalStateException("too many people are signed in (" + max + "); try again later");
       }
     }
-    Session s = new Session(random(), viewer, token, random(), now.plus(lifetime));
+    Instant end = now.plus(lifetime);
+    if (notAfter != null && notAfter.isBefore(end)) {
+      end = notAfter;
+    }
+    Session s = new Session(random(), viewer, token, random(), end);
     live.put(s.id, s);
     return s;
   }

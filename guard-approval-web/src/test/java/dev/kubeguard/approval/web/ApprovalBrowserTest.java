@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
+import dev.kubeguard.core.oidc.OidcAuthenticator;
+import dev.kubeguard.core.oidc.OidcIssuer;
+import dev.kubeguard.core.oidc.TestIssuer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,5 +129,37 @@ class ApprovalBrowserTest {
     assertThat(text("answers")).contains("alice approved").contains("rollout verified");
     assertThat(replica.events).extracting(e -> e.user().user() + " " + e.annotations().get("kubeguard.dev/answer-outcome"))
         .containsExactly("mallory refused", "alice accepted");
+  }
+
+  @Test
+  void anApproverSignsInAtTheOidcIssuerInTheBrowserAndTheirApprovalCounts(@TempDir Path profile) throws Exception {
+    // On localhost: another site than the page on 127.0.0.1, as a real issuer is.
+    try (TestIssuer issuer = TestIssuer.start("localhost", "/realms/test")) {
+      OidcAuthenticator oidc = OidcAuthenticator.builder()
+          .issuer(OidcIssuer.builder(issuer.issuer()).audience("approvals-page").groupsClaim("groups").usernamePrefix("oidc:").build())
+          .build();
+      replica = new Replica(cluster, "deleting in prod needs a human", oidc, UnaryOperator.identity(),
+          page -> OidcSignIn.builder(issuer.issuer(), "approvals-page").redirectUri(page.resolve("signin/callback"))
+              .label("Test IdP").build());
+      String id = replica.held();
+      issuer.login().signedInAs("olivia", List.of("sre")).loginPage(true);
+      open(profile);
+
+      // Asked for one request, signed out: to the sign-in page, to the issuer's own sign-in page,
+      // back from there (another site), and on to the request.
+      browser.get(replica.server.url() + "approvals/" + id);
+      wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in-oidc"))).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.id("idp-sign-in"))).click();
+      assertThat(text("state")).as("the SameSite=Strict session cookie reaches the page after the issuer's redirects")
+          .isEqualTo("PENDING");
+      assertThat(text("signed-in-as")).isEqualTo("oidc:olivia");
+      browser.findElement(By.id("approve")).click();
+      assertThat(text("message")).isEqualTo("You approved " + id + ".");
+
+      Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
+      assertThat(replica.delete().allowed()).as("the held request passes on the retry").isTrue();
+      assertThat(replica.events).extracting(e -> e.user().user() + " " + e.annotations().get("kubeguard.dev/answer-outcome"))
+          .containsExactly("oidc:olivia accepted");
+    }
   }
 }

@@ -18,12 +18,15 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -54,6 +57,15 @@ final class Replica implements AutoCloseable {
 
   /** {@code reason} is the policy's; {@code oidc} also signs in OIDC tokens; {@code recorder} wraps the event list. */
   Replica(MockCluster cluster, String reason, Authenticator oidc, UnaryOperator<Recorder> recorder) throws Exception {
+    this(cluster, reason, oidc, recorder, null);
+  }
+
+  /**
+   * With {@code signIn} (given the page's URL, ending in {@code /}), browser sign-in at the OIDC
+   * issuer: the page is then served on a port reserved beforehand, as its redirect URI names it.
+   */
+  Replica(MockCluster cluster, String reason, Authenticator oidc, UnaryOperator<Recorder> recorder,
+      Function<URI, OidcSignIn> signIn) throws Exception {
     this.cluster = cluster;
     KubernetesApprover.Builder a = KubernetesApprover.builder().client(cluster.client()).namespace("ops").answerKey(KEY).clock(clock);
     ApprovalWeb.Builder w = ApprovalWeb.builder().client(cluster.client()).clock(clock).recorder(recorder.apply(events::add));
@@ -68,8 +80,15 @@ final class Replica implements AutoCloseable {
         .approver(approver)
         .clock(clock)
         .build();
+    int port = 0;
+    if (signIn != null) {
+      try (ServerSocket reserve = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = reserve.getLocalPort();
+      }
+      w.oidcSignIn(signIn.apply(URI.create("http://127.0.0.1:" + port + ApprovalWeb.DEFAULT_BASE_PATH + "/")));
+    }
     this.web = w.approver(approver).build();
-    this.server = ApprovalWebServer.start(web, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ApprovalWeb.DEFAULT_BASE_PATH);
+    this.server = ApprovalWebServer.start(web, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), ApprovalWeb.DEFAULT_BASE_PATH);
   }
 
   /** Bob's prod delete, as the guarded program sends it (and retries it). */
