@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,10 +112,15 @@ class SharedApprovalsTest extends AgainstTheRealServer {
   private record Replica(Guard guard, KubernetesApprover approver) {}
 
   private Replica replica() {
+    return replica(KubernetesApprover.builder());
+  }
+
+  /** A replica signed in as the shipped Role's service account, its approver configured by {@code b}. */
+  private Replica replica(KubernetesApprover.Builder b) {
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cp.url().toString())
         .withCaCertFile(cp.servingCert().toString()).withOauthToken(replicaToken).withRequestRetryBackoffLimit(0).build();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
-    KubernetesApprover approver = KubernetesApprover.builder().client(client).namespace(ns).answerKey(key).build();
+    KubernetesApprover approver = b.client(client).namespace(ns).answerKey(key).build();
     closing.add(client);
     closing.add(approver);
     Guard guard = Guard.builder().policy(q -> Decision.requireApproval("prod-deletes", "deleting in prod needs a human", BY_APPROVERS))
@@ -230,5 +236,34 @@ class SharedApprovalsTest extends AgainstTheRealServer {
     await("a fresh replica lists it as still pending", () -> late.approver().pending().contains(id));
     assertThat(send(a, delete).message()).contains("is pending");
     assertThat(a.approver().pending()).contains(id);
+  }
+
+  @Test
+  void aFinishedApprovalIsDeletedByAReplicaUnderTheShippedRole() throws Exception {
+    Replica a = replica();
+    KubeRequest delete = aDelete();
+    String id = send(a, delete).approvalId();
+    await("the replica lists it", () -> a.approver().pending().contains(id));
+    a.approver().answer(id, cp.approver().token(), false, "not today");
+    String open = send(a, aDelete()).approvalId();
+
+    // A replica whose clock runs two hours ahead: to it the denial finished long ago (and so did
+    // the open one, so it is closed as soon as the denial is gone: the other tests need theirs).
+    Replica ahead = replica(KubernetesApprover.builder().keepFinishedFor(Duration.ofMinutes(1))
+        .clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(2))));
+    try {
+      for (int i = 0; i < 600 && admin.genericKubernetesResources(APPROVALS).inNamespace(ns).withName(id).get() != null; i++) {
+        Thread.sleep(100); // its sweep runs every 15 seconds
+      }
+      assertThat(admin.genericKubernetesResources(APPROVALS).inNamespace(ns).withName(id).get())
+          .as("deleted with the shipped rbac-replica.yaml").isNull();
+    } finally {
+      ahead.approver().close();
+    }
+    await("the first replica's informer drops it", () -> a.approver().find(id).isEmpty());
+    GuardedExchange again = send(a, delete);
+    assertThat(again.allowed()).as("deleting the object allows nothing").isFalse();
+    assertThat(again.message()).contains("denied: not today");
+    assertThat(open).isNotEqualTo(id);
   }
 }

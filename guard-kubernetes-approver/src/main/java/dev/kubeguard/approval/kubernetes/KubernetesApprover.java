@@ -30,7 +30,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,6 +66,9 @@ import org.slf4j.LoggerFactory;
  *       with {@code dryRun=All} (the replica's client, bounded by {@link Builder#dryRunTimeout}),
  *       both masked ({@code spec.view}); a failed or refused dry-run only leaves a note there,
  *       it never blocks or allows anything. Without a masker nothing of the body is shown.
+ *   <li><b>Finished objects go.</b> Every replica deletes the objects that finished more than
+ *       {@link Builder#keepFinishedFor} ago (default a day), so the namespace does not grow with
+ *       every held request.
  *   <li><b>Notifications.</b> The replica that creates an object announces it once to the
  *       {@link Builder#notifier notifier}, with the same masked view.
  * </ul>
@@ -96,6 +101,8 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
   private final ThreadPoolExecutor previews;
   private final ConcurrentHashMap<String, CompletableFuture<ApprovalOutcome>> waiting = new ConcurrentHashMap<>();
   private final SharedIndexInformer<GenericKubernetesResource> informer;
+  private final FinishedSweep sweep;
+  private final ScheduledExecutorService sweeper;
 
   private KubernetesApprover(Builder b) {
     this.client = b.client;
@@ -138,6 +145,19 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
         }
       }
     }, 0);
+    this.sweep = new FinishedSweep(() -> informer.getStore().list(), objects(), seal, clock, b.keepFinished);
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "kubeguard-approval-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    Duration every = FinishedSweep.period(b.keepFinished);
+    sweeper.scheduleWithFixedDelay(sweep::sweep, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Deletes the finished objects older than the retention now (tests; it also runs on its own). */
+  int sweepFinished() {
+    return sweep.sweep();
   }
 
   public static Builder builder() {
@@ -408,6 +428,7 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
 
   @Override
   public void close() {
+    sweeper.shutdownNow();
     informer.stop();
     previews.shutdownNow();
   }
@@ -467,8 +488,19 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     private Duration dryRunTimeout = Duration.ofSeconds(5);
     private ApprovalNotifier notifier;
     private String answerUrl;
+    private Duration keepFinished = Duration.ofDays(1);
 
     private Builder() {}
+
+    /**
+     * How long an ApprovalRequest is kept once it is finished (used, denied, expired): between 1
+     * minute and 365 days (default 1 day). Every replica deletes older ones; the audit trail keeps
+     * the record of the answers.
+     */
+    public Builder keepFinishedFor(Duration d) {
+      this.keepFinished = d;
+      return this;
+    }
 
     /** The replica's own client (its service account), allowed what {@code rbac-replica.yaml} grants. Required. */
     public Builder client(KubernetesClient c) {
@@ -568,6 +600,9 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
       }
       if (oidc == null && !kubernetesIdentities) problems.add("no way to prove an answerer: enable kubernetesIdentities or set oidc(...)");
       if (clock == null) problems.add("clock must not be null");
+      if (keepFinished == null || keepFinished.compareTo(Duration.ofMinutes(1)) < 0 || keepFinished.compareTo(Duration.ofDays(365)) > 0) {
+        problems.add("keepFinishedFor must be between 1 minute and 365 days, got " + keepFinished);
+      }
       if (dryRunTimeout == null || dryRunTimeout.isZero() || dryRunTimeout.isNegative()) {
         problems.add("dryRunTimeout must be positive, e.g. Duration.ofSeconds(5)");
       }

@@ -48,7 +48,12 @@ class KubernetesApproverTest {
   }
 
   private KubernetesApprover approver() {
-    KubernetesApprover a = KubernetesApprover.builder().client(cluster.client()).namespace("ops").answerKey(KEY).clock(clock).build();
+    return approver(Duration.ofDays(1));
+  }
+
+  private KubernetesApprover approver(Duration keepFinished) {
+    KubernetesApprover a = KubernetesApprover.builder().client(cluster.client()).namespace("ops").answerKey(KEY).clock(clock)
+        .keepFinishedFor(keepFinished).build();
     approvers.add(a);
     return a;
   }
@@ -274,11 +279,44 @@ class KubernetesApproverTest {
 
   @Test
   void buildSaysWhatToFix() {
-    assertThatThrownBy(() -> KubernetesApprover.builder().answerKey(new byte[8]).build())
+    assertThatThrownBy(() -> KubernetesApprover.builder().answerKey(new byte[8]).keepFinishedFor(Duration.ZERO).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no client")
         .hasMessageContaining("no namespace")
-        .hasMessageContaining("answerKey must be at least 32 random bytes");
+        .hasMessageContaining("answerKey must be at least 32 random bytes")
+        .hasMessageContaining("keepFinishedFor must be between 1 minute and 365 days");
+  }
+
+  @Test
+  void finishedApprovalsAreDeletedOnceFinishedForTheRetentionAndOpenOnesStay() throws Exception {
+    KubernetesApprover a = approver(Duration.ofHours(1));
+    Guard replica = guard(a, Duration.ZERO);
+    String used = retry(replica).approvalId();
+    a.answer(used, "alice-token", true, "ok");
+    awaitSeen("the answer", used, a);
+    assertThat(retry(replica).allowed()).isTrue();
+    String denied = replica.begin(BOB, KubeRequest.of("DELETE", "/apis/apps/v1/namespaces/prod/deployments/api"), CallContext.now())
+        .approvalId();
+    a.answer(denied, "alice-token", false, "not today");
+    awaitSeen("the use and the denial", used, a);
+    awaitSeen("the denial", denied, a);
+
+    clock.advance(Duration.ofMinutes(30)); // both expired 20 minutes ago: finished, but not for an hour
+    assertThat(a.sweepFinished()).isZero();
+    String open = replica.begin(BOB, KubeRequest.of("DELETE", "/apis/apps/v1/namespaces/prod/deployments/db"), CallContext.now())
+        .approvalId();
+    awaitSeen("the open one", open, a);
+
+    clock.advance(Duration.ofMinutes(41)); // 71 minutes in: the first two finished 61 minutes ago
+    assertThat(a.sweepFinished()).isEqualTo(2);
+    assertThat(stored(used)).isNull();
+    assertThat(stored(denied)).isNull();
+    assertThat(stored(open)).as("expired 31 minutes ago: kept").isNotNull();
+    await("the informer drops the deleted ones", () -> a.find(used).isEmpty() && a.find(denied).isEmpty());
+
+    GuardedExchange again = retry(replica);
+    assertThat(again.allowed()).as("a deleted approval approves nothing: the retry asks again").isFalse();
+    assertThat(again.message()).contains("is pending");
   }
 
   @Test
