@@ -16,7 +16,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One {@code GuardPolicyEngine} decision at 1,000 and 10,000 rules, of which {@code
  * globSubjectPercent} have glob subjects ({@link PolicyCorpus}), sampled so JMH reports
- * percentiles (the target is p99 ≤ 1 µs at 10,000 rules, glob subjects included). Five shapes of
+ * percentiles (the target is p99 ≤ 1 µs at 10,000 rules, glob subjects included). {@link
+ * #noiseFloor} samples no decision at all, so the tail the machine adds is read off the same run. Five shapes of
  * question: allowed by an RBAC RoleBinding, held for approval by a GuardPolicy rule, allowed only
  * by a glob-subject rule, and denied because nothing matches, once for ordinary identities and
  * once for identities that share long prefixes and suffixes with every glob subject (the worst
@@ -77,4 +78,15 @@ public class PolicyDecisionBenchmark {
   public Decision deniedNoRuleMatchesNearGlobs() {
     return ask(corpus.deniedUnmatchedGlob);
   }
+
+  /**
+   * No decision at all, sampled the same way: its percentiles are the machine's own (timer,
+   * interrupts, a shared VM's steal), the floor under every other method's tail in the same run.
+   */
+  @Benchmark
+  public Decision noiseFloor() {
+    return corpus.allowedByRbac.get((next++ & Integer.MAX_VALUE) % corpus.allowedByRbac.size()) == null ? null : FLOOR;
+  }
+
+  private static final Decision FLOOR = Decision.allow("floor", "no question asked");
 }
