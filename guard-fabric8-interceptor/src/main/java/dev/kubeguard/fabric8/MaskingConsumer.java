@@ -57,7 +57,10 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   private AsyncBody earlyBody;
   private boolean withheld;
   private boolean ended;
-  private boolean doneHooked;
+  /** The body whose {@code done()} got this consumer's end listener from a chunk. */
+  private AsyncBody hooked;
+  /** The body of the response {@link #onResponse} was told of: chunks and ends of others are not this one's. */
+  private AsyncBody current;
   /** The body ended before {@link #onResponse}: it is passed on (or failed) from there. */
   private boolean endedEarly;
   private Throwable earlyFailure;
@@ -87,15 +90,23 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     // fabric8 resends a request an interceptor's afterFailure asked for (a 401 answered by a token
     // refresh) through this same consumer: the caller gets only the last response, so that is the
     // one the exchange reports; the superseded one was never passed on and is left unrecorded.
+    // Its bytes, or its end, may have come before this (Jetty pushes them): they are dropped.
+    AsyncBody body = response.body() instanceof AsyncBody b ? b : null;
+    if (earlyBody != null && earlyBody != body) {
+      dropEarly();
+    }
+    current = body;
     stream = null;
     withheld = false;
+    received = 0;
+    finished = false;
     GuardedExchange.Reply reply = exchange.respond(response.code(), response.header("Content-Type"),
         response.header("Content-Encoding"), false, new Collector());
     if (reply instanceof GuardedExchange.Reply.Withhold withhold) {
       withheld = true;
       ended |= endedEarly;
       LOG.warn("kubeguard: withholding the response body of auditID {}", exchange.auditId());
-      if (response.body() instanceof AsyncBody body) {
+      if (body != null) {
         fail(body, Denials.withheld(withhold));
         body.cancel();
       }
@@ -104,12 +115,12 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     stream = ((GuardedExchange.Reply.Pass) reply).body();
     declaredLength = declaredLength(response);
     if (endedEarly) {
-      passOnWhole(response.body() instanceof AsyncBody body ? body : earlyBody);
+      passOnWhole(body);
       return;
     }
-    if (response.body() instanceof AsyncBody body && !doneHooked) {
+    if (body != null && hooked != body) {
       // Only ends an empty body (recording it); a body with data is ended by the listener its
-      // first chunk registers, which runs before the consumer's own.
+      // first chunk registers (so not marked hooked here), which runs before the consumer's own.
       body.done().whenComplete(new EndListener(body));
     }
     if (!early.isEmpty()) {
@@ -119,6 +130,14 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
         withhold(earlyBody, e.getMessage());
       }
     }
+  }
+
+  private void dropEarly() {
+    early.clear();
+    earlyBytes = 0;
+    earlyBody = null;
+    endedEarly = false;
+    earlyFailure = null;
   }
 
   /**
@@ -200,6 +219,14 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     if (withheld || ended) {
       throw new IOException("kubeguard: response body withheld");
     }
+    if (current != null && body != current) {
+      // a superseded response's late bytes, or (if fabric8 did not tell this consumer of the
+      // response it resent) a body no exchange decided on: never passed on
+      throw new IOException("kubeguard: response body of another response than the one judged");
+    }
+    if (stream == null && earlyBody != null && earlyBody != body) {
+      dropEarly(); // a new response began: the bytes before were a superseded one's
+    }
     hookDone(body);
     if (stream == null) {
       for (ByteBuffer b : value) {
@@ -268,8 +295,8 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   }
 
   private void hookDone(AsyncBody body) {
-    if (!doneHooked) {
-      doneHooked = true;
+    if (hooked != body) {
+      hooked = body;
       body.done().whenComplete(new EndListener(body));
     }
   }
@@ -300,8 +327,8 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   }
 
   private synchronized void ended(AsyncBody body, Throwable failure) {
-    if (ended || endedEarly) {
-      return;
+    if (ended || (current != null ? body != current : endedEarly || (earlyBody != null && body != earlyBody))) {
+      return; // over already, or the end of a superseded response
     }
     if (stream == null && !withheld) {
       endedEarly = true; // onResponse passes it on
