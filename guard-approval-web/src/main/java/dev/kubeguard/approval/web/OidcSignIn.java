@@ -21,7 +21,13 @@ import java.util.Set;
  * <p>Register {@code redirectUri} with the issuer for {@code clientId}; it must end in
  * {@code {base}/signin/callback}, where {@code base} is where the page is mounted. A confidential
  * client also gives its {@code clientSecret} (sent as HTTP Basic to the token endpoint); a public
- * client relies on PKCE alone. Immutable; {@link Builder#build()} checks everything.
+ * client relies on PKCE alone.
+ *
+ * <p>Immutable and thread-safe. {@link Builder#build()} throws an {@code IllegalStateException}
+ * naming every problem (an http issuer or redirect URI off loopback, a redirect URI that is not the
+ * page's callback, a bad scope, a timeout out of range). Nothing is fetched at build: an issuer
+ * that cannot be reached or describes another issuer makes each sign-in attempt fail with a
+ * message on the sign-in page until it can.
  */
 public final class OidcSignIn {
 
