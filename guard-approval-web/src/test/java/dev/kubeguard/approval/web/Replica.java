@@ -16,6 +16,7 @@ import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.GuardedExchange;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -80,15 +81,28 @@ final class Replica implements AutoCloseable {
         .approver(approver)
         .clock(clock)
         .build();
-    int port = 0;
-    if (signIn != null) {
-      try (ServerSocket reserve = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = reserve.getLocalPort();
+    ApprovalWeb built;
+    ApprovalWebServer started = null;
+    int attempts = 0;
+    do {
+      int port = 0;
+      if (signIn != null) {
+        try (ServerSocket reserve = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+          port = reserve.getLocalPort();
+        }
+        w.oidcSignIn(signIn.apply(URI.create("http://127.0.0.1:" + port + ApprovalWeb.DEFAULT_BASE_PATH + "/")));
       }
-      w.oidcSignIn(signIn.apply(URI.create("http://127.0.0.1:" + port + ApprovalWeb.DEFAULT_BASE_PATH + "/")));
-    }
-    this.web = w.approver(approver).build();
-    this.server = ApprovalWebServer.start(web, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), ApprovalWeb.DEFAULT_BASE_PATH);
+      built = w.approver(approver).build();
+      try {
+        started = ApprovalWebServer.start(built, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), ApprovalWeb.DEFAULT_BASE_PATH);
+      } catch (BindException taken) {
+        if (port == 0 || ++attempts == 5) {
+          throw taken;
+        } // else another process took the reserved port in between: reserve another
+      }
+    } while (started == null);
+    this.web = built;
+    this.server = started;
   }
 
   /** Bob's prod delete, as the guarded program sends it (and retries it). */
