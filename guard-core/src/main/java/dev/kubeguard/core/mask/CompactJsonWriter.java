@@ -112,6 +112,35 @@ final class CompactJsonWriter {
     writeQuoted(c, off, len);
   }
 
+  /**
+   * A string given as valid UTF-8 (the masker's own output for JSON held in a string): escaped as
+   * {@link #string(String)} escapes ASCII, every other byte copied, so it is never decoded.
+   */
+  void stringFromUtf8(byte[] u, int off, int len) throws IOException {
+    beforeValue();
+    writeByte('"');
+    byte[] b = out.room(len * 6);
+    int p = out.size();
+    for (int i = off; i < off + len; i++) {
+      int ch = u[i];
+      if (ch < 0) {
+        b[p++] = (byte) ch; // a byte of a multi-byte sequence: valid in a JSON string as it is
+        continue;
+      }
+      int esc = ESCAPES[ch];
+      if (esc == 0) {
+        b[p++] = (byte) ch;
+      } else if (esc > 0) {
+        b[p++] = '\\';
+        b[p++] = (byte) esc;
+      } else {
+        p = unicodeEscape(b, p, (char) ch);
+      }
+    }
+    out.size(p);
+    writeByte('"');
+  }
+
   /** A number exactly as its (ASCII) text was read. */
   void number(char[] c, int off, int len) throws IOException {
     beforeValue();

@@ -675,7 +675,7 @@ final class JsonMaskEngine {
       return;
     }
     if (out != null) {
-      replaceWithString(start, end, new String(out, StandardCharsets.UTF_8));
+      replaceWithUtf8String(start, end, out);
     }
   }
 
@@ -734,13 +734,24 @@ final class JsonMaskEngine {
   }
 
   private void replaceWithString(long start, long end, String s) throws IOException {
+    quoter().string(s);
+    sp.replace(start, end, scratch.room(0), 0, scratch.size());
+  }
+
+  /** {@link #replaceWithString} for a string already in UTF-8: the embedded JSON the masker rewrote. */
+  private void replaceWithUtf8String(long start, long end, byte[] utf8) throws IOException {
+    quoter().stringFromUtf8(utf8, 0, utf8.length);
+    sp.replace(start, end, scratch.room(0), 0, scratch.size());
+  }
+
+  /** The replacement writer, emptied. */
+  private CompactJsonWriter quoter() {
     if (quoter == null) {
       scratch = new ChunkOutput(null, 256);
       quoter = new CompactJsonWriter(scratch);
     }
     scratch.size(0);
-    quoter.string(s);
-    sp.replace(start, end, scratch.room(0), 0, scratch.size());
+    return quoter;
   }
 
   // ---- holding values whose decision may still change

@@ -8,8 +8,11 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +31,48 @@ class CompactJsonWriterTest {
           assertThat(ours(name, value)).as("name %s value %s", escaped(name), escaped(value))
               .isEqualTo(jacksons(name, value));
         });
+  }
+
+  @Test
+  void aStringGivenAsUtf8ReadsBackAsTheSameStringAndEscapesAsciiAsJacksonDoes() {
+    qt().withExamples(300)
+        .forAll(longs().all(), integers().between(0, 60))
+        .checkAssert((seed, length) -> {
+          // UTF-8 holds no lone surrogate: the masker hands over valid UTF-8 (String.getBytes output)
+          String value = new String(randomText(new Random(seed), length).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+          byte[] written = fromUtf8(value);
+          try (JsonParser p = JACKSON.createParser(written)) {
+            assertThat(p.nextToken()).isEqualTo(JsonToken.VALUE_STRING);
+            assertThat(p.getText()).as("value %s", escaped(value)).isEqualTo(value);
+            assertThat(p.nextToken()).isNull();
+          } catch (IOException e) {
+            throw new AssertionError("not JSON: " + escaped(new String(written, StandardCharsets.UTF_8)), e);
+          }
+          if (value.chars().allMatch(c -> c < 0x80)) {
+            assertThat(written).isEqualTo(jacksonsString(value));
+          }
+        });
+  }
+
+  private static byte[] fromUtf8(String value) {
+    try {
+      ChunkOutput out = new ChunkOutput(null);
+      byte[] u = value.getBytes(StandardCharsets.UTF_8);
+      new CompactJsonWriter(out).stringFromUtf8(u, 0, u.length);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] jacksonsString(String value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = JACKSON.createGenerator(out)) {
+      g.writeString(value);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return out.toByteArray();
   }
 
   @Test
