@@ -66,7 +66,11 @@ class OidcCodeFlowTest {
 
   /** Goes to the issuer as a browser would and returns the callback URL it sends the browser back to. */
   private URI toIssuerAndBack() throws Exception {
-    HttpResponse<String> start = browser.keep(browser.get(BASE + "/signin/oidc?next=%2Fapprovals%2Fx-1"));
+    return toIssuerAndBack("%2Fapprovals%2Fx-1");
+  }
+
+  private URI toIssuerAndBack(String next) throws Exception {
+    HttpResponse<String> start = browser.keep(browser.get(BASE + "/signin/oidc?next=" + next));
     assertThat(start.statusCode()).isEqualTo(303);
     HttpResponse<String> atIssuer = browser.get(start.headers().firstValue("Location").orElseThrow());
     assertThat(atIssuer.statusCode()).isEqualTo(302);
@@ -107,6 +111,18 @@ class OidcCodeFlowTest {
     assertThat(browser.cookies).containsKey(PageRoutes.SESSION_COOKIE).doesNotContainKey(CodeFlow.STATE_COOKIE);
     String list = browser.get(BASE + "/").body();
     assertThat(list).contains("signed-in-as\">oidc:olivia<").contains(id);
+  }
+
+  @Test
+  void aNextPageOffThisSiteIsNotWhereTheBrowserGoesAfterSigningIn() throws Exception {
+    start();
+    issuer.login().signedInAs("olivia", List.of("sre"));
+    for (String next : List.of("%2F%2Fevil.example%2Fx", "https%3A%2F%2Fevil.example", "%2Fapprovals%2F..%2F..%2Fx")) {
+      browser.cookies.clear();
+      HttpResponse<String> done = callback(toIssuerAndBack(next));
+      assertThat(done.statusCode()).isEqualTo(200);
+      assertThat(done.body()).as(next).contains("url=" + BASE + "/\"").doesNotContain("evil");
+    }
   }
 
   @Test
