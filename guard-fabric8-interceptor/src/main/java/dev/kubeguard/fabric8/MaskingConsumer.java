@@ -184,8 +184,10 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   private static long declaredLength(HttpResponse<?> response) {
     String encoding = response.header("Content-Encoding");
     String length = response.header("Content-Length");
-    if (length == null || (encoding != null && !encoding.equalsIgnoreCase("identity"))
-        || response.code() == 204 || response.code() == 304 || (response.request() != null && "HEAD".equals(response.request().method()))) {
+    boolean decoded = encoding != null && !encoding.equalsIgnoreCase("identity");
+    boolean noBody = response.code() == 204 || response.code() == 304
+        || (response.request() != null && "HEAD".equals(response.request().method()));
+    if (length == null || decoded || noBody) {
       return -1;
     }
     try {
@@ -231,9 +233,7 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     if (stream == null) {
       for (ByteBuffer b : value) {
         earlyBytes += b.remaining();
-        ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-        copy.put(b).flip();
-        early.add(copy);
+        early.add(copyOf(b));
       }
       earlyBody = body;
       if (earlyBytes > MAX_EARLY_BYTES) {
@@ -307,10 +307,15 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
   private final class Collector implements ChunkSink {
     @Override
     public void accept(ByteBuffer chunk) {
-      ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
-      copy.put(chunk).flip();
-      collecting.add(copy);
+      collecting.add(copyOf(chunk));
     }
+  }
+
+  /** The remaining bytes of {@code b}, in a buffer of their own: callers reuse theirs. */
+  private static ByteBuffer copyOf(ByteBuffer b) {
+    ByteBuffer copy = ByteBuffer.allocate(b.remaining());
+    copy.put(b).flip();
+    return copy;
   }
 
   private final class EndListener implements BiConsumer<Object, Throwable> {
@@ -326,8 +331,19 @@ final class MaskingConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
     }
   }
 
+  /**
+   * Whether an end of {@code body} is this consumer's to act on: the judged response's, or, before
+   * {@link #onResponse}, that of the body whose bytes wait here (and only the first such end).
+   */
+  private boolean endIsOurs(AsyncBody body) {
+    if (current != null) {
+      return body == current;
+    }
+    return !endedEarly && (earlyBody == null || body == earlyBody);
+  }
+
   private synchronized void ended(AsyncBody body, Throwable failure) {
-    if (ended || (current != null ? body != current : endedEarly || (earlyBody != null && body != earlyBody))) {
+    if (ended || !endIsOurs(body)) {
       return; // over already, or the end of a superseded response
     }
     if (stream == null && !withheld) {
