@@ -38,20 +38,15 @@ final class ChunkOutput extends OutputStream {
 
   @Override
   public void write(int b) {
-    ensure(1);
+    reserve(1);
     buf[count++] = (byte) b;
   }
 
   @Override
   public void write(byte[] b, int off, int len) {
-    ensure(len);
+    reserve(len);
     System.arraycopy(b, off, buf, count, len);
     count += len;
-  }
-
-  /** Makes room for {@code n} more bytes at once. */
-  void reserve(int n) {
-    ensure(n);
   }
 
   int size() {
@@ -63,7 +58,7 @@ final class ChunkOutput extends OutputStream {
    * the writer calls {@link #size(int)}. Lets {@link CompactJsonWriter} encode in place.
    */
   byte[] room(int n) {
-    ensure(n);
+    reserve(n);
     return buf;
   }
 
@@ -75,7 +70,7 @@ final class ChunkOutput extends OutputStream {
   void replace(int from, int to, byte[] b) {
     int delta = b.length - (to - from);
     if (delta > 0) {
-      ensure(delta);
+      reserve(delta);
     }
     System.arraycopy(buf, to, buf, to + delta, count - to);
     System.arraycopy(b, 0, buf, from, b.length);
@@ -120,7 +115,8 @@ final class ChunkOutput extends OutputStream {
     }
   }
 
-  private void ensure(int n) {
+  /** Makes room for {@code n} more bytes at once. */
+  void reserve(int n) {
     if (count + n > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
     }

@@ -122,19 +122,11 @@ final class CompactJsonWriter {
     byte[] b = out.room(len * 6);
     int p = out.size();
     for (int i = off; i < off + len; i++) {
-      int ch = u[i];
+      byte ch = u[i];
       if (ch < 0) {
-        b[p++] = (byte) ch; // a byte of a multi-byte sequence: valid in a JSON string as it is
-        continue;
-      }
-      int esc = ESCAPES[ch];
-      if (esc == 0) {
-        b[p++] = (byte) ch;
-      } else if (esc > 0) {
-        b[p++] = '\\';
-        b[p++] = (byte) esc;
+        b[p++] = ch; // a byte of a multi-byte sequence: valid in a JSON string as it is
       } else {
-        p = unicodeEscape(b, p, (char) ch);
+        p = ascii(b, p, (char) ch);
       }
     }
     out.size(p);
@@ -257,15 +249,7 @@ final class CompactJsonWriter {
       for (; i < sliceEnd; i++) {
         char ch = c[i];
         if (ch < 0x80) {
-          int esc = ESCAPES[ch];
-          if (esc == 0) {
-            b[p++] = (byte) ch;
-          } else if (esc > 0) {
-            b[p++] = '\\';
-            b[p++] = (byte) esc;
-          } else {
-            p = unicodeEscape(b, p, ch);
-          }
+          p = ascii(b, p, ch);
         } else if (ch < 0x800) {
           b[p++] = (byte) (0xC0 | (ch >> 6));
           b[p++] = (byte) (0x80 | (ch & 0x3F));
@@ -281,6 +265,20 @@ final class CompactJsonWriter {
       out.size(p);
     }
     writeByte('"');
+  }
+
+  /** An ASCII character at {@code p}, escaped as JSON needs; returns the position after it. */
+  private static int ascii(byte[] b, int p, char ch) {
+    int esc = ESCAPES[ch];
+    if (esc == 0) {
+      b[p++] = (byte) ch;
+    } else if (esc > 0) {
+      b[p++] = '\\';
+      b[p++] = (byte) esc;
+    } else {
+      p = unicodeEscape(b, p, ch);
+    }
+    return p;
   }
 
   private static int unicodeEscape(byte[] b, int p, char ch) {
