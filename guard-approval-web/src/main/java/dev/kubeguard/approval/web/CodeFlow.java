@@ -24,6 +24,7 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.kubeguard.core.oidc.WebUris;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -177,6 +178,13 @@ final class CodeFlow {
     if (!config.issuer.toString().equals(m.getIssuer().getValue()) || m.getAuthorizationEndpointURI() == null
         || m.getTokenEndpointURI() == null) {
       throw new SignInRefusedException(502, "the issuer's discovery document does not describe " + config.issuer);
+    }
+    try {
+      // the code, the verifier and a client secret travel to these
+      WebUris.requireSecure(m.getAuthorizationEndpointURI(), "authorization_endpoint from discovery");
+      WebUris.requireSecure(m.getTokenEndpointURI(), "token_endpoint from discovery");
+    } catch (IllegalArgumentException e) {
+      throw new SignInRefusedException(502, "the issuer's discovery document is not usable: " + e.getMessage());
     }
     metadata = m;
     return m;

@@ -1,8 +1,7 @@
 package dev.kubeguard.approval.web;
 
-import java.net.InetAddress;
+import dev.kubeguard.core.oidc.WebUris;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -117,16 +116,20 @@ public final class OidcSignIn {
 
     public OidcSignIn build() {
       List<String> problems = new ArrayList<>();
-      if (issuer == null || !issuer.isAbsolute() || !secureOrLoopback(issuer)) {
-        problems.add("issuer must be an absolute https URL (http only on loopback), got " + issuer);
+      if (issuer == null) {
+        problems.add("issuer must not be null");
+      } else {
+        secure(issuer, "issuer", problems);
       }
       if (clientId == null || clientId.isBlank()) problems.add("clientId must not be blank");
       if (clientSecret != null && clientSecret.isBlank()) problems.add("clientSecret must not be blank when set");
-      if (redirectUri == null || !redirectUri.isAbsolute() || !secureOrLoopback(redirectUri)
-          || redirectUri.getRawQuery() != null || redirectUri.getRawFragment() != null
+      if (redirectUri != null) {
+        secure(redirectUri, "redirectUri", problems);
+      }
+      if (redirectUri == null || redirectUri.getRawQuery() != null || redirectUri.getRawFragment() != null
           || redirectUri.getRawPath() == null || !redirectUri.getRawPath().endsWith(CALLBACK_PATH)) {
-        problems.add("redirectUri must be an absolute https URL (http only on loopback) without query or fragment, ending in "
-            + CALLBACK_PATH + " below where the page is mounted; got " + redirectUri);
+        problems.add("redirectUri must be absolute, without query or fragment, ending in " + CALLBACK_PATH
+            + " below where the page is mounted; got " + redirectUri);
       }
       for (String s : scopes) {
         if (s == null || s.isBlank() || !s.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
@@ -143,23 +146,11 @@ public final class OidcSignIn {
       return new OidcSignIn(this);
     }
 
-    private static boolean secureOrLoopback(URI u) {
-      if ("https".equalsIgnoreCase(u.getScheme())) {
-        return u.getHost() != null;
-      }
-      if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-        return false;
-      }
-      String host = u.getHost();
-      if (host.equalsIgnoreCase("localhost")) {
-        return true;
-      }
+    private static void secure(URI u, String what, List<String> problems) {
       try {
-        // only literal addresses: a name is not resolved here
-        return (host.chars().allMatch(c -> Character.isDigit(c) || c == '.') || host.startsWith("["))
-            && InetAddress.getByName(host).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
+        WebUris.requireSecure(u, what);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
       }
     }
   }

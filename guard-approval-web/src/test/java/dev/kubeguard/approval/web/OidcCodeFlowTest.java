@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubeguard.approval.kubernetes.MockCluster;
-import dev.kubeguard.core.oidc.OidcAuthenticator;
-import dev.kubeguard.core.oidc.OidcIssuer;
 import dev.kubeguard.core.oidc.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -51,14 +49,12 @@ class OidcCodeFlowTest {
     }
     cluster.close();
     issuer.advertiseIssuer(issuer.issuer().toString());
+    issuer.advertiseEndpointsAt(issuer.issuer().toString());
     issuer.login().signedInAs(null, List.of()).idTokens(Function.identity());
   }
 
   private void start() throws Exception {
-    OidcAuthenticator oidc = OidcAuthenticator.builder()
-        .issuer(OidcIssuer.builder(issuer.issuer()).audience(CLIENT).groupsClaim("groups").usernamePrefix("oidc:").build())
-        .build();
-    replica = new Replica(cluster, "deleting in prod needs a human", oidc, UnaryOperator.identity(),
+    replica = new Replica(cluster, "deleting in prod needs a human", Replica.oidc(issuer, CLIENT), UnaryOperator.identity(),
         page -> OidcSignIn.builder(issuer.issuer(), CLIENT).redirectUri(page.resolve("signin/callback")).scopes("groups")
             .label("Test IdP").build());
     browser = new Http(replica.server.url());
@@ -219,6 +215,18 @@ class OidcCodeFlowTest {
   }
 
   @Test
+  void anIssuerWhoseDiscoveryNamesPlainHttpEndpointsIsNotUsed() throws Exception {
+    start();
+    issuer.advertiseEndpointsAt("http://idp.example.com/realms/test"); // code and verifier would go in clear
+
+    HttpResponse<String> r = browser.get(BASE + "/signin/oidc");
+
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("must use https");
+    assertThat(r.headers().firstValue("Location")).isEmpty();
+  }
+
+  @Test
   void browserSignInNeedsTheAuthenticatorThatVerifiesItsIdTokens() {
     OidcSignIn signIn = OidcSignIn.builder(issuer.issuer(), CLIENT)
         .redirectUri(URI.create("http://127.0.0.1:8080" + BASE + "/signin/callback")).build();
@@ -235,6 +243,6 @@ class OidcCodeFlowTest {
         .hasMessageContaining("https");
     assertThatThrownBy(() -> OidcSignIn.builder(URI.create("http://idp.example.com"), CLIENT)
         .redirectUri(URI.create("https://approvals.example.com/kubeguard/approvals/signin/callback")).build())
-        .hasMessageContaining("issuer must be an absolute https URL");
+        .hasMessageContaining("issuer http://idp.example.com must use https");
   }
 }

@@ -4,10 +4,11 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * Where keys and metadata may be fetched from: https anywhere, plain http only on loopback (so
- * tests can run a local issuer without a certificate). Stateless.
+ * Where an OIDC party may be reached: https anywhere, plain http only on loopback (so tests can
+ * run a local issuer without a certificate). The one rule for issuers, their keys and endpoints,
+ * and the approval page's sign-in. Stateless and thread-safe.
  */
-final class WebUris {
+public final class WebUris {
   private WebUris() {}
 
   /** Throws {@link IllegalArgumentException} naming {@code what} unless {@code uri} qualifies. */

@@ -38,6 +38,7 @@ public final class TestIssuer implements AutoCloseable {
   private final AtomicInteger jwksHits = new AtomicInteger();
   private volatile boolean failing;
   private volatile String advertisedIssuer;
+  private volatile String advertisedEndpoints;
   private final TestLogin login = new TestLogin(this);
 
   private TestIssuer(String host, String path) throws IOException, JOSEException {
@@ -47,6 +48,7 @@ public final class TestIssuer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     issuer = URI.create("http://" + host + ":" + server.getAddress().getPort() + path);
     advertisedIssuer = issuer.toString();
+    advertisedEndpoints = issuer.toString();
     server.createContext(path + "/.well-known/openid-configuration", this::discovery);
     server.createContext(path + "/jwks", this::jwks);
     server.createContext(path + "/auth", login::authorize);
@@ -123,6 +125,11 @@ public final class TestIssuer implements AutoCloseable {
     this.advertisedIssuer = issuer;
   }
 
+  /** Makes the discovery document put {@code /auth} and {@code /token} below {@code base} (or its own URL again). */
+  public void advertiseEndpointsAt(String base) {
+    this.advertisedEndpoints = base;
+  }
+
   public int discoveryHits() {
     return discoveryHits.get();
   }
@@ -140,8 +147,8 @@ public final class TestIssuer implements AutoCloseable {
     discoveryHits.incrementAndGet();
     String body =
         "{\"issuer\":\"" + advertisedIssuer + "\","
-            + "\"authorization_endpoint\":\"" + issuer + "/auth\","
-            + "\"token_endpoint\":\"" + issuer + "/token\","
+            + "\"authorization_endpoint\":\"" + advertisedEndpoints + "/auth\","
+            + "\"token_endpoint\":\"" + advertisedEndpoints + "/token\","
             + "\"jwks_uri\":\"" + jwksUri() + "\","
             + "\"response_types_supported\":[\"code\"],"
             + "\"subject_types_supported\":[\"public\"],"
