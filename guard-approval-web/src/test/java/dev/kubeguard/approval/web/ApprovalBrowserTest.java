@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
-import dev.kubeguard.core.oidc.OidcAuthenticator;
-import dev.kubeguard.core.oidc.OidcIssuer;
 import dev.kubeguard.core.oidc.TestIssuer;
 import java.io.File;
 import java.nio.file.Files;
@@ -135,10 +133,7 @@ class ApprovalBrowserTest {
   void anApproverSignsInAtTheOidcIssuerInTheBrowserAndTheirApprovalCounts(@TempDir Path profile) throws Exception {
     // On localhost: another site than the page on 127.0.0.1, as a real issuer is.
     try (TestIssuer issuer = TestIssuer.start("localhost", "/realms/test")) {
-      OidcAuthenticator oidc = OidcAuthenticator.builder()
-          .issuer(OidcIssuer.builder(issuer.issuer()).audience("approvals-page").groupsClaim("groups").usernamePrefix("oidc:").build())
-          .build();
-      replica = new Replica(cluster, "deleting in prod needs a human", oidc, UnaryOperator.identity(),
+      replica = new Replica(cluster, "deleting in prod needs a human", Replica.oidc(issuer, "approvals-page"), UnaryOperator.identity(),
           page -> OidcSignIn.builder(issuer.issuer(), "approvals-page").redirectUri(page.resolve("signin/callback"))
               .label("Test IdP").build());
       String id = replica.held();

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
-import dev.kubeguard.core.oidc.OidcAuthenticator;
-import dev.kubeguard.core.oidc.OidcIssuer;
 import dev.kubeguard.core.oidc.TestIssuer;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -44,15 +42,9 @@ class OidcSignInTest {
     cluster.close();
   }
 
-  private OidcAuthenticator oidc() {
-    return OidcAuthenticator.builder()
-        .issuer(OidcIssuer.builder(issuer.issuer()).audience("kubeguard").groupsClaim("groups").usernamePrefix("oidc:").build())
-        .build();
-  }
-
   @Test
   void anOidcApproverSeesWhatTheirGroupsMayApproveAndTheirApprovalCounts() throws Exception {
-    replica = new Replica(cluster, "deleting in prod needs a human", oidc(), UnaryOperator.identity());
+    replica = new Replica(cluster, "deleting in prod needs a human", Replica.oidc(issuer, "kubeguard"), UnaryOperator.identity());
     Http http = new Http(replica.server.url());
     String id = replica.held();
     String sre = issuer.token().claim("sub", "olivia").claim("groups", List.of("sre")).sign();

@@ -14,6 +14,9 @@ import dev.kubeguard.approval.kubernetes.MockCluster;
 import dev.kubeguard.approval.kubernetes.PendingApproval;
 import dev.kubeguard.core.Guard;
 import dev.kubeguard.core.GuardedExchange;
+import dev.kubeguard.core.oidc.OidcAuthenticator;
+import dev.kubeguard.core.oidc.OidcIssuer;
+import dev.kubeguard.core.oidc.TestIssuer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.BindException;
@@ -103,6 +106,13 @@ final class Replica implements AutoCloseable {
     } while (started == null);
     this.web = built;
     this.server = started;
+  }
+
+  /** The authenticator of the page's OIDC approvers: tokens of {@code issuer} for {@code audience}, groups from "groups". */
+  static OidcAuthenticator oidc(TestIssuer issuer, String audience) {
+    return OidcAuthenticator.builder()
+        .issuer(OidcIssuer.builder(issuer.issuer()).audience(audience).groupsClaim("groups").usernamePrefix("oidc:").build())
+        .build();
   }
 
   /** Bob's prod delete, as the guarded program sends it (and retries it). */
