@@ -3,6 +3,8 @@ package dev.kubeguard.approval.web;
 import static dev.kubeguard.approval.web.Html.text;
 
 import dev.kubeguard.approval.kubernetes.PendingApproval;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -16,10 +18,15 @@ final class Pages {
   private Pages() {}
 
   static String layout(String base, String title, Sessions.Session s, String main) {
+    return layout(base, title, s, main, "");
+  }
+
+  /** {@code head}: markup added to the head (built here, from escaped values only). */
+  private static String layout(String base, String title, Sessions.Session s, String main, String head) {
     StringBuilder h = new StringBuilder(4096);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>").append(text(title)).append(" - KubeGuard approvals</title>")
+        .append("<title>").append(text(title)).append(" - KubeGuard approvals</title>").append(head)
         .append("<link rel=\"stylesheet\" href=\"").append(text(base)).append("/style.css\"></head><body>")
         .append("<header><a class=\"home\" href=\"").append(text(base)).append("/\">KubeGuard approvals</a>");
     if (s != null) {
@@ -40,7 +47,7 @@ final class Pages {
     }
     if (oidcLabel != null) {
       m.append("<p><a class=\"button\" id=\"sign-in-oidc\" href=\"").append(text(base)).append("/signin/oidc")
-          .append(next.isEmpty() ? "" : "?next=" + text(java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)))
+          .append(next.isEmpty() ? "" : "?next=" + text(URLEncoder.encode(next, StandardCharsets.UTF_8)))
           .append("\">Sign in with ").append(text(oidcLabel)).append("</a></p><p>Or paste a token.</p>");
     }
     m.append("<p>Sign in with your own bearer token: a Kubernetes token (for example from")
@@ -62,9 +69,9 @@ final class Pages {
    */
   static String signedIn(String base, Sessions.Session s, String target) {
     String t = text(target);
-    String page = layout(base, "Signed in", s, "<h1>Signed in</h1><p>You are signed in as <span id=\"signed-in-user\">"
-        + text(s.viewer.identity().user()) + "</span>. <a id=\"continue\" href=\"" + t + "\">Continue</a></p>");
-    return page.replace("</title>", "</title><meta http-equiv=\"refresh\" content=\"0;url=" + t + "\">");
+    return layout(base, "Signed in", s, "<h1>Signed in</h1><p>You are signed in as <span id=\"signed-in-user\">"
+        + text(s.viewer.identity().user()) + "</span>. <a id=\"continue\" href=\"" + t + "\">Continue</a></p>",
+        "<meta http-equiv=\"refresh\" content=\"0;url=" + t + "\">");
   }
 
   static String list(String base, Sessions.Session s, List<PendingApproval> all) {
