@@ -161,11 +161,7 @@ class NoLeakPropertiesTest {
     }
 
     private String word() {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < 2 + r.nextInt(7); i++) {
-        sb.append((char) ('a' + r.nextInt(26)));
-      }
-      return sb.toString();
+      return PlainWords.word(r, 2, 8);
     }
 
     private void ws(StringBuilder sb) {
