@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -213,6 +214,26 @@ class WebhookAuditRecorderTest {
 
     await("all delivered", () -> webhook.deliveredSeq() == 20);
     assertThat(endpoint.auditIds()).containsExactlyElementsOf(ids(1, 20));
+  }
+
+  @Test
+  void anEndpointStoppedWhileAnsweringGetsTheCutBatchAgainAndNothingElseTwice() throws Exception {
+    // The endpoint keeps the batch, then goes down before its 2xx is on the wire: the client
+    // cannot know it was kept, so it sends that batch again, and only that batch.
+    endpoint.script(WebhookEndpoint.Answer.slow(400));
+    WebhookAuditRecorder webhook = started(webhook());
+    Recorder both = Recorder.composite(chain, webhook);
+    recordAll(both, 1, 4);
+    await("the first batch is being answered", () -> endpoint.requests() >= 1);
+    endpoint.stop();
+    recordAll(both, 5, 8);
+    endpoint.start();
+
+    await("all delivered", () -> webhook.deliveredSeq() == 8);
+    List<String> cut = endpoint.answersInDoubt();
+    assertThat(cut).as("the cut batch: the first one").isNotEmpty().containsExactlyElementsOf(ids(1, cut.size()));
+    assertThat(endpoint.auditIds()).as("the cut batch again, in place, then the rest once")
+        .containsExactlyElementsOf(Stream.concat(cut.stream(), ids(1, 8).stream()).toList());
   }
 
   @Test

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Whatever the endpoint does (answers 500, 503, 429, is slow, goes down and comes back) and
  * however often the recorder itself is restarted, every event a record() call accepted reaches
- * the endpoint exactly once, in the order recorded.
+ * the endpoint once, in the order recorded. The one repeat allowed is the one no HTTP client can
+ * avoid: a batch the endpoint kept while its 2xx answer was cut off (the endpoint stopped while
+ * answering) is sent again.
  */
 class WebhookDeliveryPropertiesTest {
 
@@ -41,6 +43,12 @@ class WebhookDeliveryPropertiesTest {
             throw new AssertionError(e);
           }
         });
+  }
+
+  @Test
+  void anEndpointStoppedWhileASlowAnswerIsPendingThenARestartedRecorder() throws Exception {
+    // The shape CI found: a slow answer cut off by the endpoint going down, then a new recorder.
+    run(List.of(OK, SLOW, ERROR_503, ERROR_503, DOWN_UP, RESTART), 4);
   }
 
   private void run(List<Integer> steps, int perStep) throws Exception {
@@ -97,7 +105,12 @@ class WebhookDeliveryPropertiesTest {
         last.close();
       }
       List<String> expected = IntStream.rangeClosed(1, total).mapToObj(i -> "audit-" + i).toList();
-      assertThat(new ArrayList<>(endpoint.auditIds())).as("steps %s, %d per step", steps, perStep).containsExactlyElementsOf(expected);
+      List<String> got = new ArrayList<>(endpoint.auditIds());
+      assertThat(got.stream().distinct().toList()).as("steps %s, %d per step", steps, perStep).containsExactlyElementsOf(expected);
+      List<String> repeated = new ArrayList<>(got);
+      expected.forEach(repeated::remove);
+      assertThat(repeated).as("sent again: only batches whose answer was cut off (steps %s, %d per step)", steps, perStep)
+          .isSubsetOf(endpoint.answersInDoubt());
     }
   }
 }

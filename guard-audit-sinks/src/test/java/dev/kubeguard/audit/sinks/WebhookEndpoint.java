@@ -25,6 +25,11 @@ import javax.net.ssl.SSLParameters;
  * (500, 429 with Retry-After, slow) are taken from a queue, then 200. Only batches answered 2xx
  * count as received, as a real collector keeps only what it acknowledged. Can be stopped and
  * restarted on the same port.
+ *
+ * <p>Like a real collector it keeps a batch before its answer is on the wire, so a batch whose
+ * answer may never have reached the client (writing it failed, or the server was stopped while
+ * answering) is kept and also listed in {@link #answersInDoubt()}: the only batches the client
+ * may rightly send again.
  */
 final class WebhookEndpoint implements AutoCloseable {
 
@@ -51,6 +56,8 @@ final class WebhookEndpoint implements AutoCloseable {
   private final List<String> clients = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger stops = new AtomicInteger();
+  private final List<String> answersInDoubt = new CopyOnWriteArrayList<>();
   private int port;
   private HttpsServer server;
 
@@ -79,6 +86,7 @@ final class WebhookEndpoint implements AutoCloseable {
   }
 
   void stop() {
+    stops.incrementAndGet();
     server.stop(0);
   }
 
@@ -117,38 +125,56 @@ final class WebhookEndpoint implements AutoCloseable {
     return requests.get();
   }
 
+  /** The auditIDs of kept batches whose 2xx answer may not have reached the client. */
+  List<String> answersInDoubt() {
+    return answersInDoubt;
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
-    try (ex) {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      X509Certificate client = (X509Certificate) ((HttpsExchange) ex).getSSLSession().getPeerCertificates()[0];
-      Answer a = script.poll();
-      if (a == null) {
-        a = Answer.status(200);
-      }
-      if (a.delayMillis() > 0) {
-        try {
-          Thread.sleep(a.delayMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    int stopsAtStart = stops.get();
+    List<String> kept = new ArrayList<>();
+    boolean answered = false;
+    try {
+      try (ex) {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        X509Certificate client = (X509Certificate) ((HttpsExchange) ex).getSSLSession().getPeerCertificates()[0];
+        Answer a = script.poll();
+        if (a == null) {
+          a = Answer.status(200);
         }
-      }
-      if (a.retryAfter() != null) {
-        ex.getResponseHeaders().add("Retry-After", a.retryAfter());
-      }
-      if (a.status() / 100 == 2) {
-        JsonNode list = JSON.readTree(body);
-        if (!"EventList".equals(list.path("kind").asText()) || !"audit.k8s.io/v1".equals(list.path("apiVersion").asText())
-            || !"application/json".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
-          ex.sendResponseHeaders(400, -1);
-          return;
+        if (a.delayMillis() > 0) {
+          try {
+            Thread.sleep(a.delayMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         }
-        clients.add(client.getSubjectX500Principal().getName());
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        authorizations.add(auth == null ? "" : auth);
-        list.path("items").forEach(received::add);
+        if (a.retryAfter() != null) {
+          ex.getResponseHeaders().add("Retry-After", a.retryAfter());
+        }
+        if (a.status() / 100 == 2) {
+          JsonNode list = JSON.readTree(body);
+          if (!"EventList".equals(list.path("kind").asText()) || !"audit.k8s.io/v1".equals(list.path("apiVersion").asText())
+              || !"application/json".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
+            ex.sendResponseHeaders(400, -1);
+            return;
+          }
+          clients.add(client.getSubjectX500Principal().getName());
+          String auth = ex.getRequestHeaders().getFirst("Authorization");
+          authorizations.add(auth == null ? "" : auth);
+          list.path("items").forEach(e -> {
+            received.add(e);
+            kept.add(e.path("auditID").asText());
+          });
+        }
+        ex.sendResponseHeaders(a.status(), -1);
       }
-      ex.sendResponseHeaders(a.status(), -1);
+      answered = true; // the exchange closed: the answer is on the wire
+    } finally {
+      if (!kept.isEmpty() && (!answered || stops.get() != stopsAtStart)) {
+        answersInDoubt.addAll(kept);
+      }
     }
   }
 
