@@ -18,21 +18,28 @@ final class ChunkOutput extends OutputStream {
   /** Emit once this much is waiting, so output memory stays bounded whatever the input chunk. */
   static final int FLUSH_AT = 64 * 1024;
 
+  private static final byte[] EMPTY = new byte[0];
+
   private final ChunkSink sink;
+  private final boolean spare;
   private byte[] buf;
   private int count;
 
   /**
-   * Starts small: most output goes downstream straight from the input window, and this buffer is
-   * needed only where something was rewritten.
+   * Starts empty: most output goes downstream straight from the input window, and this buffer is
+   * needed only where something was rewritten. It comes from the thread's {@link SpareBuffers}
+   * and goes back on {@link #release()}.
    */
   ChunkOutput(ChunkSink sink) {
-    this(sink, 256);
+    this.sink = sink;
+    this.spare = true;
+    this.buf = EMPTY;
   }
 
   /** {@code sink} may be null for output read back with {@link #toByteArray()}. */
   ChunkOutput(ChunkSink sink, int initialCapacity) {
     this.sink = sink;
+    this.spare = false;
     this.buf = new byte[initialCapacity];
   }
 
@@ -118,7 +125,24 @@ final class ChunkOutput extends OutputStream {
   /** Makes room for {@code n} more bytes at once. */
   void reserve(int n) {
     if (count + n > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+      int capacity = Math.max(buf.length * 2, count + n);
+      if (spare) {
+        byte[] bigger = SpareBuffers.take(capacity);
+        System.arraycopy(buf, 0, bigger, 0, count);
+        SpareBuffers.give(buf);
+        buf = bigger;
+      } else {
+        buf = Arrays.copyOf(buf, capacity);
+      }
+    }
+  }
+
+  /** Gives a spare buffer back to the thread's spares; what was waiting is dropped. */
+  void release() {
+    if (spare) {
+      SpareBuffers.give(buf);
+      buf = EMPTY;
+      count = 0;
     }
   }
 }

@@ -119,7 +119,7 @@ final class CompactJsonWriter {
   void stringFromUtf8(byte[] u, int off, int len) throws IOException {
     beforeValue();
     writeByte('"');
-    byte[] b = out.room(len * 6);
+    byte[] b = out.room(utf8QuotedLength(u, off, len));
     int p = out.size();
     for (int i = off; i < off + len; i++) {
       byte ch = u[i];
@@ -237,14 +237,45 @@ final class CompactJsonWriter {
     out.size(p + bytes.length);
   }
 
-  /** UTF-8 with JSON escapes, in slices so the room asked for stays small. */
+  /** The bytes {@link #stringFromUtf8} writes between the quotes: room for exactly that. */
+  private static int utf8QuotedLength(byte[] u, int off, int len) {
+    int n = len;
+    for (int i = off; i < off + len; i++) {
+      byte ch = u[i];
+      if (ch >= 0) {
+        int esc = ESCAPES[ch];
+        n += esc == 0 ? 0 : esc > 0 ? 1 : 5;
+      }
+    }
+    return n;
+  }
+
+  /** The bytes {@link #writeQuoted} writes for {@code c[from..to)} between the quotes. */
+  private static int quotedLength(char[] c, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      char ch = c[i];
+      if (ch < 0x80) {
+        int esc = ESCAPES[ch];
+        n += esc == 0 ? 1 : esc > 0 ? 2 : 6;
+      } else {
+        n += ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 6 : 3;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * UTF-8 with JSON escapes, in slices, each with room for exactly what it writes: a short string
+   * does not grow the output by six bytes per char, a long one does not ask for it all at once.
+   */
   private void writeQuoted(char[] c, int off, int len) {
     writeByte('"');
     int end = off + len;
     int i = off;
     while (i < end) {
       int sliceEnd = Math.min(end, i + 8192);
-      byte[] b = out.room((sliceEnd - i) * 6);
+      byte[] b = out.room(quotedLength(c, i, sliceEnd));
       int p = out.size();
       for (; i < sliceEnd; i++) {
         char ch = c[i];

@@ -47,6 +47,8 @@ final class JsonMaskEngine {
   private static final int ENV_NAME = 4;
   private static final int KIND = 5;
 
+  private static final byte[] NO_BYTES = new byte[0];
+
   /** JSON in a string in a string...: the fourth level down is masked whole. */
   private static final int MAX_EMBED_LEVEL = 4;
 
@@ -112,12 +114,12 @@ final class JsonMaskEngine {
   private final Splice sp;
   private final OffsetJsonFactory factory;
   private final MaskLimits limits;
-  private final int embedLevel;
-  private final Slot seed;
+  private int embedLevel;
+  private Slot seed;
   final int[] masked = new int[1];
   private final SensitiveNames.Memo names;
 
-  private Frame[] stack = new Frame[32];
+  private Frame[] stack = new Frame[8];
   private String lastKind;
   private FieldPaths.Node lastKindTrie;
   private int depth;
@@ -131,15 +133,17 @@ final class JsonMaskEngine {
   private boolean slotBase64;
   private boolean slotHeld;
 
-  private final List<Held> held = new ArrayList<>(2);
+  private final List<Held> held = new ArrayList<>();
   // held values still being read, innermost last (a generic object's data may hold an env var's value)
-  private final List<Held> open = new ArrayList<>(2);
+  private final List<Held> open = new ArrayList<>();
 
-  // scratch for replacements
+  // for replacements
   private byte[] quoted = new byte[64];
-  private ChunkOutput scratch;
   private CompactJsonWriter quoter;
   private ChunkOutput partOut;
+  private byte[] embedSrc = NO_BYTES;
+  // the engine for parts (JSON in a string, a held value again): one at a time, so reused
+  private JsonMaskEngine part;
 
   /**
    * @param seed the slot of the root value, or {@code null} for Kubernetes objects (a body, or
@@ -162,6 +166,29 @@ final class JsonMaskEngine {
     this.embedLevel = embedLevel;
     this.seed = seed;
     this.names = names != null ? names : profile.names.memo();
+  }
+
+  /**
+   * This engine as a new one over its splice (just {@link Splice#over re-aimed}) would be, for
+   * another part at {@code level} seeded with {@code seed}; its buffers and frames are kept.
+   */
+  private JsonMaskEngine reuse(int level, Slot seed) {
+    this.embedLevel = level;
+    this.seed = seed;
+    masked[0] = 0;
+    lastKind = null;
+    lastKindTrie = null;
+    depth = 0;
+    lastEnd = 0;
+    slotRole = 0;
+    slotAction = 0;
+    slotNode = null;
+    slotInherited = null;
+    slotBase64 = false;
+    slotHeld = false;
+    held.clear();
+    open.clear();
+    return this;
   }
 
   int maskedCount() {
@@ -640,8 +667,20 @@ final class JsonMaskEngine {
   private void mask(JsonToken t, JsonParser p, long start, long end, boolean base64) throws IOException {
     switch (t) {
       case VALUE_STRING -> {
-        String text = p.getText();
-        replaceWithToken(start, end, base64 ? tokens.base64Of(text) : tokens.ofText(text));
+        // the token straight from the parser's chars into the quoted replacement: no Strings
+        char[] c = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int len = p.getTextLength();
+        // getText() checks the length limit as it builds the String; without one, we check
+        p.streamReadConstraints().validateStringLength(len);
+        int n = (base64 ? MaskTokens.BASE64_LENGTH : MaskTokens.LENGTH) + 2;
+        if (quoted.length < n) {
+          quoted = new byte[n * 2];
+        }
+        quoted[0] = '"';
+        int q = base64 ? tokens.base64Into(c, off, len, quoted, 1) : tokens.textInto(c, off, len, quoted, 1);
+        quoted[q] = '"';
+        sp.replace(start, end, quoted, 0, q + 1);
         masked[0]++;
       }
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
@@ -658,39 +697,50 @@ final class JsonMaskEngine {
    * anything.
    */
   private void embedded(JsonParser p, long start, long end) throws IOException {
-    String s = p.getText();
     if (embedLevel + 1 >= MAX_EMBED_LEVEL || end - start > limits.maxEmbeddedChars()) {
-      replaceWithToken(start, end, tokens.ofText(s));
+      replaceWithToken(start, end, tokens.ofText(p.getText()));
       masked[0]++;
       return;
     }
-    byte[] src = s.getBytes(StandardCharsets.UTF_8);
-    byte[] out;
+    int len = p.getTextLength();
+    p.streamReadConstraints().validateStringLength(len); // as getText() would
+    if (embedSrc.length < Utf8.maxLength(len)) {
+      embedSrc = new byte[Math.max(Utf8.maxLength(len), embedSrc.length * 2)];
+    }
+    int n = Utf8.encode(p.getTextCharacters(), p.getTextOffset(), len, embedSrc);
     int before = masked[0];
+    int out;
     try {
-      out = maskPart(src, null, embedLevel + 1, true);
+      out = maskPart(embedSrc, n, null, embedLevel + 1, true);
     } catch (IOException | RuntimeException e) {
       masked[0] = before + 1;
-      replaceWithToken(start, end, tokens.ofText(s));
+      replaceWithToken(start, end, tokens.ofText(p.getText()));
       return;
     }
-    if (out != null) {
-      replaceWithUtf8String(start, end, out);
+    if (out >= 0) {
+      replaceWithUtf8String(start, end, partOut.room(0), out);
     }
   }
 
   /**
-   * Masks {@code src} on its own, as a value of {@code seed} (or as Kubernetes objects), and
-   * returns the output; {@code null} when {@code onlyIfChanged} and nothing changed.
+   * Masks {@code src[0, n)} on its own, as a value of {@code seed} (or as Kubernetes objects),
+   * into {@link #partOut}, and returns the output's length there; {@code -1} when {@code
+   * onlyIfChanged} and nothing changed.
    */
-  private byte[] maskPart(byte[] src, Slot seed, int level, boolean onlyIfChanged) throws IOException {
-    // reused: this engine's parts are masked one at a time, and the result is copied out
-    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null, src.length + 64)) : partOut;
+  private int maskPart(byte[] src, int n, Slot seed, int level, boolean onlyIfChanged) throws IOException {
+    // reused: this engine's parts are masked one at a time, and the result is used before the next
+    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null, n + 64)) : partOut;
     o.size(0);
-    Splice s = new Splice(src, o);
-    JsonMaskEngine sub = new JsonMaskEngine(profile, tokens, s, factory, limits, level, seed, names);
+    JsonMaskEngine sub;
+    if (part == null) {
+      sub = part = new JsonMaskEngine(profile, tokens, new Splice(src, n, o), factory, limits, level, seed, names);
+    } else {
+      part.sp.over(src, n);
+      sub = part.reuse(level, seed);
+    }
+    Splice s = sub.sp;
     try (OffsetJsonFactory.Parser ep = factory.createOffsetParser()) {
-      ep.feedInput(src, 0, src.length);
+      ep.feedInput(src, 0, n);
       ep.endOfInput();
       JsonToken t;
       boolean waited = false;
@@ -708,16 +758,12 @@ final class JsonMaskEngine {
       }
     }
     sub.finish();
-    s.copyTo(src.length);
+    s.copyTo(n);
     masked[0] += sub.masked[0];
-    if (!onlyIfChanged) {
-      return o.toByteArray();
+    if (onlyIfChanged && (s.edits() == 0 || Arrays.equals(o.room(0), 0, o.size(), src, 0, n))) {
+      return -1;
     }
-    if (s.edits() == 0) {
-      return null;
-    }
-    byte[] out = o.toByteArray();
-    return Arrays.equals(out, src) ? null : out;
+    return o.size();
   }
 
   private void replaceWithToken(long start, long end, String ascii) {
@@ -734,23 +780,23 @@ final class JsonMaskEngine {
   }
 
   private void replaceWithString(long start, long end, String s) throws IOException {
+    sp.copyTo(start);
     quoter().string(s);
-    sp.replace(start, end, scratch.room(0), 0, scratch.size());
+    sp.replacedTo(end);
   }
 
   /** {@link #replaceWithString} for a string already in UTF-8: the embedded JSON the masker rewrote. */
-  private void replaceWithUtf8String(long start, long end, byte[] utf8) throws IOException {
-    quoter().stringFromUtf8(utf8, 0, utf8.length);
-    sp.replace(start, end, scratch.room(0), 0, scratch.size());
+  private void replaceWithUtf8String(long start, long end, byte[] utf8, int n) throws IOException {
+    sp.copyTo(start);
+    quoter().stringFromUtf8(utf8, 0, n);
+    sp.replacedTo(end);
   }
 
-  /** The replacement writer, emptied. */
+  /** Writes a string straight into the output, where the span it replaces would have been copied. */
   private CompactJsonWriter quoter() {
     if (quoter == null) {
-      scratch = new ChunkOutput(null, 256);
-      quoter = new CompactJsonWriter(scratch);
+      quoter = new CompactJsonWriter(sp.out);
     }
-    scratch.size(0);
     return quoter;
   }
 
@@ -796,7 +842,9 @@ final class JsonMaskEngine {
         continue;
       }
       masked[0] -= h.maskedInside;
-      byte[] again = maskPart(sp.slice(h.rawStart, h.rawEnd), now, embedLevel, false);
+      byte[] raw = sp.slice(h.rawStart, h.rawEnd);
+      maskPart(raw, raw.length, now, embedLevel, false);
+      byte[] again = partOut.toByteArray();
       sp.out.replace(h.outStart, h.outEnd, again);
       int delta = again.length - (h.outEnd - h.outStart);
       for (Held later : held) {

@@ -69,13 +69,17 @@ final class JsonMaskingStream implements MaskingStream {
     }
   }
 
-  /** Hands the parser's buffers back to Jackson's recycler, for the next body on this thread. */
+  /**
+   * Hands the parser's buffers back to Jackson's recycler and the window and output to the
+   * thread's spares, for the next body on this thread. Safe to call twice.
+   */
   private void release() {
     try {
       parser.close();
     } catch (IOException | RuntimeException e) {
       // nothing to release then
     }
+    sp.release();
   }
 
   /** One parsing step; any failure kills the stream, so nothing more is ever emitted. */

@@ -15,17 +15,32 @@ import javax.crypto.spec.SecretKeySpec;
  * same token in {@code data} (base64 of the token) and in {@code stringData} or the
  * last-applied annotation (the token itself).
  *
- * <p>The HMAC is a clone of the masker's {@link Keyed} prototype, made on the first token: a body
- * with nothing to mask never pays for one, and the key schedule is computed once per masker
- * instead of once per response. Not thread-safe: one per stream.
+ * <p>A token made in one call uses the {@link Keyed} HMAC of the calling thread, cloned once
+ * per thread from the masker's prototype: the key schedule is computed once per masker, and a
+ * response pays for no HMAC of its own. A piecewise token ({@link #update}, {@link #finish}: a
+ * PEM block spread over log chunks) keeps a clone of its own for the stream, so streams that
+ * interleave on one thread never share a half-fed HMAC. Not thread-safe: one per stream.
  */
 final class MaskTokens {
 
   public static final String PREFIX = "kubeguard-masked:";
+  /** The length of a token: {@link #PREFIX} and 16 hex digits. */
+  static final int LENGTH = PREFIX.length() + 16;
+  /** The length {@link #base64Into} writes: base64 of a token. */
+  static final int BASE64_LENGTH = 4 * ((LENGTH + 2) / 3);
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMPTY = new byte[0];
+  private static final Base64.Decoder MIME = Base64.getMimeDecoder();
 
   private final Keyed keyed;
   private Mac mac;
+  // a value's bytes, and a token's, on their way to the HMAC and base64: made on first use
+  // (a body with nothing to mask pays for none) and reused for the stream
+  private byte[] scratch = EMPTY;
+  private byte[] decoded = EMPTY;
+  private byte[] token;
+  private byte[] b64;
 
   public MaskTokens(SecretKeySpec key) {
     this(new Keyed(key));
@@ -42,10 +57,16 @@ final class MaskTokens {
   static final class Keyed {
     private final SecretKeySpec key;
     private final Mac prototype;
+    private final ThreadLocal<Mac> perThread = ThreadLocal.withInitial(this::fresh);
 
     Keyed(SecretKeySpec key) {
       this.key = key;
       this.prototype = init(key);
+    }
+
+    /** This thread's HMAC, for a token computed within one call (update and doFinal together). */
+    Mac oneShot() {
+      return perThread.get();
     }
 
     Mac fresh() {
@@ -77,8 +98,77 @@ final class MaskTokens {
 
   /** The token of raw bytes. */
   public String ofBytes(byte[] b, int off, int len) {
-    mac().update(b, off, len);
-    return finish();
+    Mac m = keyed.oneShot();
+    m.update(b, off, len);
+    return hex(m.doFinal());
+  }
+
+  /**
+   * Writes the token of the text {@code c[off, off + len)} (its UTF-8 bytes, as {@link #ofText})
+   * into {@code dst} at {@code at}; returns the position after it. Makes no String on the way.
+   */
+  int textInto(char[] c, int off, int len, byte[] dst, int at) {
+    int n = utf8(c, off, len);
+    return tokenInto(scratch, 0, n, dst, at);
+  }
+
+  /**
+   * Writes what {@link #base64Of} returns for the text {@code c[off, off + len)} into {@code dst}
+   * at {@code at} ({@link #BASE64_LENGTH} bytes); returns the position after it.
+   */
+  int base64Into(char[] c, int off, int len, byte[] dst, int at) {
+    // as Base64.Decoder.decode(String) reads a String: ISO-8859-1, '?' for anything else (the
+    // decoder reads whole arrays only, so this one is the value's size)
+    byte[] latin = new byte[len];
+    for (int i = 0; i < len; i++) {
+      char ch = c[off + i];
+      latin[i] = ch <= 0xff ? (byte) ch : (byte) '?';
+    }
+    int need = (len * 3) / 4 + 3;
+    if (decoded.length < need) {
+      decoded = new byte[Math.max(Math.max(need, 48), decoded.length * 2)];
+    }
+    if (token == null) {
+      token = new byte[LENGTH];
+      b64 = new byte[BASE64_LENGTH];
+    }
+    int n;
+    byte[] raw = decoded;
+    try {
+      n = MIME.decode(latin, decoded);
+    } catch (IllegalArgumentException e) {
+      n = utf8(c, off, len);
+      raw = scratch;
+    }
+    tokenInto(raw, 0, n, token, 0);
+    int w = Base64.getEncoder().encode(token, b64);
+    System.arraycopy(b64, 0, dst, at, w);
+    return at + w;
+  }
+
+  private int tokenInto(byte[] b, int off, int len, byte[] dst, int at) {
+    Mac m = keyed.oneShot();
+    m.update(b, off, len);
+    byte[] h = m.doFinal();
+    System.arraycopy(PREFIX_BYTES, 0, dst, at, PREFIX_BYTES.length);
+    int p = at + PREFIX_BYTES.length;
+    for (int i = 0; i < 8; i++) {
+      dst[p++] = (byte) HEX[(h[i] >> 4) & 0xf];
+      dst[p++] = (byte) HEX[h[i] & 0xf];
+    }
+    return p;
+  }
+
+  /** UTF-8 of {@code c[off, off + len)} into {@link #scratch}, exactly as String.getBytes(UTF_8). */
+  private int utf8(char[] c, int off, int len) {
+    room(Utf8.maxLength(len));
+    return Utf8.encode(c, off, len, scratch);
+  }
+
+  private void room(int n) {
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(Math.max(n, 64), scratch.length * 2)];
+    }
   }
 
   /** The token of a string value (its UTF-8 bytes). */
@@ -109,7 +199,10 @@ final class MaskTokens {
 
   /** Ends a piecewise token. */
   public String finish() {
-    byte[] h = mac().doFinal();
+    return hex(mac().doFinal());
+  }
+
+  private static String hex(byte[] h) {
     char[] out = new char[PREFIX.length() + 16];
     PREFIX.getChars(0, PREFIX.length(), out, 0);
     for (int i = 0; i < 8; i++) {

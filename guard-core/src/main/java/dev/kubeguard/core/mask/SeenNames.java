@@ -14,7 +14,10 @@ final class SeenNames {
 
   private static final int SCAN = 16;
 
-  private String[] names = new String[SCAN];
+  private static final String[] NONE = new String[0];
+
+  // grows to SCAN as the object gets fields: most objects have a handful
+  private String[] names = NONE;
   private int count;
   private HashSet<String> many;
 
@@ -35,6 +38,9 @@ final class SeenNames {
         if (names[i].equals(name)) {
           return false;
         }
+      }
+      if (count == names.length) {
+        names = Arrays.copyOf(names, Math.min(SCAN, Math.max(4, count * 2)));
       }
       names[count++] = name;
       return true;

@@ -12,7 +12,10 @@ import java.util.Arrays;
  */
 final class Splice {
 
+  private static final byte[] EMPTY = new byte[0];
+
   private byte[] in;
+  private final boolean spare;
   private long base;
   private int len;
   private long copied;
@@ -21,18 +24,33 @@ final class Splice {
 
   /**
    * An empty window that input chunks are appended to (a streamed body). It is sized by the
-   * first chunk, so a small response does not pay for a large window.
+   * first chunk, so a small response does not pay for a large window, and taken from the
+   * thread's {@link SpareBuffers}; {@link #release()} gives it back.
    */
   Splice(ChunkOutput out) {
-    this.in = new byte[0];
+    this.in = EMPTY;
+    this.spare = true;
     this.out = out;
   }
 
-  /** A window over all of {@code whole} (a value parsed on its own). */
-  Splice(byte[] whole, ChunkOutput out) {
+  /** A window over {@code whole[0, n)} (a value parsed on its own). */
+  Splice(byte[] whole, int n, ChunkOutput out) {
     this.in = whole;
-    this.len = whole.length;
+    this.spare = false;
+    this.len = n;
     this.out = out;
+  }
+
+  /** Re-aims a splice made over a whole value at {@code whole[0, n)}, as if new. */
+  void over(byte[] whole, int n) {
+    if (spare) {
+      throw new IllegalStateException("a streamed window is not re-aimed");
+    }
+    in = whole;
+    base = 0;
+    len = n;
+    copied = 0;
+    edits = 0;
   }
 
   /** Appends what remains of {@code chunk} and returns where it starts in {@link #array()}. */
@@ -41,12 +59,33 @@ final class Splice {
     if (len + n > in.length) {
       // the first chunk sizes the window exactly (most bodies are one chunk); a second one, with
       // the unfinished token before it, doubles it once, and only a held value grows it further
-      in = Arrays.copyOf(in, Math.max(in.length * 2, len + n));
+      grow(Math.max(in.length * 2, len + n));
     }
     chunk.get(in, len, n);
     int at = len;
     len += n;
     return at;
+  }
+
+  private void grow(int capacity) {
+    if (!spare) {
+      in = Arrays.copyOf(in, capacity);
+      return;
+    }
+    byte[] bigger = SpareBuffers.take(capacity);
+    System.arraycopy(in, 0, bigger, 0, len);
+    SpareBuffers.give(in);
+    in = bigger;
+  }
+
+  /** Gives the window and the output buffer back to the thread's spares; the splice is done. */
+  void release() {
+    if (spare) {
+      SpareBuffers.give(in);
+      in = EMPTY;
+      len = 0;
+    }
+    out.release();
   }
 
   byte[] array() {
@@ -98,6 +137,15 @@ final class Splice {
   void replace(long start, long end, byte[] b, int off, int n) {
     copyTo(start);
     out.write(b, off, n);
+    copied = end;
+    edits++;
+  }
+
+  /**
+   * Marks the input up to {@code end} as replaced by what was just written to {@link #out} after
+   * a {@link #copyTo} of the span's start: {@link #replace} for a writer that encodes in place.
+   */
+  void replacedTo(long end) {
     copied = end;
     edits++;
   }

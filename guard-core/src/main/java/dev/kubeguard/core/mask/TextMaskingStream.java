@@ -86,6 +86,7 @@ final class TextMaskingStream implements MaskingStream {
       out.emit();
     } catch (MaskingException e) {
       dead = true;
+      out.release();
       throw e;
     }
   }
@@ -94,22 +95,26 @@ final class TextMaskingStream implements MaskingStream {
   public void finish() throws MaskingException {
     alive();
     finished = true;
-    if (len > 0) {
-      segment(new String(line, 0, len));
-      len = 0;
+    try {
+      if (len > 0) {
+        segment(new String(line, 0, len));
+        len = 0;
+      }
+      if (pending != null) {
+        String held = pending;
+        pending = null;
+        detect(held);
+      }
+      if (inPem) {
+        // unterminated key: everything from BEGIN on was withheld; its token stands in for it
+        inPem = false;
+        put(tokens.finish());
+        masked[0]++;
+      }
+      out.emit();
+    } finally {
+      out.release();
     }
-    if (pending != null) {
-      String held = pending;
-      pending = null;
-      detect(held);
-    }
-    if (inPem) {
-      // unterminated key: everything from BEGIN on was withheld; its token stands in for it
-      inPem = false;
-      put(tokens.finish());
-      masked[0]++;
-    }
-    out.emit();
   }
 
   @Override
