@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 /**
  * The browser pages: sign-in with a bearer token or at the OIDC issuer ({@link CodeFlow}), the
  * list, one request, approve / deny, sign-out.
- * A session lives in a cookie that is {@code HttpOnly}, {@code SameSite=Strict}, scoped to the
- * page's path, {@code Secure} over HTTPS and bounded by the session lifetime; the token stays on
- * the server. Every form carries a CSRF token (the sign-in form a pre-session one, so nobody can
+ * A session lives in a cookie that is {@code HttpOnly}, {@code SameSite=Strict} and bounded by
+ * the session lifetime; over HTTPS it is a {@code __Host-} cookie ({@code Secure}, {@code Path=/},
+ * host-only), over plain HTTP it is scoped to the page's path. The token stays on the server. Every form carries a CSRF token (the sign-in form a pre-session one, so nobody can
  * sign a browser into their own session). An answer is followed by a redirect to the request's
  * page, which shows its outcome once, so reloading that page never sends the answer again.
  * Thread-safe.
@@ -26,6 +26,7 @@ final class PageRoutes {
 
   static final String SESSION_COOKIE = "kg_session";
   static final String SIGNIN_COOKIE = "kg_signin";
+  static final String HOST_PREFIX = "__Host-";
   private static final Duration SIGNIN_FORM_LIFETIME = Duration.ofMinutes(10);
   private static final Pattern NEXT = Pattern.compile("/approvals/[a-z0-9][-a-z0-9.]{0,252}");
   private static final Pattern ANSWER = Pattern.compile("/approvals/([^/]+)/(approve|deny)");
@@ -72,7 +73,7 @@ final class PageRoutes {
     if (answer.matches()) {
       return post ? answer(req, answer.group(1), answer.group(2).equals("approve")) : notAllowed(req);
     }
-    Optional<Sessions.Session> session = sessions.get(req.cookies().get(SESSION_COOKIE));
+    Optional<Sessions.Session> session = sessions.get(readCookie(req, SESSION_COOKIE));
     var detail = DETAIL.matcher(path);
     if (path.equals("/") || detail.matches()) {
       if (!get) {
@@ -124,7 +125,7 @@ final class PageRoutes {
     Sessions.Session s;
     String next;
     try {
-      CodeFlow.Done done = flow.finish(Forms.parse(req.query()), req.cookies().get(CodeFlow.STATE_COOKIE));
+      CodeFlow.Done done = flow.finish(Forms.parse(req.query()), readCookie(req, CodeFlow.STATE_COOKIE));
       Viewer viewer = proof.proveOidc(done.idToken());
       if (!CodeFlow.nonceMatches(done.idToken(), done.nonce())) {
         throw new SignInRefusedException(401, "the issuer's id token is not the answer to this sign-in (nonce mismatch)");
@@ -144,7 +145,7 @@ final class PageRoutes {
   private WebResponse signIn(WebRequest req) {
     Map<String, String> form = Forms.parse(req.bodyTooLarge() ? "" : req.bodyText());
     String next = form.getOrDefault("next", "");
-    String expected = req.cookies().get(SIGNIN_COOKIE);
+    String expected = readCookie(req, SIGNIN_COOKIE);
     String given = form.get("csrf");
     if (expected == null || given == null || !MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
@@ -169,7 +170,7 @@ final class PageRoutes {
   }
 
   private WebResponse signOut(WebRequest req) {
-    Optional<Sessions.Session> s = sessions.get(req.cookies().get(SESSION_COOKIE));
+    Optional<Sessions.Session> s = sessions.get(readCookie(req, SESSION_COOKIE));
     Map<String, String> form = Forms.parse(req.bodyTooLarge() ? "" : req.bodyText());
     if (s.isPresent() && !s.get().csrfMatches(form.get("csrf"))) {
       return WebResponse.html(403, Pages.problem(req.base(), s.get(), "Not signed out", "the form was stale or came from another site"));
@@ -183,7 +184,7 @@ final class PageRoutes {
     Map<String, String> form = Forms.parse(req.bodyTooLarge() ? "" : req.bodyText());
     String text = form.getOrDefault(approve ? "comment" : "reason", "").strip();
     String auditedId = Ids.valid(id) ? id : "";
-    Optional<Sessions.Session> session = sessions.get(req.cookies().get(SESSION_COOKIE));
+    Optional<Sessions.Session> session = sessions.get(readCookie(req, SESSION_COOKIE));
     if (session.isEmpty()) {
       answers.refuse(new AnswerAudit.Answer(null, auditedId, approve, text, "page", req, received), 401, "not signed in");
       return WebResponse.redirect(req.base() + "/signin" + (auditedId.isEmpty() ? "" : "?next=%2Fapprovals%2F" + auditedId));
@@ -226,8 +227,28 @@ final class PageRoutes {
     return cookie(req, name, value, maxAge, "Strict");
   }
 
+  /**
+   * Over HTTPS every cookie is a {@code __Host-} cookie: the browser takes it only with
+   * {@code Secure}, {@code Path=/} and no {@code Domain}, so a sibling subdomain or a plain-HTTP
+   * page of the same host cannot plant one (cookie tossing: a planted sign-in state or session
+   * would sign the victim in as the attacker). The page then reads only the prefixed names.
+   * Plain HTTP (loopback, development) cannot have them and keeps the page's own path.
+   */
   private String cookie(WebRequest req, String name, String value, Duration maxAge, String sameSite) {
-    return name + "=" + value + "; Path=" + (req.base().isEmpty() ? "/" : req.base()) + "; Max-Age=" + maxAge.toSeconds()
-        + "; HttpOnly; SameSite=" + sameSite + (req.secure() || alwaysSecure ? "; Secure" : "");
+    boolean secure = secure(req);
+    return cookieName(secure, name) + "=" + value + "; Path=" + (secure || req.base().isEmpty() ? "/" : req.base())
+        + "; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=" + sameSite + (secure ? "; Secure" : "");
+  }
+
+  private String readCookie(WebRequest req, String name) {
+    return req.cookies().get(cookieName(secure(req), name));
+  }
+
+  private boolean secure(WebRequest req) {
+    return req.secure() || alwaysSecure;
+  }
+
+  static String cookieName(boolean secure, String name) {
+    return secure ? HOST_PREFIX + name : name;
   }
 }

@@ -106,14 +106,50 @@ class ApprovalPagesTest {
   }
 
   @Test
-  void cookiesAreSecureWhenTheHostSaysTlsEndsInFront() throws Exception {
+  void overHttpsCookiesAreHostPrefixedAndSecure() throws Exception {
     start(new Replica(cluster));
     ApprovalWeb web = ApprovalWeb.builder().approver(replica.approver).client(cluster.client()).recorder(Recorder.noop())
         .secureCookies(true).build();
     try (ApprovalWebServer s = ApprovalWebServer.start(web, new java.net.InetSocketAddress("127.0.0.1", 0), "/approve")) {
       Http other = new Http(s.url());
       HttpResponse<String> form = other.get("/approve/signin");
-      assertThat(form.headers().allValues("Set-Cookie")).singleElement().satisfies(c -> assertThat(c).contains("; Path=/approve;").endsWith("; Secure"));
+      // __Host-: the browser takes it only Secure, with Path=/ and no Domain
+      assertThat(form.headers().allValues("Set-Cookie")).singleElement().satisfies(c -> assertThat(c)
+          .startsWith("__Host-kg_signin=").contains("; Path=/;").doesNotContain("Domain").endsWith("; Secure"));
+    }
+  }
+
+  @Test
+  void overHttpsACookiePlantedWithoutTheHostPrefixSignsNoOneIn() throws Exception {
+    // Cookie tossing: a sibling subdomain (or a plain-HTTP page of the host) can set kg_* cookies
+    // for this host, but never a __Host- one. The page must read only the prefixed names.
+    start(new Replica(cluster));
+    ApprovalWeb web = ApprovalWeb.builder().approver(replica.approver).client(cluster.client()).recorder(Recorder.noop())
+        .secureCookies(true).build();
+    try (ApprovalWebServer s = ApprovalWebServer.start(web, new java.net.InetSocketAddress("127.0.0.1", 0), "/approve")) {
+      Http victim = new Http(s.url());
+      victim.get("/approve/signin");
+      victim.cookies.put("kg_signin", "planted-by-the-attacker");
+      HttpResponse<String> tossed = victim.keep(victim.post("/approve/signin", "application/x-www-form-urlencoded",
+          form("csrf", "planted-by-the-attacker", "token", "alice-token", "next", "")));
+      assertThat(tossed.statusCode()).as("a sign-in form vouched for by a planted cookie").isEqualTo(403);
+      assertThat(victim.cookies).doesNotContainKeys("__Host-kg_session", "kg_session");
+
+      Http alice = new Http(s.url());
+      HttpResponse<String> page = alice.keep(alice.get("/approve/signin"));
+      HttpResponse<String> in = alice.keep(alice.post("/approve/signin", "application/x-www-form-urlencoded",
+          form("csrf", csrf(page), "token", "alice-token", "next", "")));
+      assertThat(in.statusCode()).isEqualTo(303);
+      String session = alice.cookies.get("__Host-kg_session");
+      assertThat(session).isNotNull();
+      assertThat(alice.get("/approve/").statusCode()).isEqualTo(200);
+
+      // the same session id under the unprefixed name, as a tossed cookie would carry it
+      Http tossedSession = new Http(s.url());
+      tossedSession.cookies.put("kg_session", session);
+      HttpResponse<String> list = tossedSession.get("/approve/");
+      assertThat(list.statusCode()).isEqualTo(303);
+      assertThat(list.headers().firstValue("Location")).hasValue("/approve/signin");
     }
   }
 
