@@ -125,7 +125,9 @@ final class ChunkOutput extends OutputStream {
   /** Makes room for {@code n} more bytes at once. */
   void reserve(int n) {
     if (count + n > buf.length) {
-      int capacity = Math.max(buf.length * 2, count + n);
+      // past the flush size only a held value or one long token grows it: by half, so the
+      // usual overshoot of a flush stays within what SpareBuffers keeps
+      int capacity = Math.max(buf.length >= FLUSH_AT ? buf.length + buf.length / 2 : buf.length * 2, count + n);
       if (spare) {
         byte[] bigger = SpareBuffers.take(capacity);
         System.arraycopy(buf, 0, bigger, 0, count);

@@ -6,11 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link MaskingProfile} prepared for the hot path: flags for the built-in rules, one path trie
  * per kind (plus the union of all of them, used while an object's kind is still unknown), and the
- * name and value matchers. Built once per masker; immutable and thread-safe.
+ * name and value matchers. Built once per masker; thread-safe (immutable but for a bounded cache of
+ * kind spellings).
  */
 final class CompiledProfile {
 
@@ -24,6 +27,9 @@ final class CompiledProfile {
   final ValueDetectors detectors;
   final SensitiveNames names;
   private final Map<String, FieldPaths.Node> tries;
+  // kinds as bodies spell them ("Secret"), so a lookup makes no lower-case copy; bounded, since
+  // a hostile body can invent kinds
+  private final Map<String, Optional<FieldPaths.Node>> bySpelling = new ConcurrentHashMap<>();
   private final FieldPaths.Node anyKindTrie;
   private final FieldPaths.Node unknownKindTrie;
 
@@ -75,8 +81,15 @@ final class CompiledProfile {
     if (kind == null) {
       return unknownKindTrie;
     }
-    FieldPaths.Node n = tries.get(kind.toLowerCase(Locale.ROOT));
-    return n != null ? n : anyKindTrie;
+    Optional<FieldPaths.Node> known = bySpelling.get(kind);
+    if (known == null) {
+      known = Optional.ofNullable(tries.getOrDefault(kind.toLowerCase(Locale.ROOT), anyKindTrie));
+      if (bySpelling.size() >= 1024) {
+        bySpelling.clear();
+      }
+      bySpelling.put(kind, known);
+    }
+    return known.orElse(null);
   }
 
   /** Whether {@code data}-like fields of an object of unknown kind must wait for the kind. */

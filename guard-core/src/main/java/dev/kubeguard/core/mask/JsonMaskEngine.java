@@ -144,6 +144,9 @@ final class JsonMaskEngine {
   private byte[] embedSrc = NO_BYTES;
   // the engine for parts (JSON in a string, a held value again): one at a time, so reused
   private JsonMaskEngine part;
+  // the parser for JSON in strings, fed one value after another, and how much it was fed
+  private OffsetJsonFactory.Parser partParser;
+  private long partFed;
 
   /**
    * @param seed the slot of the root value, or {@code null} for Kubernetes objects (a body, or
@@ -739,7 +742,67 @@ final class JsonMaskEngine {
       sub = part.reuse(level, seed);
     }
     Splice s = sub.sp;
-    try (OffsetJsonFactory.Parser ep = factory.createOffsetParser()) {
+    if (seed == null) {
+      parseEmbedded(sub, src, n);
+    } else {
+      parseAlone(sub, src, n);
+    }
+    sub.finish();
+    s.copyTo(n);
+    masked[0] += sub.masked[0];
+    if (onlyIfChanged && (s.edits() == 0 || Arrays.equals(o.room(0), 0, o.size(), src, 0, n))) {
+      return -1;
+    }
+    return o.size();
+  }
+
+  /**
+   * Feeds JSON held in a string (an object or array, as {@link #startsLikeJson} found) to
+   * {@code sub} through this engine's part parser, which is kept for the stream: a list of 500
+   * objects each with a {@code last-applied-configuration} would otherwise build 500 parsers.
+   * The value must be exactly one object or array; anything after it, or a cut, fails, and a
+   * parser that failed is dropped.
+   */
+  private void parseEmbedded(JsonMaskEngine sub, byte[] src, int n) throws IOException {
+    OffsetJsonFactory.Parser ep = partParser != null ? partParser : (partParser = factory.createOffsetParser());
+    long base = partFed;
+    partFed += n;
+    boolean ok = false;
+    try {
+      ep.feedInput(src, 0, n);
+      int open = 0;
+      long closedAt = -1;
+      JsonToken t;
+      while ((t = ep.nextToken()) != JsonToken.NOT_AVAILABLE) {
+        if (t == null || closedAt >= 0 || (open == 0 && !t.isStructStart())) {
+          throw new IOException("JSON in a string holds more than one object or array");
+        }
+        open += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+        long end = ep.tokenEnd() - base;
+        sub.onToken(t, ep, end);
+        closedAt = open == 0 ? end : -1;
+      }
+      if (closedAt < 0) {
+        throw new IOException("JSON ended inside a value");
+      }
+      // the parser waits on a partial token after the value ("tru..."): only whitespace may follow
+      for (int i = (int) closedAt; i < n; i++) {
+        byte b = src[i];
+        if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+          throw new IOException("JSON in a string has text after its value");
+        }
+      }
+      ok = true;
+    } finally {
+      if (!ok) {
+        closePartParser();
+      }
+    }
+  }
+
+  /** Parses a held value's bytes (any JSON value) on their own, with a parser of its own. */
+  private static void parseAlone(JsonMaskEngine sub, byte[] src, int n) throws IOException {
+    try (OffsetJsonFactory.Parser ep = sub.factory.createOffsetParser()) {
       ep.feedInput(src, 0, n);
       ep.endOfInput();
       JsonToken t;
@@ -757,13 +820,26 @@ final class JsonMaskEngine {
         sub.onToken(t, ep, ep.tokenEnd());
       }
     }
-    sub.finish();
-    s.copyTo(n);
-    masked[0] += sub.masked[0];
-    if (onlyIfChanged && (s.edits() == 0 || Arrays.equals(o.room(0), 0, o.size(), src, 0, n))) {
-      return -1;
+  }
+
+  private void closePartParser() {
+    if (partParser != null) {
+      try {
+        partParser.close();
+      } catch (IOException | RuntimeException e) {
+        // dropped either way
+      }
+      partParser = null;
+      partFed = 0;
     }
-    return o.size();
+  }
+
+  /** Hands the part parsers' buffers back to Jackson's recycler; the engine is done. */
+  void close() {
+    closePartParser();
+    if (part != null) {
+      part.close();
+    }
   }
 
   private void replaceWithToken(long start, long end, String ascii) {

@@ -79,6 +79,7 @@ final class JsonMaskingStream implements MaskingStream {
     } catch (IOException | RuntimeException e) {
       // nothing to release then
     }
+    engine.close();
     sp.release();
   }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -41,6 +42,7 @@ final class MaskTokens {
   private byte[] decoded = EMPTY;
   private byte[] token;
   private byte[] b64;
+  private final byte[] digest = new byte[32];
 
   public MaskTokens(SecretKeySpec key) {
     this(new Keyed(key));
@@ -149,7 +151,12 @@ final class MaskTokens {
   private int tokenInto(byte[] b, int off, int len, byte[] dst, int at) {
     Mac m = keyed.oneShot();
     m.update(b, off, len);
-    byte[] h = m.doFinal();
+    byte[] h = digest;
+    try {
+      m.doFinal(h, 0);
+    } catch (ShortBufferException e) {
+      throw new IllegalStateException("HmacSHA256 wrote more than 32 bytes", e);
+    }
     System.arraycopy(PREFIX_BYTES, 0, dst, at, PREFIX_BYTES.length);
     int p = at + PREFIX_BYTES.length;
     for (int i = 0; i < 8; i++) {

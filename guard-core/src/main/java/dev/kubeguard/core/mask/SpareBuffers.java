@@ -5,7 +5,8 @@ package dev.kubeguard.core.mask;
  * small response does not allocate both anew (they were most of the bytes a small request cost).
  * A stream takes what it needs and gives it back when it ends; one that is abandoned simply
  * leaves its arrays to the garbage collector. At most {@link #SLOTS} arrays of at most
- * {@link #MAX_KEPT} bytes stay per thread, so a thread keeps under 200 KB.
+ * {@link #MAX_KEPT} bytes stay per thread (the output flushes at 64 KB and grows by half past
+ * it), so a thread keeps at most 256 KB.
  *
  * <p>An array given back still holds the bytes of the body it served, as Jackson's own buffer
  * recycler does; it is handed only to the next stream on the same thread, which writes before it
@@ -15,7 +16,7 @@ package dev.kubeguard.core.mask;
 final class SpareBuffers {
 
   static final int SLOTS = 2;
-  static final int MAX_KEPT = 96 * 1024;
+  static final int MAX_KEPT = 128 * 1024;
   private static final int MIN_KEPT = 512;
 
   private static final ThreadLocal<byte[][]> SPARE = ThreadLocal.withInitial(() -> new byte[SLOTS][]);

@@ -67,4 +67,44 @@ class EmbeddedJsonTest {
         + "\"note\":" + quote(applied) + "}}}";
     assertThat(mask(body)).isEqualTo(body);
   }
+
+  @Test
+  void aStringHoldingMoreThanOneJsonValueOrTextAfterOneIsMaskedWhole() throws Exception {
+    for (String held : new String[] {"{\"a\":1} {\"password\":\"pw-2\"}", "[1] [\"pw-3\"]", "{\"a\":\"pw-4\"} trailing"}) {
+      String out = mask("{\"kind\":\"ConfigMap\",\"data\":{\"a\":" + quote(held) + "}}");
+      assertThat(MaskedOutput.JSON.readTree(out).at("/data/a").asText()).as(held).matches("kubeguard-masked:[0-9a-f]{16}");
+    }
+  }
+
+  @Test
+  void everyEmbeddedValueOfALongBodyIsMaskedInPlaceEvenAfterABrokenOne() throws Exception {
+    // One parser reads the JSON held in every string of a body, one value after another: its
+    // offsets must stay right across values, and a value it failed on must not spoil the next.
+    StringBuilder list = new StringBuilder("{\"kind\":\"SecretList\",\"items\":[");
+    for (int i = 0; i < 60; i++) {
+      String applied = i % 7 == 3
+          ? "{\"kind\":\"Secret\",\"stringData\":{\"password\":\"cut-" + i + "\""
+          : "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s" + i
+              + "\"},\"stringData\":{\"password\":\"pw-" + i + "-x\",\"username\":\"u" + i + "\"}}\n";
+      list.append(i == 0 ? "" : ",").append("{\"kind\":\"Secret\",\"metadata\":{\"name\":\"s").append(i)
+          .append("\",\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":").append(quote(applied))
+          .append("}},\"data\":{\"password\":\"").append(java.util.Base64.getEncoder().encodeToString(("pw-" + i + "-x").getBytes()))
+          .append("\"}}");
+    }
+    String out = mask(list.append("]}").toString());
+    JsonNode items = MaskedOutput.JSON.readTree(out).path("items");
+    MaskTokens tokens = new MaskTokens(new javax.crypto.spec.SecretKeySpec(Masking.KEY, "HmacSHA256"));
+    for (int i = 0; i < 60; i++) {
+      assertThat(out).doesNotContain("pw-" + i + "-x").doesNotContain("cut-" + i);
+      String applied = items.get(i).at("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration").asText();
+      if (i % 7 == 3) {
+        assertThat(applied).as("item %d, cut", i).matches("kubeguard-masked:[0-9a-f]{16}");
+      } else {
+        JsonNode inner = MaskedOutput.JSON.readTree(applied);
+        assertThat(inner.at("/metadata/name").asText()).as("item %d", i).isEqualTo("s" + i);
+        assertThat(inner.at("/stringData/username").asText()).isEqualTo(tokens.ofText("u" + i));
+        assertThat(inner.at("/stringData/password").asText()).as("item %d", i).isEqualTo(tokens.ofText("pw-" + i + "-x"));
+      }
+    }
+  }
 }
