@@ -105,12 +105,17 @@ class ApprovalPagesTest {
     assertThat(detail.body()).contains("id=\"approve\"").contains("id=\"deny\"").doesNotContain("alice-token");
   }
 
-  @Test
-  void overHttpsCookiesAreHostPrefixedAndSecure() throws Exception {
+  /** The page at {@code /approve} as served behind a proxy that terminates TLS. */
+  private ApprovalWebServer behindTlsProxy() throws Exception {
     start(new Replica(cluster));
     ApprovalWeb web = ApprovalWeb.builder().approver(replica.approver).client(cluster.client()).recorder(Recorder.noop())
         .secureCookies(true).build();
-    try (ApprovalWebServer s = ApprovalWebServer.start(web, new java.net.InetSocketAddress("127.0.0.1", 0), "/approve")) {
+    return ApprovalWebServer.start(web, new java.net.InetSocketAddress("127.0.0.1", 0), "/approve");
+  }
+
+  @Test
+  void overHttpsCookiesAreHostPrefixedAndSecure() throws Exception {
+    try (ApprovalWebServer s = behindTlsProxy()) {
       Http other = new Http(s.url());
       HttpResponse<String> form = other.get("/approve/signin");
       // __Host-: the browser takes it only Secure, with Path=/ and no Domain
@@ -123,10 +128,7 @@ class ApprovalPagesTest {
   void overHttpsACookiePlantedWithoutTheHostPrefixSignsNoOneIn() throws Exception {
     // Cookie tossing: a sibling subdomain (or a plain-HTTP page of the host) can set kg_* cookies
     // for this host, but never a __Host- one. The page must read only the prefixed names.
-    start(new Replica(cluster));
-    ApprovalWeb web = ApprovalWeb.builder().approver(replica.approver).client(cluster.client()).recorder(Recorder.noop())
-        .secureCookies(true).build();
-    try (ApprovalWebServer s = ApprovalWebServer.start(web, new java.net.InetSocketAddress("127.0.0.1", 0), "/approve")) {
+    try (ApprovalWebServer s = behindTlsProxy()) {
       Http victim = new Http(s.url());
       victim.get("/approve/signin");
       victim.cookies.put("kg_signin", "planted-by-the-attacker");
