@@ -60,6 +60,11 @@ final class ChunkOutput extends OutputStream {
     return count;
   }
 
+  /** How many bytes fit before the buffer must grow. */
+  int free() {
+    return buf.length - count;
+  }
+
   /**
    * Room for {@code n} more bytes: the buffer to write into from {@link #size()}, after which
    * the writer calls {@link #size(int)}. Lets {@link CompactJsonWriter} encode in place.

@@ -119,7 +119,7 @@ final class CompactJsonWriter {
   void stringFromUtf8(byte[] u, int off, int len) throws IOException {
     beforeValue();
     writeByte('"');
-    byte[] b = out.room(utf8QuotedLength(u, off, len));
+    byte[] b = out.room(out.free() >= len * 6 ? len * 6 : utf8QuotedLength(u, off, len));
     int p = out.size();
     for (int i = off; i < off + len; i++) {
       byte ch = u[i];
@@ -237,7 +237,11 @@ final class CompactJsonWriter {
     out.size(p + bytes.length);
   }
 
-  /** The bytes {@link #stringFromUtf8} writes between the quotes: room for exactly that. */
+  /**
+   * The bytes {@link #stringFromUtf8} writes between the quotes: the room asked for when the
+   * worst case (six per byte) does not fit, so a short buffer is not grown for escapes that never
+   * come, and a roomy one is not scanned twice.
+   */
   private static int utf8QuotedLength(byte[] u, int off, int len) {
     int n = len;
     for (int i = off; i < off + len; i++) {
@@ -266,8 +270,9 @@ final class CompactJsonWriter {
   }
 
   /**
-   * UTF-8 with JSON escapes, in slices, each with room for exactly what it writes: a short string
-   * does not grow the output by six bytes per char, a long one does not ask for it all at once.
+   * UTF-8 with JSON escapes, in slices, each with room for the worst case when that fits and for
+   * exactly what it writes when not: a short buffer does not grow by six bytes per char, a long
+   * string does not ask for it all at once.
    */
   private void writeQuoted(char[] c, int off, int len) {
     writeByte('"');
@@ -275,7 +280,8 @@ final class CompactJsonWriter {
     int i = off;
     while (i < end) {
       int sliceEnd = Math.min(end, i + 8192);
-      byte[] b = out.room(quotedLength(c, i, sliceEnd));
+      int worst = (sliceEnd - i) * 6;
+      byte[] b = out.room(out.free() >= worst ? worst : quotedLength(c, i, sliceEnd));
       int p = out.size();
       for (; i < sliceEnd; i++) {
         char ch = c[i];
