@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.Identity;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,7 +45,7 @@ final class EventJsonWriter {
 
   /** The complete event as compact JSON bytes (UTF-8), without a trailing newline. */
   public static byte[] write(AuditEvent event) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    ExactBytes out = new ExactBytes();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       writeHead(g, event);
       Map<String, String> annotations = new TreeMap<>(event.annotations());
@@ -60,7 +60,7 @@ final class EventJsonWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return out.bytes();
   }
 
   /**
@@ -68,8 +68,7 @@ final class EventJsonWriter {
    * so the chain writer can append its own entries and close both objects.
    */
   public static OpenEvent writeOpen(AuditEvent event) {
-    // A metadata event is about 1 KB: start there rather than grow and copy on the way.
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    ExactBytes out = new ExactBytes();
     boolean any = false;
     // With AUTO_CLOSE_JSON_CONTENT off, close() flushes without writing the two closing braces.
     try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
@@ -88,7 +87,37 @@ final class EventJsonWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new OpenEvent(out.toByteArray(), any);
+    return new OpenEvent(out.bytes(), any);
+  }
+
+  /**
+   * The generator's output as one exactly sized array. The generator buffers up to 8,000 bytes
+   * and hands them over in one write at close, so a usual event is copied once here, not into a
+   * growing buffer and then again into a trimmed copy; a larger one (bodies at RequestResponse)
+   * grows by doubling and is trimmed once.
+   */
+  private static final class ExactBytes extends OutputStream {
+    private static final byte[] NONE = new byte[0];
+    private byte[] bytes = NONE;
+    private int count;
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (count + len > bytes.length) {
+        bytes = Arrays.copyOf(bytes, count == 0 ? len : Math.max(bytes.length * 2, count + len));
+      }
+      System.arraycopy(b, off, bytes, count, len);
+      count += len;
+    }
+
+    byte[] bytes() {
+      return count == bytes.length ? bytes : Arrays.copyOf(bytes, count);
+    }
   }
 
   private static void writeHead(JsonGenerator g, AuditEvent e) throws IOException {
