@@ -8,7 +8,6 @@ import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -241,23 +240,34 @@ public final class AuditEvents {
       Map<String, String> out = new HashMap<>();
       decision.annotations().forEach((k, v) -> out.put(AuditEvent.ANNOTATION_PREFIX + k, v));
       extra.forEach((k, v) -> out.put(AuditEvent.ANNOTATION_PREFIX + k, v));
-      put(out, "decision", decisionWord(decision.effect()));
-      put(out, "rule", decision.ruleId());
-      put(out, "reason", decision.reason());
-      put(out, "approval-id", approvalId);
-      put(out, "approvers", String.join(",", new ArrayList<>(approvers)));
-      put(out, "tool", request.context().tool());
-      put(out, "session", request.context().sessionId());
-      put(out, "correlation-id", request.context().correlationId());
+      put(out, DECISION, decisionWord(decision.effect()));
+      put(out, RULE, decision.ruleId());
+      put(out, REASON, decision.reason());
+      put(out, APPROVAL_ID, approvalId);
+      put(out, APPROVERS, approvers.isEmpty() ? null : String.join(",", approvers));
+      put(out, TOOL, request.context().tool());
+      put(out, SESSION, request.context().sessionId());
+      put(out, CORRELATION_ID, request.context().correlationId());
       if (maskedFields >= 0) {
-        put(out, "masked-fields", Integer.toString(maskedFields));
+        put(out, MASKED_FIELDS, Integer.toString(maskedFields));
       }
       return out;
     }
 
-    private static void put(Map<String, String> out, String key, String value) {
+    // the annotation keys every event may carry, prefixed once rather than per event
+    private static final String DECISION = AuditEvent.ANNOTATION_PREFIX + "decision";
+    private static final String RULE = AuditEvent.ANNOTATION_PREFIX + "rule";
+    private static final String REASON = AuditEvent.ANNOTATION_PREFIX + "reason";
+    private static final String APPROVAL_ID = AuditEvent.ANNOTATION_PREFIX + "approval-id";
+    private static final String APPROVERS = AuditEvent.ANNOTATION_PREFIX + "approvers";
+    private static final String TOOL = AuditEvent.ANNOTATION_PREFIX + "tool";
+    private static final String SESSION = AuditEvent.ANNOTATION_PREFIX + "session";
+    private static final String CORRELATION_ID = AuditEvent.ANNOTATION_PREFIX + "correlation-id";
+    private static final String MASKED_FIELDS = AuditEvent.ANNOTATION_PREFIX + "masked-fields";
+
+    private static void put(Map<String, String> out, String prefixedKey, String value) {
       if (value != null && !value.isEmpty()) {
-        out.put(AuditEvent.ANNOTATION_PREFIX + key, value);
+        out.put(prefixedKey, value);
       }
     }
 
