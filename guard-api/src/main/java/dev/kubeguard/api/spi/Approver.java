@@ -55,4 +55,13 @@ public interface Approver {
   default boolean redeem(ApprovalRequest request, ApprovalOutcome outcome) {
     return true;
   }
+
+  /**
+   * Called when a retry finds {@code request} still unanswered, just before the Guard answers it
+   * "pending": an approver that learns of answers asynchronously (a watch whose cache can run
+   * ahead of its event handlers) completes the request's outcome now from what it already knows,
+   * so a retry never sees an answer later than this approver's own lookups do. Must not block;
+   * a throw is ignored and the request stays pending. The default does nothing.
+   */
+  default void refresh(ApprovalRequest request) {}
 }

@@ -151,6 +151,18 @@ public final class ApprovalLedger {
     }
   }
 
+  /** Lets the approver complete an answer it already knows of (see {@link Approver#refresh}). */
+  private void refresh(Entry e) {
+    try {
+      approver.refresh(e.request);
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
+        throw vme;
+      }
+      // an optimisation only: the request stays pending, which is a denial
+    }
+  }
+
   private Result resolve(Entry e, String digest, Identity requester, ApprovalRequirement req) {
     if (req.mode() == ApprovalMode.BLOCKING && !e.future.isDone()) {
       long waitMs = Math.min(blockingTimeout.toMillis(), Duration.between(clock.instant(), e.expiresAt).toMillis());
@@ -164,6 +176,9 @@ public final class ApprovalLedger {
       }
     }
     Instant now = clock.instant();
+    if (!e.future.isDone()) {
+      refresh(e);
+    }
     if (!e.future.isDone()) {
       if (!now.isBefore(e.expiresAt)) {
         entries.remove(digest, e);

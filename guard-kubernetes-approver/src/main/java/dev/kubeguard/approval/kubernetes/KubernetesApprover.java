@@ -332,6 +332,15 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     }
   }
 
+  /**
+   * The informer updates its cache before it calls the handler that completes a waiting request,
+   * so {@link #find} can show an answer a retry would not yet see: read the cache for it.
+   */
+  @Override
+  public void refresh(ApprovalRequest request) {
+    observe(informer.getStore().getByKey(namespace + "/" + request.id()));
+  }
+
   @Override
   public String whereToAnswer(ApprovalRequest request) {
     return where.replace("{id}", request.id());
