@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * list, one request, approve / deny, sign-out.
  * A session lives in a cookie that is {@code HttpOnly}, {@code SameSite=Strict} and bounded by
  * the session lifetime; over HTTPS it is a {@code __Host-} cookie ({@code Secure}, {@code Path=/},
- * host-only), over plain HTTP it is scoped to the page's path. The token stays on the server. Every form carries a CSRF token (the sign-in form a pre-session one, so nobody can
- * sign a browser into their own session). An answer is followed by a redirect to the request's
+ * host-only), over plain HTTP it is scoped to the page's path. The token stays on the server.
+ * Every form carries a CSRF token (the sign-in form a pre-session one, so nobody can sign a
+ * browser into their own session). An answer is followed by a redirect to the request's
  * page, which shows its outcome once, so reloading that page never sends the answer again.
  * Thread-safe.
  */
@@ -131,7 +132,7 @@ final class PageRoutes {
         throw new SignInRefusedException(401, "the issuer's id token is not the answer to this sign-in (nonce mismatch)");
       }
       next = done.next();
-      s = sessions.open(viewer, done.idToken(), BearerProof.expiry(done.idToken()));
+      s = sessions.open(viewer, done.idToken());
     } catch (SignInRefusedException e) {
       return signInForm(req, e.getMessage(), "", e.status).header("Set-Cookie", clear);
     } catch (IllegalStateException full) {
@@ -159,8 +160,7 @@ final class PageRoutes {
     }
     Sessions.Session s;
     try {
-      String token = form.get("token").strip();
-      s = sessions.open(viewer, token, BearerProof.expiry(token));
+      s = sessions.open(viewer, form.get("token").strip());
     } catch (IllegalStateException full) {
       return signInForm(req, full.getMessage(), next, 503);
     }

@@ -90,16 +90,14 @@ final class Sessions {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  /** @throws IllegalStateException when {@code max} sessions are live */
-  Session open(Viewer viewer, String token) {
-    return open(viewer, token, null);
-  }
-
   /**
-   * Opens a session that ends at the lifetime or at {@code notAfter}, whichever is first: a
-   * session cannot outlive the token it answers with.
+   * Opens a session that ends at the lifetime or when {@code token} expires (a JWT's {@code exp}),
+   * whichever is first: a session cannot outlive the token it answers with.
+   *
+   * @throws IllegalStateException when {@code max} sessions are live
    */
-  Session open(Viewer viewer, String token, Instant notAfter) {
+  Session open(Viewer viewer, String token) {
+    Instant notAfter = BearerProof.expiry(token);
     Instant now = clock.instant();
     if (live.size() >= max) {
       live.values().removeIf(s -> !now.isBefore(s.expiresAt));
