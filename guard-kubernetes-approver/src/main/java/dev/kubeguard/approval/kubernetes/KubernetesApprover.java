@@ -164,6 +164,11 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     return new Builder();
   }
 
+  /** The object named {@code id} as this replica's informer last saw it, or null. */
+  private GenericKubernetesResource cached(String id) {
+    return informer.getStore().getByKey(namespace + "/" + id);
+  }
+
   private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> objects() {
     return client.genericKubernetesResources(ApprovalObject.CONTEXT).inNamespace(namespace);
   }
@@ -177,7 +182,7 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
       hold(request, answer, preview.view(request));
       return answer;
     }
-    GenericKubernetesResource known = informer.getStore().getByKey(namespace + "/" + request.id());
+    GenericKubernetesResource known = cached(request.id());
     if (known != null) {
       // Another replica holds it already: no second dry-run, its object says it all.
       hold(request, answer, null);
@@ -338,7 +343,7 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
    */
   @Override
   public void refresh(ApprovalRequest request) {
-    observe(informer.getStore().getByKey(namespace + "/" + request.id()));
+    observe(cached(request.id()));
   }
 
   @Override
@@ -431,7 +436,7 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
 
   /** The resourceVersion of {@code id} as this replica's informer last saw it, or null (tests). */
   String observedVersion(String id) {
-    GenericKubernetesResource o = informer.getStore().getByKey(namespace + "/" + id);
+    GenericKubernetesResource o = cached(id);
     return o == null ? null : o.getMetadata().getResourceVersion();
   }
 
@@ -462,7 +467,7 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
     if (id == null) {
       return Optional.empty();
     }
-    GenericKubernetesResource o = informer.getStore().getByKey(namespace + "/" + id);
+    GenericKubernetesResource o = cached(id);
     return o == null ? Optional.empty() : readable(o, clock.instant());
   }
 
