@@ -29,7 +29,7 @@ final class MaskTokens {
   static final int LENGTH = PREFIX.length() + 16;
   /** The length {@link #base64Into} writes: base64 of a token. */
   static final int BASE64_LENGTH = 4 * ((LENGTH + 2) / 3);
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
   private static final Base64.Decoder MIME = Base64.getMimeDecoder();
@@ -100,9 +100,9 @@ final class MaskTokens {
 
   /** The token of raw bytes. */
   public String ofBytes(byte[] b, int off, int len) {
-    Mac m = keyed.oneShot();
-    m.update(b, off, len);
-    return hex(m.doFinal());
+    byte[] t = new byte[LENGTH];
+    tokenInto(b, off, len, t, 0);
+    return new String(t, StandardCharsets.US_ASCII);
   }
 
   /**
@@ -157,11 +157,16 @@ final class MaskTokens {
     } catch (ShortBufferException e) {
       throw new IllegalStateException("HmacSHA256 wrote more than 32 bytes", e);
     }
+    return writeToken(h, dst, at);
+  }
+
+  /** {@link #PREFIX} and the first 8 bytes of the HMAC {@code h} in hex, at {@code at}. */
+  private static int writeToken(byte[] h, byte[] dst, int at) {
     System.arraycopy(PREFIX_BYTES, 0, dst, at, PREFIX_BYTES.length);
     int p = at + PREFIX_BYTES.length;
     for (int i = 0; i < 8; i++) {
-      dst[p++] = (byte) HEX[(h[i] >> 4) & 0xf];
-      dst[p++] = (byte) HEX[h[i] & 0xf];
+      dst[p++] = HEX[(h[i] >> 4) & 0xf];
+      dst[p++] = HEX[h[i] & 0xf];
     }
     return p;
   }
@@ -189,14 +194,10 @@ final class MaskTokens {
    * base64. A value that is not base64 is hashed as text; it is masked all the same.
    */
   public String base64Of(String base64Value) {
-    byte[] raw;
-    try {
-      raw = Base64.getMimeDecoder().decode(base64Value);
-    } catch (IllegalArgumentException e) {
-      raw = base64Value.getBytes(StandardCharsets.UTF_8);
-    }
-    String token = ofBytes(raw, 0, raw.length);
-    return Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.US_ASCII));
+    char[] c = base64Value.toCharArray();
+    byte[] out = new byte[BASE64_LENGTH];
+    base64Into(c, 0, c.length, out, 0);
+    return new String(out, StandardCharsets.US_ASCII);
   }
 
   /** Feeds bytes into a token computed piecewise (a PEM block in a log stream). */
@@ -206,16 +207,8 @@ final class MaskTokens {
 
   /** Ends a piecewise token. */
   public String finish() {
-    return hex(mac().doFinal());
-  }
-
-  private static String hex(byte[] h) {
-    char[] out = new char[PREFIX.length() + 16];
-    PREFIX.getChars(0, PREFIX.length(), out, 0);
-    for (int i = 0; i < 8; i++) {
-      out[PREFIX.length() + 2 * i] = HEX[(h[i] >> 4) & 0xf];
-      out[PREFIX.length() + 2 * i + 1] = HEX[h[i] & 0xf];
-    }
-    return new String(out);
+    byte[] t = new byte[LENGTH];
+    writeToken(mac().doFinal(), t, 0);
+    return new String(t, StandardCharsets.US_ASCII);
   }
 }
