@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.Identity;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,7 +25,9 @@ import java.util.TreeMap;
  * last and sorted by key, no whitespace. The output is deterministic: the same event always gives
  * the same bytes, which is what the audit chain hashes.
  *
- * <p>Stateless and thread-safe. Chain annotations ({@link ChainLine#RESERVED_KEYS}) carried by the
+ * <p>The fields are written straight as bytes ({@link JsonLineBytes}, escaped as Jackson escapes);
+ * only a request or response body is re-encoded through Jackson. Thread-safe: each thread writes
+ * into its own scratch buffer and gets its own copy. Chain annotations ({@link ChainLine#RESERVED_KEYS}) carried by the
  * event are dropped in the "open" form, because the chain writer appends its own.
  */
 final class EventJsonWriter {
@@ -45,22 +46,18 @@ final class EventJsonWriter {
 
   /** The complete event as compact JSON bytes (UTF-8), without a trailing newline. */
   public static byte[] write(AuditEvent event) {
-    ExactBytes out = new ExactBytes();
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      writeHead(g, event);
-      Map<String, String> annotations = new TreeMap<>(event.annotations());
-      if (!annotations.isEmpty()) {
-        g.writeObjectFieldStart("annotations");
-        for (Map.Entry<String, String> e : annotations.entrySet()) {
-          g.writeStringField(e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
+    JsonLineBytes out = scratch();
+    writeHead(out, event);
+    Map<String, String> annotations = event.annotations();
+    if (!annotations.isEmpty()) {
+      out.name("annotations").startObject();
+      for (String key : sortedKeys(annotations)) {
+        out.name(key).string(annotations.get(key));
       }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      out.endObject();
     }
-    return out.bytes();
+    out.endObject();
+    return done(out);
   }
 
   /**
@@ -68,78 +65,65 @@ final class EventJsonWriter {
    * so the chain writer can append its own entries and close both objects.
    */
   public static OpenEvent writeOpen(AuditEvent event) {
-    ExactBytes out = new ExactBytes();
+    JsonLineBytes out = scratch();
     boolean any = false;
-    // With AUTO_CLOSE_JSON_CONTENT off, close() flushes without writing the two closing braces.
-    try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
-      writeHead(g, event);
-      g.writeObjectFieldStart("annotations");
-      Map<String, String> annotations = event.annotations();
-      // Sorted as a TreeMap would (String.compareTo), without building one per event.
-      String[] keys = annotations.keySet().toArray(new String[0]);
-      Arrays.sort(keys);
-      for (String key : keys) {
-        if (!ChainLine.RESERVED_KEYS.contains(key)) {
-          g.writeStringField(key, annotations.get(key));
-          any = true;
-        }
+    writeHead(out, event);
+    out.name("annotations").startObject();
+    Map<String, String> annotations = event.annotations();
+    for (String key : sortedKeys(annotations)) {
+      if (!ChainLine.RESERVED_KEYS.contains(key)) {
+        out.name(key).string(annotations.get(key));
+        any = true;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return new OpenEvent(out.bytes(), any);
+    return new OpenEvent(done(out), any);
   }
 
-  /**
-   * The generator's output as one exactly sized array. The generator buffers up to 8,000 bytes
-   * and hands them over in one write at close, so a usual event is copied once here, not into a
-   * growing buffer and then again into a trimmed copy; a larger one (bodies at RequestResponse)
-   * grows by doubling and is trimmed once.
-   */
-  private static final class ExactBytes extends OutputStream {
-    private static final byte[] NONE = new byte[0];
-    private byte[] bytes = NONE;
-    private int count;
-
-    @Override
-    public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      if (count + len > bytes.length) {
-        bytes = Arrays.copyOf(bytes, count == 0 ? len : Math.max(bytes.length * 2, count + len));
-      }
-      System.arraycopy(b, off, bytes, count, len);
-      count += len;
-    }
-
-    byte[] bytes() {
-      return count == bytes.length ? bytes : Arrays.copyOf(bytes, count);
-    }
+  /** Sorted as a TreeMap would (String.compareTo), without building one per event. */
+  private static String[] sortedKeys(Map<String, String> annotations) {
+    String[] keys = annotations.keySet().toArray(new String[0]);
+    Arrays.sort(keys);
+    return keys;
   }
 
-  private static void writeHead(JsonGenerator g, AuditEvent e) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("kind", "Event");
-    g.writeStringField("apiVersion", "audit.k8s.io/v1");
-    g.writeStringField("level", e.level().wireName());
-    g.writeStringField("auditID", e.auditId());
-    g.writeStringField("stage", e.stage().name());
-    g.writeStringField("requestURI", e.requestUri());
-    g.writeStringField("verb", e.verb());
-    g.writeFieldName("user");
+  // A line is written into the thread's scratch writer and copied out once, exactly sized; a
+  // writer grown by a large body is not kept.
+  private static final int SCRATCH_BYTES = 4096;
+  private static final ThreadLocal<JsonLineBytes> SCRATCH =
+      ThreadLocal.withInitial(() -> new JsonLineBytes(SCRATCH_BYTES));
+
+  private static JsonLineBytes scratch() {
+    JsonLineBytes out = SCRATCH.get();
+    out.reset(SCRATCH_BYTES * 4);
+    return out;
+  }
+
+  private static byte[] done(JsonLineBytes out) {
+    byte[] line = out.toBytes();
+    out.reset(SCRATCH_BYTES * 4);
+    return line;
+  }
+
+  private static void writeHead(JsonLineBytes g, AuditEvent e) {
+    g.startObject();
+    g.name("kind").string("Event");
+    g.name("apiVersion").string("audit.k8s.io/v1");
+    g.name("level").string(e.level().wireName());
+    g.name("auditID").string(e.auditId());
+    g.name("stage").string(e.stage().name());
+    g.name("requestURI").string(e.requestUri());
+    g.name("verb").string(e.verb());
+    g.name("user");
     writeUser(g, e.user());
     if (e.impersonatedUser() != null) {
-      g.writeFieldName("impersonatedUser");
+      g.name("impersonatedUser");
       writeUser(g, e.impersonatedUser());
     }
     writeStrings(g, "sourceIPs", e.sourceIps());
     optional(g, "userAgent", e.userAgent());
     AuditEvent.ObjectReference ref = e.objectRef();
     if (ref != null) {
-      g.writeObjectFieldStart("objectRef");
+      g.name("objectRef").startObject();
       optional(g, "resource", ref.resource());
       optional(g, "namespace", ref.namespace());
       optional(g, "name", ref.name());
@@ -148,21 +132,20 @@ final class EventJsonWriter {
       optional(g, "apiVersion", ref.apiVersion());
       optional(g, "resourceVersion", ref.resourceVersion());
       optional(g, "subresource", ref.subresource());
-      g.writeEndObject();
+      g.endObject();
     }
     AuditEvent.ResponseStatus status = e.responseStatus();
     if (status != null) {
       // metav1.Status field order; its ListMeta is a struct, which omitempty never omits.
-      g.writeObjectFieldStart("responseStatus");
-      g.writeObjectFieldStart("metadata");
-      g.writeEndObject();
+      g.name("responseStatus").startObject();
+      g.name("metadata").startObject().endObject();
       optional(g, "status", status.status());
       optional(g, "message", status.message());
       optional(g, "reason", status.reason());
       if (status.code() != 0) {
-        g.writeNumberField("code", status.code());
+        g.name("code").number(status.code());
       }
-      g.writeEndObject();
+      g.endObject();
     }
     writeBody(g, "requestObject", e.requestObject());
     writeBody(g, "responseObject", e.responseObject());
@@ -170,39 +153,43 @@ final class EventJsonWriter {
     writeMicroTime(g, "stageTimestamp", e.stageTimestamp());
   }
 
-  private static void writeUser(JsonGenerator g, Identity user) throws IOException {
-    g.writeStartObject();
+  private static void writeUser(JsonLineBytes g, Identity user) {
+    g.startObject();
     optional(g, "username", user.user());
     optional(g, "uid", user.uid());
     writeStrings(g, "groups", user.groups());
     if (!user.extra().isEmpty()) {
-      g.writeObjectFieldStart("extra");
+      g.name("extra").startObject();
       for (Map.Entry<String, List<String>> x : new TreeMap<>(user.extra()).entrySet()) {
-        g.writeArrayFieldStart(x.getKey());
+        g.name(x.getKey()).startArray();
         for (String v : x.getValue()) {
-          g.writeString(v);
+          g.string(v);
         }
-        g.writeEndArray();
+        g.endArray();
       }
-      g.writeEndObject();
+      g.endObject();
     }
-    g.writeEndObject();
+    g.endObject();
   }
 
   /**
-   * Embeds a body as raw JSON (re-encoded compactly, so the line stays one line) when it is one
-   * valid JSON value, else as a JSON string.
+   * Embeds a body as raw JSON (re-encoded compactly by Jackson, so the line stays one line) when it
+   * is one valid JSON value, else as a JSON string.
    */
-  private static void writeBody(JsonGenerator g, String field, String body) throws IOException {
+  private static void writeBody(JsonLineBytes g, String field, String body) {
     if (body == null) {
       return;
     }
-    g.writeFieldName(field);
+    g.name(field);
     TokenBuffer parsed = parseSingleValue(body);
     if (parsed == null) {
-      g.writeString(body);
-    } else {
-      parsed.serialize(g);
+      g.string(body);
+      return;
+    }
+    try (JsonGenerator jg = FACTORY.createGenerator(g.rawValueStream())) {
+      parsed.serialize(jg);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -220,21 +207,21 @@ final class EventJsonWriter {
     }
   }
 
-  private static void optional(JsonGenerator g, String field, String value) throws IOException {
+  private static void optional(JsonLineBytes g, String field, String value) {
     if (value != null && !value.isEmpty()) {
-      g.writeStringField(field, value);
+      g.name(field).string(value);
     }
   }
 
-  private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+  private static void writeStrings(JsonLineBytes g, String field, List<String> values) {
     if (values.isEmpty()) {
       return;
     }
-    g.writeArrayFieldStart(field);
+    g.name(field).startArray();
     for (String v : values) {
-      g.writeString(v);
+      g.string(v);
     }
-    g.writeEndArray();
+    g.endArray();
   }
 
   /**
@@ -242,16 +229,17 @@ final class EventJsonWriter {
    * event, and the formatter dominated the timestamp cost); years outside 1-9999, which the
    * pattern prints differently, take the formatter.
    */
-  private static void writeMicroTime(JsonGenerator g, String field, Instant t) throws IOException {
+  private static void writeMicroTime(JsonLineBytes g, String field, Instant t) {
     long epochSecond = t.getEpochSecond();
     LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400L));
     int year = day.getYear();
+    g.name(field);
     if (year < 1 || year > 9999) {
-      g.writeStringField(field, MICRO_TIME.format(t));
+      g.string(MICRO_TIME.format(t));
       return;
     }
     int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
-    char[] c = new char[27];
+    byte[] c = new byte[27];
     digits(c, 0, year, 4);
     c[4] = '-';
     digits(c, 5, day.getMonthValue(), 2);
@@ -266,13 +254,12 @@ final class EventJsonWriter {
     c[19] = '.';
     digits(c, 20, t.getNano() / 1000, 6);
     c[26] = 'Z';
-    g.writeFieldName(field);
-    g.writeString(c, 0, c.length);
+    g.plainString(c);
   }
 
-  private static void digits(char[] c, int at, int value, int width) {
+  private static void digits(byte[] c, int at, int value, int width) {
     for (int i = at + width - 1; i >= at; i--) {
-      c[i] = (char) ('0' + value % 10);
+      c[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
   }
