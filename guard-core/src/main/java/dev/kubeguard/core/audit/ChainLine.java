@@ -106,10 +106,12 @@ final class ChainLine {
     return at + from.length;
   }
 
+  // String.getBytes(int, int, byte[], int) is deprecated for dropping each char's high byte, which
+  // for the ASCII given here (digits, hex) is exact; it copies in bulk where a charAt loop was a
+  // tenth of the writer thread's time.
+  @SuppressWarnings("deprecation")
   private static int putAscii(byte[] to, int at, String ascii) {
-    for (int i = 0; i < ascii.length(); i++) {
-      to[at + i] = (byte) ascii.charAt(i);
-    }
+    ascii.getBytes(0, ascii.length(), to, at);
     return at + ascii.length();
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.Identity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,47 @@ final class EventJsonWriter {
   static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory FACTORY = MAPPER.getFactory();
 
+  // Every fixed name and value of a line, encoded once.
+  private static final byte[] ANNOTATIONS = JsonLineBytes.encodedName("annotations");
+  private static final byte[] API_GROUP = JsonLineBytes.encodedName("apiGroup");
+  private static final byte[] API_VERSION = JsonLineBytes.encodedName("apiVersion");
+  private static final byte[] AUDIT_ID = JsonLineBytes.encodedName("auditID");
+  private static final byte[] CODE = JsonLineBytes.encodedName("code");
+  private static final byte[] EXTRA = JsonLineBytes.encodedName("extra");
+  private static final byte[] GROUPS = JsonLineBytes.encodedName("groups");
+  private static final byte[] IMPERSONATED_USER = JsonLineBytes.encodedName("impersonatedUser");
+  private static final byte[] KIND = JsonLineBytes.encodedName("kind");
+  private static final byte[] LEVEL = JsonLineBytes.encodedName("level");
+  private static final byte[] MESSAGE = JsonLineBytes.encodedName("message");
+  private static final byte[] METADATA = JsonLineBytes.encodedName("metadata");
+  private static final byte[] NAME = JsonLineBytes.encodedName("name");
+  private static final byte[] NAMESPACE = JsonLineBytes.encodedName("namespace");
+  private static final byte[] OBJECT_REF = JsonLineBytes.encodedName("objectRef");
+  private static final byte[] REASON = JsonLineBytes.encodedName("reason");
+  private static final byte[] REQUEST_OBJECT = JsonLineBytes.encodedName("requestObject");
+  private static final byte[] REQUEST_RECEIVED_TIMESTAMP = JsonLineBytes.encodedName("requestReceivedTimestamp");
+  private static final byte[] REQUEST_URI = JsonLineBytes.encodedName("requestURI");
+  private static final byte[] RESOURCE = JsonLineBytes.encodedName("resource");
+  private static final byte[] RESOURCE_VERSION = JsonLineBytes.encodedName("resourceVersion");
+  private static final byte[] RESPONSE_OBJECT = JsonLineBytes.encodedName("responseObject");
+  private static final byte[] RESPONSE_STATUS = JsonLineBytes.encodedName("responseStatus");
+  private static final byte[] SOURCE_IPS = JsonLineBytes.encodedName("sourceIPs");
+  private static final byte[] STAGE = JsonLineBytes.encodedName("stage");
+  private static final byte[] STAGE_TIMESTAMP = JsonLineBytes.encodedName("stageTimestamp");
+  private static final byte[] STATUS = JsonLineBytes.encodedName("status");
+  private static final byte[] SUBRESOURCE = JsonLineBytes.encodedName("subresource");
+  private static final byte[] UID = JsonLineBytes.encodedName("uid");
+  private static final byte[] USER = JsonLineBytes.encodedName("user");
+  private static final byte[] USER_AGENT = JsonLineBytes.encodedName("userAgent");
+  private static final byte[] USERNAME = JsonLineBytes.encodedName("username");
+  private static final byte[] VERB = JsonLineBytes.encodedName("verb");
+  private static final byte[] EVENT = JsonLineBytes.encodedString("Event");
+  private static final byte[] AUDIT_V1 = JsonLineBytes.encodedString("audit.k8s.io/v1");
+  private static final byte[][] LEVELS =
+      Arrays.stream(AuditLevel.values()).map(l -> JsonLineBytes.encodedString(l.wireName())).toArray(byte[][]::new);
+  private static final byte[][] STAGES =
+      Arrays.stream(AuditEvent.Stage.values()).map(t -> JsonLineBytes.encodedString(t.name())).toArray(byte[][]::new);
+
   /** An event written up to and including its annotation entries, the annotations object left open. */
   public record OpenEvent(byte[] prefix, boolean hasAnnotations) {}
 
@@ -50,7 +92,7 @@ final class EventJsonWriter {
     writeHead(out, event);
     Map<String, String> annotations = event.annotations();
     if (!annotations.isEmpty()) {
-      out.name("annotations").startObject();
+      out.name(ANNOTATIONS).startObject();
       for (String key : sortedKeys(annotations)) {
         out.name(key).string(annotations.get(key));
       }
@@ -68,7 +110,7 @@ final class EventJsonWriter {
     JsonLineBytes out = scratch();
     boolean any = false;
     writeHead(out, event);
-    out.name("annotations").startObject();
+    out.name(ANNOTATIONS).startObject();
     Map<String, String> annotations = event.annotations();
     for (String key : sortedKeys(annotations)) {
       if (!ChainLine.RESERVED_KEYS.contains(key)) {
@@ -106,60 +148,60 @@ final class EventJsonWriter {
 
   private static void writeHead(JsonLineBytes g, AuditEvent e) {
     g.startObject();
-    g.name("kind").string("Event");
-    g.name("apiVersion").string("audit.k8s.io/v1");
-    g.name("level").string(e.level().wireName());
-    g.name("auditID").string(e.auditId());
-    g.name("stage").string(e.stage().name());
-    g.name("requestURI").string(e.requestUri());
-    g.name("verb").string(e.verb());
-    g.name("user");
+    g.name(KIND).encodedString(EVENT);
+    g.name(API_VERSION).encodedString(AUDIT_V1);
+    g.name(LEVEL).encodedString(LEVELS[e.level().ordinal()]);
+    g.name(AUDIT_ID).string(e.auditId());
+    g.name(STAGE).encodedString(STAGES[e.stage().ordinal()]);
+    g.name(REQUEST_URI).string(e.requestUri());
+    g.name(VERB).string(e.verb());
+    g.name(USER);
     writeUser(g, e.user());
     if (e.impersonatedUser() != null) {
-      g.name("impersonatedUser");
+      g.name(IMPERSONATED_USER);
       writeUser(g, e.impersonatedUser());
     }
-    writeStrings(g, "sourceIPs", e.sourceIps());
-    optional(g, "userAgent", e.userAgent());
+    writeStrings(g, SOURCE_IPS, e.sourceIps());
+    optional(g, USER_AGENT, e.userAgent());
     AuditEvent.ObjectReference ref = e.objectRef();
     if (ref != null) {
-      g.name("objectRef").startObject();
-      optional(g, "resource", ref.resource());
-      optional(g, "namespace", ref.namespace());
-      optional(g, "name", ref.name());
-      optional(g, "uid", ref.uid());
-      optional(g, "apiGroup", ref.apiGroup());
-      optional(g, "apiVersion", ref.apiVersion());
-      optional(g, "resourceVersion", ref.resourceVersion());
-      optional(g, "subresource", ref.subresource());
+      g.name(OBJECT_REF).startObject();
+      optional(g, RESOURCE, ref.resource());
+      optional(g, NAMESPACE, ref.namespace());
+      optional(g, NAME, ref.name());
+      optional(g, UID, ref.uid());
+      optional(g, API_GROUP, ref.apiGroup());
+      optional(g, API_VERSION, ref.apiVersion());
+      optional(g, RESOURCE_VERSION, ref.resourceVersion());
+      optional(g, SUBRESOURCE, ref.subresource());
       g.endObject();
     }
     AuditEvent.ResponseStatus status = e.responseStatus();
     if (status != null) {
       // metav1.Status field order; its ListMeta is a struct, which omitempty never omits.
-      g.name("responseStatus").startObject();
-      g.name("metadata").startObject().endObject();
-      optional(g, "status", status.status());
-      optional(g, "message", status.message());
-      optional(g, "reason", status.reason());
+      g.name(RESPONSE_STATUS).startObject();
+      g.name(METADATA).startObject().endObject();
+      optional(g, STATUS, status.status());
+      optional(g, MESSAGE, status.message());
+      optional(g, REASON, status.reason());
       if (status.code() != 0) {
-        g.name("code").number(status.code());
+        g.name(CODE).number(status.code());
       }
       g.endObject();
     }
-    writeBody(g, "requestObject", e.requestObject());
-    writeBody(g, "responseObject", e.responseObject());
-    writeMicroTime(g, "requestReceivedTimestamp", e.requestReceivedTimestamp());
-    writeMicroTime(g, "stageTimestamp", e.stageTimestamp());
+    writeBody(g, REQUEST_OBJECT, e.requestObject());
+    writeBody(g, RESPONSE_OBJECT, e.responseObject());
+    writeMicroTime(g, REQUEST_RECEIVED_TIMESTAMP, e.requestReceivedTimestamp());
+    writeMicroTime(g, STAGE_TIMESTAMP, e.stageTimestamp());
   }
 
   private static void writeUser(JsonLineBytes g, Identity user) {
     g.startObject();
-    optional(g, "username", user.user());
-    optional(g, "uid", user.uid());
-    writeStrings(g, "groups", user.groups());
+    optional(g, USERNAME, user.user());
+    optional(g, UID, user.uid());
+    writeStrings(g, GROUPS, user.groups());
     if (!user.extra().isEmpty()) {
-      g.name("extra").startObject();
+      g.name(EXTRA).startObject();
       for (Map.Entry<String, List<String>> x : new TreeMap<>(user.extra()).entrySet()) {
         g.name(x.getKey()).startArray();
         for (String v : x.getValue()) {
@@ -176,7 +218,7 @@ final class EventJsonWriter {
    * Embeds a body as raw JSON (re-encoded compactly by Jackson, so the line stays one line) when it
    * is one valid JSON value, else as a JSON string.
    */
-  private static void writeBody(JsonLineBytes g, String field, String body) {
+  private static void writeBody(JsonLineBytes g, byte[] field, String body) {
     if (body == null) {
       return;
     }
@@ -207,13 +249,13 @@ final class EventJsonWriter {
     }
   }
 
-  private static void optional(JsonLineBytes g, String field, String value) {
+  private static void optional(JsonLineBytes g, byte[] field, String value) {
     if (value != null && !value.isEmpty()) {
       g.name(field).string(value);
     }
   }
 
-  private static void writeStrings(JsonLineBytes g, String field, List<String> values) {
+  private static void writeStrings(JsonLineBytes g, byte[] field, List<String> values) {
     if (values.isEmpty()) {
       return;
     }
@@ -229,7 +271,7 @@ final class EventJsonWriter {
    * event, and the formatter dominated the timestamp cost); years outside 1-9999, which the
    * pattern prints differently, take the formatter.
    */
-  private static void writeMicroTime(JsonLineBytes g, String field, Instant t) {
+  private static void writeMicroTime(JsonLineBytes g, byte[] field, Instant t) {
     long epochSecond = t.getEpochSecond();
     LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400L));
     int year = day.getYear();

@@ -22,6 +22,7 @@ final class JsonLineBytes {
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_DEPTH = 63;
   private static final int SEGMENT = 512;
+  private static final int SHORT = 24;
 
   /** Per ASCII char: 0 written as is, -1 a six-char hex escape, else the letter after the backslash. */
   private static final int[] ESCAPES = new int[128];
@@ -74,6 +75,39 @@ final class JsonLineBytes {
   JsonLineBytes endArray() {
     pop();
     put((byte) ']');
+    return this;
+  }
+
+  /**
+   * {@code text} encoded once as a member name ({@code "text":}), for {@link #name(byte[])}: the
+   * fixed names of a line cost a copy instead of an escape scan each.
+   */
+  static byte[] encodedName(String text) {
+    JsonLineBytes w = new JsonLineBytes(text.length() * 6 + 3);
+    w.quoted(text);
+    w.put((byte) ':');
+    return w.toBytes();
+  }
+
+  /** {@code text} encoded once as a string value, for {@link #encodedString(byte[])}. */
+  static byte[] encodedString(String text) {
+    JsonLineBytes w = new JsonLineBytes(text.length() * 6 + 2);
+    w.quoted(text);
+    return w.toBytes();
+  }
+
+  /** A member's name made by {@link #encodedName(String)}. */
+  JsonLineBytes name(byte[] encoded) {
+    beforeValue();
+    copy(encoded);
+    afterName = true;
+    return this;
+  }
+
+  /** A string value made by {@link #encodedString(String)}. */
+  JsonLineBytes encodedString(byte[] encoded) {
+    beforeValue();
+    copy(encoded);
     return this;
   }
 
@@ -187,6 +221,10 @@ final class JsonLineBytes {
   @SuppressWarnings("deprecation")
   private void quoted(String s) {
     int n = s.length();
+    if (n <= SHORT) {
+      quotedShort(s, n);
+      return;
+    }
     room(2);
     buf[len++] = '"';
     // A segment at a time, with room for its worst case (every char a six-byte escape) asked once:
@@ -216,6 +254,24 @@ final class JsonLineBytes {
     }
     room(1);
     buf[len++] = '"';
+  }
+
+  /** A short string char by char: for most of a line's values the bulk copies cost more to set up. */
+  private void quotedShort(String s, int n) {
+    room(n * 6L + 2);
+    byte[] b = buf;
+    int at = len;
+    b[at++] = '"';
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (plain(c)) {
+        b[at++] = (byte) c;
+      } else {
+        at = special(b, at, c);
+      }
+    }
+    b[at++] = '"';
+    len = at;
   }
 
   private static boolean plain(char c) {
@@ -263,6 +319,12 @@ final class JsonLineBytes {
     for (int i = 0; i < n; i++) {
       buf[len++] = (byte) s.charAt(i);
     }
+  }
+
+  private void copy(byte[] bytes) {
+    room(bytes.length);
+    System.arraycopy(bytes, 0, buf, len, bytes.length);
+    len += bytes.length;
   }
 
   private void put(byte b) {
