@@ -23,6 +23,11 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -72,6 +77,8 @@ final class ChainWriter {
   private static final Logger LOG = LoggerFactory.getLogger(JsonlAuditRecorder.class);
 
   private static final int MAX_BATCH = 4096;
+  /** The smallest batch whose serializing is worth handing half of to the helper thread. */
+  private static final int SPLIT_AT = 32;
   private static final int BUFFER_BYTES = 1 << 20;
 
   /**
@@ -93,6 +100,10 @@ final class ChainWriter {
   private final Config config;
   private final BlockingQueue<Entry> queue;
   private final Thread thread;
+  // QUEUED mode on more than one core: a large batch's events are serialized half on the writer
+  // thread and half on this helper, so a second core shares what costs the writer most (an
+  // event's JSON); chaining and writing stay on the writer thread alone. Null otherwise.
+  private final ExecutorService serializer;
   private final MessageDigest sha = ChainLine.sha256();
   private final Mac mac;
   private final HeadSeal.Writer head;
@@ -148,6 +159,14 @@ final class ChainWriter {
     sealHead(true);
     this.lastForceNanos = System.nanoTime();
     this.lastCheckpointNanos = lastForceNanos;
+    this.serializer =
+        config.mode() == Mode.QUEUED && Runtime.getRuntime().availableProcessors() > 1
+            ? Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kubeguard-audit-serializer");
+                t.setDaemon(true);
+                return t;
+              })
+            : null;
     this.thread =
         new Thread(config.mode() == Mode.WRITTEN ? this::runSyncer : this::run, "kubeguard-audit-writer");
     thread.setDaemon(true);
@@ -445,6 +464,63 @@ final class ChainWriter {
       }
     } catch (Throwable t) {
       die(t);
+    } finally {
+      if (serializer != null) {
+        serializer.shutdown();
+      }
+    }
+  }
+
+  /**
+   * The batch's events serialized, by index (null for barriers and for events the caller already
+   * serialized); half of a large batch on the helper thread meanwhile. A failure on either thread
+   * is thrown here, as it would be had the writer serialized the event itself.
+   */
+  private EventJsonWriter.OpenEvent[] serializeBatch() throws Exception {
+    int n = batch.size();
+    EventJsonWriter.OpenEvent[] out = new EventJsonWriter.OpenEvent[n];
+    Future<?> helper = null;
+    int mine = n;
+    if (serializer != null && n >= SPLIT_AT) {
+      int half = n / 2;
+      try {
+        // batch is not changed until this method returns, and submit/get order the accesses.
+        helper = serializer.submit(() -> serializeRange(out, half, n));
+        mine = half;
+      } catch (RejectedExecutionException e) {
+        // only the writer's own exit shuts the helper down; serialize it all here all the same
+      }
+    }
+    Throwable failed = null;
+    try {
+      serializeRange(out, 0, mine);
+    } catch (RuntimeException | Error e) {
+      failed = e;
+    }
+    if (helper != null) {
+      // Waited for even when this half failed, so the helper is done reading the batch before
+      // the failure clears it.
+      try {
+        helper.get();
+      } catch (ExecutionException e) {
+        failed = failed != null ? failed : e.getCause();
+      }
+    }
+    if (failed instanceof Error err) {
+      throw err;
+    }
+    if (failed != null) {
+      throw (Exception) failed;
+    }
+    return out;
+  }
+
+  private void serializeRange(EventJsonWriter.OpenEvent[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      Entry e = batch.get(i);
+      if (!e.isBarrier()) {
+        out[i] = e.serialized();
+      }
     }
   }
 
@@ -456,7 +532,9 @@ final class ChainWriter {
     ensureActiveFileIsOurs();
     boolean barrier = false;
     boolean close = false;
-    for (Entry e : batch) {
+    EventJsonWriter.OpenEvent[] serialized = serializeBatch();
+    for (int i = 0; i < serialized.length; i++) {
+      Entry e = batch.get(i);
       if (e.isBarrier()) {
         barrier = true;
         close |= e.close();
@@ -464,7 +542,7 @@ final class ChainWriter {
         if (e.seq() != seq + 1) {
           throw new IllegalStateException("chain position " + e.seq() + " handed out, but the next line is " + (seq + 1));
         }
-        ChainLine.Built line = ChainLine.build(e.serialized(), seq + 1, prevHash, sha, mac);
+        ChainLine.Built line = ChainLine.build(serialized[i], seq + 1, prevHash, sha, mac);
         append(line.bytes());
         seq++;
         prevHash = line.hash();

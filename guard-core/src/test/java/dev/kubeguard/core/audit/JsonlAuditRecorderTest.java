@@ -138,6 +138,38 @@ class JsonlAuditRecorderTest {
   }
 
   @Test
+  void aLargeIntervalBatchIsSerializedInPartsAndWrittenInSubmitOrder() throws Exception {
+    // The writer is held on its first batch while 2,000 more events queue, so the next batch is
+    // large enough to be serialized half on the helper thread.
+    CountDownLatch gate = new CountDownLatch(1);
+    try (JsonlAuditRecorder r =
+        recorder()
+            .durability(Durability.interval(Duration.ofHours(1)))
+            .queueCapacity(4096)
+            .beforeWrite(() -> {
+              try {
+                gate.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+            .build()) {
+      for (int i = 1; i <= 2_001; i++) {
+        r.record(event(i));
+      }
+      gate.countDown();
+      r.sync();
+      assertThat(r.durableSeq()).isEqualTo(2_001);
+    }
+    Path file = dir.resolve("audit.jsonl");
+    assertThat(AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED).summary()).isEqualTo("OK 2001 events");
+    List<String> lines = Files.readAllLines(file);
+    for (int i = 1; i <= 2_001; i++) {
+      assertThat(EventJsonReader.read(lines.get(i - 1)).auditId()).isEqualTo("audit-" + i);
+    }
+  }
+
+  @Test
   void concurrentCallersAllGetTheirEventsChainedWithPerEventDurability() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (JsonlAuditRecorder r = recorder().durability(Durability.perEvent()).build()) {
