@@ -59,7 +59,8 @@ final class ChainLine {
 
   /**
    * Appends the chain annotations to an open event, hashes, adds the mac when {@code mac} is not
-   * null, and closes the line.
+   * null, and closes the line. {@code sha} and {@code mac} must be reset (fresh, or as their last
+   * {@code digest()}/{@code doFinal()} left them), and are left so.
    */
   public static Built build(
       EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha, Mac mac) {
@@ -82,7 +83,8 @@ final class ChainLine {
     at = putAscii(line, at, prevHash);
     at = put(line, at, PREV_CLOSE);
     at = put(line, at, HASH_OPEN);
-    sha.reset();
+    // No reset first: the digest comes reset (new, or after its last digest()), and nothing
+    // between this update and digest() can throw. A reset zeroes its arrays: a tenth of a line.
     sha.update(line, 0, hashedLen);
     at = putHex(line, at, sha.digest());
     String hash = new String(line, hashedLen, HEX_LEN, StandardCharsets.US_ASCII);
