@@ -170,6 +170,41 @@ class JsonlAuditRecorderTest {
   }
 
   @Test
+  void concurrentCallersWithIntervalDurabilityEachGetTheirEventWrittenOnceAtItsPosition() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    java.util.Map<String, Long> positions = new java.util.concurrent.ConcurrentHashMap<>();
+    try (JsonlAuditRecorder r = recorder().durability(Durability.interval(Duration.ofMillis(20))).queueCapacity(8192).build()) {
+      List<Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int base = t * 10_000;
+        futures.add(pool.submit(() -> {
+          for (int i = 1; i <= 1_500; i++) {
+            AuditEvent e = event(base + i);
+            r.record(e);
+            positions.put(e.auditId(), r.positionOf(e).orElseThrow().seq());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      r.sync();
+    } finally {
+      pool.shutdownNow();
+    }
+    Path file = dir.resolve("audit.jsonl");
+    assertThat(AuditVerifier.verify(List.of(file), AuditTestEvents.KEYED).summary()).isEqualTo("OK 6000 events");
+    List<String> lines = Files.readAllLines(file);
+    assertThat(positions).hasSize(6_000);
+    for (int at = 1; at <= lines.size(); at++) {
+      String id = EventJsonReader.read(lines.get(at - 1)).auditId();
+      assertThat(positions.remove(id)).as("the position record() gave %s", id).isEqualTo(at);
+    }
+    assertThat(positions).isEmpty();
+  }
+
+  @Test
   void concurrentCallersAllGetTheirEventsChainedWithPerEventDurability() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (JsonlAuditRecorder r = recorder().durability(Durability.perEvent()).build()) {
