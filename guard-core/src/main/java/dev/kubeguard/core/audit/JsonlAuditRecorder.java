@@ -84,7 +84,8 @@ import java.util.concurrent.TimeoutException;
  *       (up to {@code ackTimeout}) for that fsync, shared by every caller in the batch (group
  *       commit). <b>Acknowledged means {@code record} returned</b>; not even a power cut loses it.
  *   <li>{@link Durability#interval}: {@code record} returns at once; the writer thread writes and
- *       fsyncs every {@code interval}. <b>Acknowledged means a {@link #sync()} (or
+ *       fsyncs every {@code interval}. It serializes the events too, sharing a batch of 32 or more
+ *       with a second daemon thread ({@code kubeguard-audit-serializer}, on more than one core). <b>Acknowledged means a {@link #sync()} (or
  *       {@link #close()}) called after that {@code record} returned has returned.</b>
  * </ul>
  *
