@@ -1,6 +1,7 @@
 package dev.kubeguard.core.mask;
 
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.kubeguard.api.Attributes;
@@ -93,6 +94,8 @@ public final class DefaultMasker implements Masker {
   private final Map<String, CompiledProfile> profiles;
   private final MaskLimits limits;
   private final OffsetJsonFactory factory;
+  /** Jackson buffer recyclers kept for this masker's parsers: two per stream in flight. */
+  private static final int RECYCLERS = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
 
   private DefaultMasker(SecretKeySpec key, Map<String, CompiledProfile> profiles, MaskLimits limits) {
     this.key = new MaskTokens.Keyed(key);
@@ -109,7 +112,11 @@ public final class DefaultMasker implements Masker {
                             .maxStringLength(limits.maxHeldChars())
                             .maxNestingDepth(limits.maxDepth())
                             .build())
-                    .disable(StreamWriteFeature.AUTO_CLOSE_TARGET));
+                    .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                    // Jackson's default pool keeps one BufferRecycler per thread, so a body's
+                    // second parser (JSON held in a string) found the text buffer taken and
+                    // allocated its own every time; a pool hands each parser its own recycler.
+                    .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLERS)));
   }
 
   public static Builder builder() {
