@@ -48,6 +48,7 @@ final class JsonMaskEngine {
   private static final int KIND = 5;
 
   private static final byte[] NO_BYTES = new byte[0];
+  private static final Frame[] NO_FRAMES = new Frame[0];
 
   /** JSON in a string in a string...: the fourth level down is masked whole. */
   private static final int MAX_EMBED_LEVEL = 4;
@@ -119,7 +120,7 @@ final class JsonMaskEngine {
   final int[] masked = new int[1];
   private final SensitiveNames.Memo names;
 
-  private Frame[] stack = new Frame[8];
+  private Frame[] stack = SpareFrames.take();
   private String lastKind;
   private FieldPaths.Node lastKindTrie;
   private int depth;
@@ -708,7 +709,9 @@ final class JsonMaskEngine {
     int len = p.getTextLength();
     p.streamReadConstraints().validateStringLength(len); // as getText() would
     if (embedSrc.length < Utf8.maxLength(len)) {
-      embedSrc = new byte[Math.max(Utf8.maxLength(len), embedSrc.length * 2)];
+      byte[] bigger = SpareBuffers.take(Math.max(Utf8.maxLength(len), embedSrc.length * 2));
+      SpareBuffers.give(embedSrc);
+      embedSrc = bigger;
     }
     int n = Utf8.encode(p.getTextCharacters(), p.getTextOffset(), len, embedSrc);
     int before = masked[0];
@@ -732,7 +735,7 @@ final class JsonMaskEngine {
    */
   private int maskPart(byte[] src, int n, Slot seed, int level, boolean onlyIfChanged) throws IOException {
     // reused: this engine's parts are masked one at a time, and the result is used before the next
-    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null, n + 64)) : partOut;
+    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null)) : partOut;
     o.size(0);
     JsonMaskEngine sub;
     if (part == null) {
@@ -834,11 +837,59 @@ final class JsonMaskEngine {
     }
   }
 
-  /** Hands the part parsers' buffers back to Jackson's recycler; the engine is done. */
+  /**
+   * Hands the part parsers' buffers back to Jackson's recycler, and the held string's bytes and
+   * the part's output to the thread's spares; the engine is done.
+   */
   void close() {
     closePartParser();
     if (part != null) {
       part.close();
+    }
+    SpareBuffers.give(embedSrc);
+    embedSrc = NO_BYTES;
+    if (partOut != null) {
+      partOut.release();
+    }
+    SpareFrames.give(stack);
+    stack = NO_FRAMES; // closing twice gives nothing twice
+  }
+
+  /**
+   * A thread's spare frame stacks, so each body does not build its frames anew (they were a fifth
+   * of what masking a small object allocated). Like {@link SpareBuffers}: taken when an engine is
+   * built, given back when it is closed, a stack at a time, at most {@link #SLOTS} per thread and
+   * none deeper than {@link #MAX_DEPTH_KEPT}. A frame holds names and kinds, never a value; each
+   * push resets the frame it takes. Thread-confined.
+   */
+  private static final class SpareFrames {
+    static final int SLOTS = 4;
+    static final int MAX_DEPTH_KEPT = 64;
+    private static final ThreadLocal<Frame[][]> SPARE = ThreadLocal.withInitial(() -> new Frame[SLOTS][]);
+
+    static Frame[] take() {
+      Frame[][] spare = SPARE.get();
+      for (int i = 0; i < SLOTS; i++) {
+        Frame[] s = spare[i];
+        if (s != null) {
+          spare[i] = null;
+          return s;
+        }
+      }
+      return new Frame[8];
+    }
+
+    static void give(Frame[] stack) {
+      if (stack.length == 0 || stack.length > MAX_DEPTH_KEPT) {
+        return;
+      }
+      Frame[][] spare = SPARE.get();
+      for (int i = 0; i < SLOTS; i++) {
+        if (spare[i] == null) {
+          spare[i] = stack;
+          return;
+        }
+      }
     }
   }
 

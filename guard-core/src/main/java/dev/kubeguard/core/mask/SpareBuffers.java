@@ -1,12 +1,13 @@
 package dev.kubeguard.core.mask;
 
 /**
- * A thread's spare byte arrays for the masking streams' input window and output buffer, so a
- * small response does not allocate both anew (they were most of the bytes a small request cost).
- * A stream takes what it needs and gives it back when it ends; one that is abandoned simply
- * leaves its arrays to the garbage collector. At most {@link #SLOTS} arrays of at most
- * {@link #MAX_KEPT} bytes stay per thread (the output flushes at 64 KB and grows by half past
- * it), so a thread keeps at most 256 KB.
+ * A thread's spare byte arrays for the masking streams' input window and output buffer, and for
+ * JSON held in a string (its bytes and its masked output), so a small response does not allocate
+ * them anew (they were most of the bytes a small request cost). A stream takes what it needs and
+ * gives it back when it ends; one that is abandoned simply leaves its arrays to the garbage
+ * collector. At most {@link #SLOTS} arrays of at most {@link #MAX_KEPT} bytes, and at most
+ * {@link #MAX_TOTAL} bytes in all, stay per thread (the output flushes at 64 KB and grows by
+ * half past it).
  *
  * <p>An array given back still holds the bytes of the body it served, as Jackson's own buffer
  * recycler does; it is handed only to the next stream on the same thread, which writes before it
@@ -15,8 +16,9 @@ package dev.kubeguard.core.mask;
  */
 final class SpareBuffers {
 
-  static final int SLOTS = 2;
+  static final int SLOTS = 4;
   static final int MAX_KEPT = 128 * 1024;
+  static final int MAX_TOTAL = 256 * 1024;
   private static final int MIN_KEPT = 512;
 
   private static final ThreadLocal<byte[][]> SPARE = ThreadLocal.withInitial(() -> new byte[SLOTS][]);
@@ -36,23 +38,31 @@ final class SpareBuffers {
     return new byte[min];
   }
 
-  /** Keeps {@code b} for this thread's next stream, in place of a smaller spare; the caller drops it. */
+  /**
+   * Keeps {@code b} for this thread's next stream, in a free slot or in place of a smaller spare,
+   * within {@link #MAX_TOTAL}; the caller drops it.
+   */
   static void give(byte[] b) {
     if (b.length < MIN_KEPT || b.length > MAX_KEPT) {
       return;
     }
     byte[][] spare = SPARE.get();
-    int smallest = 0;
+    int free = -1;
+    int smallest = -1;
+    long total = 0;
     for (int i = 0; i < SLOTS; i++) {
-      if (spare[i] == null) {
-        spare[i] = b;
-        return;
-      }
-      if (spare[i].length < spare[smallest].length) {
-        smallest = i;
+      byte[] s = spare[i];
+      if (s == null) {
+        free = free < 0 ? i : free;
+      } else {
+        total += s.length;
+        smallest = smallest < 0 || s.length < spare[smallest].length ? i : smallest;
       }
     }
-    if (spare[smallest].length < b.length) {
+    if (free >= 0 && total + b.length <= MAX_TOTAL) {
+      spare[free] = b;
+    } else if (smallest >= 0 && spare[smallest].length < b.length
+        && total - spare[smallest].length + b.length <= MAX_TOTAL) {
       spare[smallest] = b;
     }
   }

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A thread's spares stay small (at most {@link SpareBuffers#SLOTS} arrays of at most
- * {@link SpareBuffers#MAX_KEPT} bytes, whatever it was given) and never hand one array to two
- * holders at once.
+ * {@link SpareBuffers#MAX_KEPT} bytes and {@link SpareBuffers#MAX_TOTAL} in all, whatever it was
+ * given) and never hand one array to two holders at once.
  */
 class SpareBuffersTest {
 
   @Test
-  void aThreadKeepsAtMostTwoArraysOfAtMost128KilobytesAndNeverLendsOneTwice() throws Exception {
+  void aThreadKeepsAtMostFourArraysOfAtMost256KilobytesInAllAndNeverLendsOneTwice() throws Exception {
     Thread t = new Thread(() -> {
       Random r = new Random(7);
       Map<byte[], Boolean> lent = new IdentityHashMap<>();
@@ -47,7 +47,7 @@ class SpareBuffersTest {
         }
       }
       assertThat(arrays).isLessThanOrEqualTo(SpareBuffers.SLOTS);
-      assertThat(kept).isLessThanOrEqualTo((long) SpareBuffers.SLOTS * SpareBuffers.MAX_KEPT);
+      assertThat(kept).isLessThanOrEqualTo(SpareBuffers.MAX_TOTAL);
     });
     Throwable[] failure = new Throwable[1];
     t.setUncaughtExceptionHandler((th, e) -> failure[0] = e);
