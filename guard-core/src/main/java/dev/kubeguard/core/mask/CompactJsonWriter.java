@@ -40,21 +40,32 @@ final class CompactJsonWriter {
     ESCAPES[0x0D] = 'r';
   }
 
+  private static final boolean[] NO_LEVELS = new boolean[0];
+
   private final ChunkOutput out;
-  private final Map<String, byte[]> names;
+  // Made on first use: most writers only quote strings (a rewritten value), with no names or
+  // containers.
+  private Map<String, byte[]> names;
   // per open container: is it an object, has it had a member yet
-  private boolean[] object = new boolean[32];
-  private boolean[] hasMember = new boolean[32];
+  private boolean[] object = NO_LEVELS;
+  private boolean[] hasMember = NO_LEVELS;
   private int depth;
   private boolean afterName;
 
   CompactJsonWriter(ChunkOutput out) {
-    this(out, new HashMap<>());
+    this(out, (Map<String, byte[]>) null);
   }
 
   /** A writer for embedded JSON that shares {@code parent}'s name cache (same stream, same thread). */
   CompactJsonWriter(ChunkOutput out, CompactJsonWriter parent) {
-    this(out, parent.names);
+    this(out, parent.names());
+  }
+
+  private Map<String, byte[]> names() {
+    if (names == null) {
+      names = new HashMap<>();
+    }
+    return names;
   }
 
   private CompactJsonWriter(ChunkOutput out, Map<String, byte[]> names) {
@@ -86,7 +97,7 @@ final class CompactJsonWriter {
     if (depth == 0 || !object[depth - 1] || afterName) {
       throw new IOException("JSON writer: field name where a value is due");
     }
-    byte[] encoded = names.get(name);
+    byte[] encoded = names().get(name);
     if (encoded == null) {
       writeNewName(name);
     } else {
@@ -188,8 +199,8 @@ final class CompactJsonWriter {
 
   private void push(boolean isObject) {
     if (depth == object.length) {
-      object = Arrays.copyOf(object, depth * 2);
-      hasMember = Arrays.copyOf(hasMember, depth * 2);
+      object = Arrays.copyOf(object, Math.max(8, depth * 2));
+      hasMember = Arrays.copyOf(hasMember, Math.max(8, depth * 2));
     }
     object[depth] = isObject;
     hasMember[depth] = false;
@@ -216,10 +227,11 @@ final class CompactJsonWriter {
     writeByte(':');
     if (name.length() <= MAX_CACHED_NAME) {
       // names are keys, not secret values; the cache is bounded and per stream
-      if (names.size() >= NAME_CACHE_SIZE) {
-        names.clear();
+      Map<String, byte[]> cache = names();
+      if (cache.size() >= NAME_CACHE_SIZE) {
+        cache.clear();
       }
-      names.put(name, Arrays.copyOfRange(out.room(0), start, out.size()));
+      cache.put(name, Arrays.copyOfRange(out.room(0), start, out.size()));
     }
   }
 
