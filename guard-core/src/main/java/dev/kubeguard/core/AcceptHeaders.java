@@ -19,8 +19,8 @@ final class AcceptHeaders {
    * {@link #JSON} when none remain. Wildcards are replaced: {@code *}/{@code *} lets the server pick.
    */
   public static String forMasking(String accept) {
-    if (accept == null || accept.isBlank()) {
-      return JSON;
+    if (accept == null || accept.isBlank() || accept.equals(JSON)) {
+      return JSON; // the usual header, answered without splitting it
     }
     StringJoiner kept = new StringJoiner(",");
     for (String range : accept.split(",")) {

@@ -35,7 +35,7 @@ record Verdict(
     Objects.requireNonNull(auditId, "auditId");
     approvalId = approvalId == null ? "" : approvalId;
     message = message == null ? "" : message;
-    statusBody = statusBody == null ? new byte[0] : statusBody.clone();
+    statusBody = statusBody == null || statusBody.length == 0 ? NO_BODY : statusBody.clone();
     if (allowed != (httpStatus == 0)) {
       throw new IllegalArgumentException("an allowed verdict has no status; a denied one has one");
     }
@@ -44,8 +44,10 @@ record Verdict(
   /** The {@code v1 Status} JSON to answer a denial with (empty when allowed). */
   @Override
   public byte[] statusBody() {
-    return statusBody.clone();
+    return statusBody.length == 0 ? NO_BODY : statusBody.clone();
   }
+
+  private static final byte[] NO_BODY = new byte[0];
 
   /** The masking profile the response must go through ({@code "none"} means pass-through). */
   public String maskingProfile() {

@@ -49,7 +49,10 @@ final class ImpersonationChecks {
    */
   public static List<Attributes> of(KubeRequest request) throws ClassificationException {
     Map<String, List<String>> headers = request.headers();
-    rejectMalformedImpersonationHeaderNames(headers);
+    if (!impersonationHeaderNames(headers)) {
+      // No name even looks like one, so none of the lookups below could find anything.
+      return List.of();
+    }
     List<Attributes> checks = new ArrayList<>();
 
     String user = single(request.headerValues(USER), USER);
@@ -134,18 +137,23 @@ final class ImpersonationChecks {
   }
 
   /**
-   * Go's server refuses header names that are not HTTP tokens; one that only looks like an
-   * impersonation header must not slip past as something else.
+   * Whether any header name, stripped, starts with {@code Impersonate-} in any case. Go's server
+   * refuses header names that are not HTTP tokens; one that only looks like an impersonation
+   * header must not slip past as something else, so it is refused here.
    */
-  private static void rejectMalformedImpersonationHeaderNames(Map<String, List<String>> headers)
+  private static boolean impersonationHeaderNames(Map<String, List<String>> headers)
       throws ClassificationException {
+    boolean any = false;
     for (String name : headers.keySet()) {
       String trimmed = name.strip();
-      if (trimmed.regionMatches(true, 0, "Impersonate-", 0, "Impersonate-".length())
-          && !HttpTokens.isToken(name)) {
-        throw ClassificationException.badRequest("bad request: invalid header name " + name);
+      if (trimmed.regionMatches(true, 0, "Impersonate-", 0, "Impersonate-".length())) {
+        if (!HttpTokens.isToken(name)) {
+          throw ClassificationException.badRequest("bad request: invalid header name " + name);
+        }
+        any = true;
       }
     }
+    return any;
   }
 
   private static String describe(List<Attributes> checks) {

@@ -91,6 +91,9 @@ public final class RequestClassifier {
         && UPGRADE_AS_CREATE.contains(info.subresource())) {
       primary = primary.withVerb("create");
     }
+    if (impersonation.isEmpty()) {
+      return List.of(primary);
+    }
     checks.add(primary);
     checks.addAll(impersonation);
     return List.copyOf(checks);
