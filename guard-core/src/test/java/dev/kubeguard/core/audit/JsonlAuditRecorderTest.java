@@ -170,6 +170,43 @@ class JsonlAuditRecorderTest {
   }
 
   @Test
+  void closingARecorderStopsItsSerializerThread() throws Exception {
+    long before = serializerThreads();
+    CountDownLatch gate = new CountDownLatch(1);
+    JsonlAuditRecorder r =
+        recorder()
+            .durability(Durability.interval(Duration.ofHours(1)))
+            .beforeWrite(() -> {
+              try {
+                gate.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+            .build();
+    for (int i = 1; i <= 200; i++) {
+      r.record(event(i)); // the first batch waits at the gate; the next one is split
+    }
+    gate.countDown();
+    r.sync();
+    if (Runtime.getRuntime().availableProcessors() > 1) {
+      assertThat(serializerThreads()).as("the split batch started the helper").isGreaterThan(before);
+    }
+    r.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (serializerThreads() > before && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(serializerThreads()).as("serializer threads alive after close").isLessThanOrEqualTo(before);
+  }
+
+  private static long serializerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("kubeguard-audit-serializer") && t.isAlive())
+        .count();
+  }
+
+  @Test
   void concurrentCallersWithIntervalDurabilityEachGetTheirEventWrittenOnceAtItsPosition() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     java.util.Map<String, Long> positions = new java.util.concurrent.ConcurrentHashMap<>();
