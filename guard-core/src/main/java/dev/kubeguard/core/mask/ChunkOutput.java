@@ -19,27 +19,33 @@ final class ChunkOutput extends OutputStream {
   static final int FLUSH_AT = 64 * 1024;
 
   private static final byte[] EMPTY = new byte[0];
+  private static final int MIN_SPARE = 1024;
 
   private final ChunkSink sink;
-  private final boolean spare;
+  private final SpareBuffers spare; // null: not from spares
   private byte[] buf;
   private int count;
 
   /**
    * Starts empty: most output goes downstream straight from the input window, and this buffer is
-   * needed only where something was rewritten. It comes from the thread's {@link SpareBuffers}
-   * and goes back on {@link #release()}.
+   * needed only where something was rewritten. It comes from the thread's {@link
+   * SpareBuffers#STREAMS} and goes back on {@link #release()}.
    */
   ChunkOutput(ChunkSink sink) {
+    this(sink, SpareBuffers.STREAMS);
+  }
+
+  /** Like {@link #ChunkOutput(ChunkSink)} with spares from {@code pool}; {@code sink} may be null for output read back. */
+  ChunkOutput(ChunkSink sink, SpareBuffers pool) {
     this.sink = sink;
-    this.spare = true;
+    this.spare = pool;
     this.buf = EMPTY;
   }
 
   /** {@code sink} may be null for output read back with {@link #toByteArray()}. */
   ChunkOutput(ChunkSink sink, int initialCapacity) {
     this.sink = sink;
-    this.spare = false;
+    this.spare = null;
     this.buf = new byte[initialCapacity];
   }
 
@@ -133,10 +139,13 @@ final class ChunkOutput extends OutputStream {
       // past the flush size only a held value or one long token grows it: by half, so the
       // usual overshoot of a flush stays within what SpareBuffers keeps
       int capacity = Math.max(buf.length >= FLUSH_AT ? buf.length + buf.length / 2 : buf.length * 2, count + n);
-      if (spare) {
-        byte[] bigger = SpareBuffers.take(capacity);
+      if (spare != null) {
+        capacity = Math.max(capacity, MIN_SPARE); // smaller ones are not kept, so would come anew each time
+      }
+      if (spare != null) {
+        byte[] bigger = spare.take(capacity);
         System.arraycopy(buf, 0, bigger, 0, count);
-        SpareBuffers.give(buf);
+        spare.give(buf);
         buf = bigger;
       } else {
         buf = Arrays.copyOf(buf, capacity);
@@ -146,8 +155,8 @@ final class ChunkOutput extends OutputStream {
 
   /** Gives a spare buffer back to the thread's spares; what was waiting is dropped. */
   void release() {
-    if (spare) {
-      SpareBuffers.give(buf);
+    if (spare != null) {
+      spare.give(buf);
       buf = EMPTY;
       count = 0;
     }

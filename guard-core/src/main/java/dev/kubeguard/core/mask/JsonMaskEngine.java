@@ -709,8 +709,8 @@ final class JsonMaskEngine {
     int len = p.getTextLength();
     p.streamReadConstraints().validateStringLength(len); // as getText() would
     if (embedSrc.length < Utf8.maxLength(len)) {
-      byte[] bigger = SpareBuffers.take(Math.max(Utf8.maxLength(len), embedSrc.length * 2));
-      SpareBuffers.give(embedSrc);
+      byte[] bigger = SpareBuffers.PARTS.take(Math.max(Utf8.maxLength(len), embedSrc.length * 2));
+      SpareBuffers.PARTS.give(embedSrc);
       embedSrc = bigger;
     }
     int n = Utf8.encode(p.getTextCharacters(), p.getTextOffset(), len, embedSrc);
@@ -735,7 +735,7 @@ final class JsonMaskEngine {
    */
   private int maskPart(byte[] src, int n, Slot seed, int level, boolean onlyIfChanged) throws IOException {
     // reused: this engine's parts are masked one at a time, and the result is used before the next
-    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null)) : partOut;
+    ChunkOutput o = partOut == null ? (partOut = new ChunkOutput(null, SpareBuffers.PARTS)) : partOut;
     o.size(0);
     JsonMaskEngine sub;
     if (part == null) {
@@ -846,7 +846,7 @@ final class JsonMaskEngine {
     if (part != null) {
       part.close();
     }
-    SpareBuffers.give(embedSrc);
+    SpareBuffers.PARTS.give(embedSrc);
     embedSrc = NO_BYTES;
     if (partOut != null) {
       partOut.release();

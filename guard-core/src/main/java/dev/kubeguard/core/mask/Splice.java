@@ -72,16 +72,16 @@ final class Splice {
       in = Arrays.copyOf(in, capacity);
       return;
     }
-    byte[] bigger = SpareBuffers.take(capacity);
+    byte[] bigger = SpareBuffers.STREAMS.take(capacity);
     System.arraycopy(in, 0, bigger, 0, len);
-    SpareBuffers.give(in);
+    SpareBuffers.STREAMS.give(in);
     in = bigger;
   }
 
   /** Gives the window and the output buffer back to the thread's spares; the splice is done. */
   void release() {
     if (spare) {
-      SpareBuffers.give(in);
+      SpareBuffers.STREAMS.give(in);
       in = EMPTY;
       len = 0;
     }

@@ -10,44 +10,49 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A thread's spares stay small (at most {@link SpareBuffers#SLOTS} arrays of at most
- * {@link SpareBuffers#MAX_KEPT} bytes and {@link SpareBuffers#MAX_TOTAL} in all, whatever it was
- * given) and never hand one array to two holders at once.
+ * A thread's spares stay small (in each pool at most {@code slots} arrays of at most
+ * {@code maxKept} bytes, whatever it was given) and never hand one array to two holders at once,
+ * even with both pools in use on the thread.
  */
 class SpareBuffersTest {
 
   @Test
-  void aThreadKeepsAtMostFourArraysOfAtMost256KilobytesInAllAndNeverLendsOneTwice() throws Exception {
+  void aThreadKeepsAtMostTwoArraysOfBoundedSizePerPoolAndNeverLendsOneTwice() throws Exception {
     Thread t = new Thread(() -> {
       Random r = new Random(7);
       Map<byte[], Boolean> lent = new IdentityHashMap<>();
+      Map<byte[], SpareBuffers> pools = new IdentityHashMap<>();
       List<byte[]> held = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {
         if (held.isEmpty() || r.nextBoolean()) {
           int min = r.nextInt(4) == 0 ? r.nextInt(1 << 20) : r.nextInt(80 * 1024);
-          byte[] b = SpareBuffers.take(min);
+          SpareBuffers pool = r.nextBoolean() ? SpareBuffers.STREAMS : SpareBuffers.PARTS;
+          byte[] b = pool.take(min);
           assertThat(b.length).isGreaterThanOrEqualTo(min);
           assertThat(lent.put(b, Boolean.TRUE)).as("an array lent while still held").isNull();
           held.add(b);
+          pools.put(b, pool);
         } else {
           byte[] b = held.remove(r.nextInt(held.size()));
           lent.remove(b);
-          SpareBuffers.give(b);
+          pools.remove(b).give(b);
         }
       }
-      held.forEach(SpareBuffers::give);
-      // what the thread keeps now: take everything it would lend without allocating
-      long kept = 0;
-      int arrays = 0;
-      for (int i = 0; i < 10; i++) {
-        byte[] b = SpareBuffers.take(1);
-        if (b.length > 1) {
-          kept += b.length;
-          arrays++;
+      held.forEach(b -> pools.remove(b).give(b));
+      lent.clear();
+      // what the thread keeps now: take everything each pool would lend without allocating
+      for (SpareBuffers pool : List.of(SpareBuffers.STREAMS, SpareBuffers.PARTS)) {
+        int arrays = 0;
+        for (int i = 0; i < 10; i++) {
+          byte[] b = pool.take(1);
+          if (b.length > 1) {
+            assertThat(b.length).isLessThanOrEqualTo(pool.maxKept);
+            assertThat(lent.put(b, Boolean.TRUE)).as("an array kept by both pools").isNull();
+            arrays++;
+          }
         }
+        assertThat(arrays).isLessThanOrEqualTo(pool.slots);
       }
-      assertThat(arrays).isLessThanOrEqualTo(SpareBuffers.SLOTS);
-      assertThat(kept).isLessThanOrEqualTo(SpareBuffers.MAX_TOTAL);
     });
     Throwable[] failure = new Throwable[1];
     t.setUncaughtExceptionHandler((th, e) -> failure[0] = e);
