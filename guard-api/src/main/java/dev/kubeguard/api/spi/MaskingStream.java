@@ -16,7 +16,11 @@ import java.nio.ByteBuffer;
  */
 public interface MaskingStream {
 
-  /** Consumes all remaining bytes of {@code chunk}, emitting what is safe to emit so far. */
+  /**
+   * Consumes all remaining bytes of {@code chunk}, emitting what is safe to emit so far. The chunk
+   * is valid only during the call: adapters reuse its array for the next read, so a stream copies
+   * what it must keep.
+   */
   void write(ByteBuffer chunk) throws MaskingException;
 
   /** Ends the body: emits what was held back, or fails if the body ended mid-value. */

@@ -21,11 +21,13 @@ import okio.Timeout;
  */
 final class MaskingSource implements Source {
   private static final int CHUNK = 8192;
+  // Each read fills the thread's chunk and the masker has consumed it before the read returns
+  // (MaskingStream#write), so one array per thread serves every response it reads.
+  private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
 
   private final BufferedSource upstream;
   private final ResponseStream stream;
   private final Buffer masked;
-  private final byte[] chunk = new byte[CHUNK];
   private boolean ended;
   private IOException failure;
   private boolean closed;
@@ -46,6 +48,7 @@ final class MaskingSource implements Source {
       throw failure;
     }
     while (masked.size() == 0 && !ended) {
+      byte[] chunk = CHUNKS.get();
       int n;
       try {
         n = upstream.read(chunk);
