@@ -22,6 +22,7 @@ import dev.kubeguard.core.approval.RequestDigest;
 import dev.kubeguard.core.audit.AuditEvents;
 import dev.kubeguard.core.classify.ClassificationException;
 import dev.kubeguard.core.classify.RequestClassifier;
+import dev.kubeguard.core.internal.Faults;
 import dev.kubeguard.core.mask.DefaultMasker;
 import dev.kubeguard.core.mask.MaskedWrites;
 import java.nio.ByteBuffer;

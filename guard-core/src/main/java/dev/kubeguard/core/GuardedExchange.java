@@ -3,6 +3,7 @@ package dev.kubeguard.core;
 import dev.kubeguard.api.KubeRequest;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
+import dev.kubeguard.core.internal.Faults;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.kubeguard.core;
 
 import dev.kubeguard.core.audit.JsonlAuditRecorder;
 import dev.kubeguard.core.audit.Slf4jAuditRecorder;
+import dev.kubeguard.core.internal.Faults;
 import dev.kubeguard.core.policy.GuardPolicyEngine;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;

@@ -8,6 +8,7 @@ import dev.kubeguard.api.ApprovalRequirement;
 import dev.kubeguard.api.Decision;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.spi.Approver;
+import dev.kubeguard.core.internal.Faults;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,9 +145,7 @@ public final class ApprovalLedger {
     } catch (Throwable t) {
       // An approver throwing anything, an AssertionError included, is a denial; only the JVM's
       // own fatal errors (a StackOverflowError aside, as for policies) must not be swallowed.
-      if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
-        throw vme;
-      }
+      Faults.rethrowIfFatal(t);
       e.future.completeExceptionally(t);
     }
   }
@@ -156,9 +155,7 @@ public final class ApprovalLedger {
     try {
       approver.refresh(e.request);
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
-        throw vme;
-      }
+      Faults.rethrowIfFatal(t);
       // an optimisation only: the request stays pending, which is a denial
     }
   }
