@@ -1,17 +1,15 @@
 package dev.kubeguard.core.audit;
 
+import dev.kubeguard.core.internal.JsonEscaping;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * A compact JSON writer into one growing byte array, for audit lines: objects, arrays, string and
- * int values, with commas placed by nesting level. Strings are escaped exactly as Jackson's
- * {@code UTF8JsonGenerator} escapes them by default: {@code "} and {@code \} with a backslash,
- * control characters as {@code \b \t \n \f \r} or else a backslash-u escape with upper-case hex,
- * every surrogate char (paired or not) as a backslash-u escape, everything else as UTF-8. So a
- * line's bytes do not depend on which of the two wrote it; {@code EventJsonWriterTest} holds it to
- * that.
+ * int values, with commas placed by nesting level. Strings are escaped as Jackson's
+ * {@code UTF8JsonGenerator} escapes them by default ({@link JsonEscaping}, the masker's rule too),
+ * so a line's bytes do not depend on which of the two wrote it; {@code EventJsonWriterTest} holds
+ * it to that.
  *
  * <p>It exists because the generator's per-call checks and set-up cost more than the audit line's
  * content: an event took 2.6-4.5 µs through Jackson, most of the audit writer thread's time. Not
@@ -19,26 +17,9 @@ import java.util.Arrays;
  */
 final class JsonLineBytes {
 
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_DEPTH = 63;
   private static final int SEGMENT = 512;
   private static final int SHORT = 24;
-
-  /** Per ASCII char: 0 written as is, -1 a six-char hex escape, else the letter after the backslash. */
-  private static final int[] ESCAPES = new int[128];
-
-  static {
-    for (int c = 0; c < 0x20; c++) {
-      ESCAPES[c] = -1;
-    }
-    ESCAPES['\b'] = 'b';
-    ESCAPES['\t'] = 't';
-    ESCAPES['\n'] = 'n';
-    ESCAPES['\f'] = 'f';
-    ESCAPES['\r'] = 'r';
-    ESCAPES['"'] = '"';
-    ESCAPES['\\'] = '\\';
-  }
 
   private final char[] chars = new char[SEGMENT];
   private byte[] buf;
@@ -232,13 +213,13 @@ final class JsonLineBytes {
     for (int from = 0; from < n; from += SEGMENT) {
       int count = Math.min(SEGMENT, n - from);
       s.getChars(from, from + count, chars, 0);
-      room(count * 6L);
+      room((long) count * JsonEscaping.MAX_BYTES_PER_CHAR);
       byte[] b = buf;
       int at = len;
       int i = 0;
       while (i < count) {
         int run = i;
-        while (run < count && plain(chars[run])) {
+        while (run < count && JsonEscaping.plain(chars[run])) {
           run++;
         }
         if (run > i) {
@@ -247,7 +228,7 @@ final class JsonLineBytes {
           i = run;
         }
         if (i < count) {
-          at = special(b, at, chars[i++]);
+          at = JsonEscaping.put(b, at, chars[i++]);
         }
       }
       len = at;
@@ -258,59 +239,15 @@ final class JsonLineBytes {
 
   /** A short string char by char: for most of a line's values the bulk copies cost more to set up. */
   private void quotedShort(String s, int n) {
-    room(n * 6L + 2);
+    room((long) n * JsonEscaping.MAX_BYTES_PER_CHAR + 2);
     byte[] b = buf;
     int at = len;
     b[at++] = '"';
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (plain(c)) {
-        b[at++] = (byte) c;
-      } else {
-        at = special(b, at, c);
-      }
+      at = JsonEscaping.put(b, at, s.charAt(i));
     }
     b[at++] = '"';
     len = at;
-  }
-
-  private static boolean plain(char c) {
-    return c < 0x80 && ESCAPES[c] == 0;
-  }
-
-  /** A char that is not plain ASCII, escaped or UTF-8 encoded at {@code at}; returns the new end. */
-  private static int special(byte[] b, int at, char c) {
-    if (c < 0x80) {
-      int e = ESCAPES[c];
-      if (e > 0) {
-        b[at++] = '\\';
-        b[at++] = (byte) e;
-        return at;
-      }
-      return unicodeEscape(b, at, c);
-    }
-    if (c < 0x800) {
-      b[at++] = (byte) (0xC0 | (c >> 6));
-      b[at++] = (byte) (0x80 | (c & 0x3F));
-      return at;
-    }
-    if (Character.isSurrogate(c)) {
-      return unicodeEscape(b, at, c);
-    }
-    b[at++] = (byte) (0xE0 | (c >> 12));
-    b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-    b[at++] = (byte) (0x80 | (c & 0x3F));
-    return at;
-  }
-
-  private static int unicodeEscape(byte[] b, int at, char c) {
-    b[at++] = '\\';
-    b[at++] = 'u';
-    b[at++] = HEX[(c >> 12) & 0xF];
-    b[at++] = HEX[(c >> 8) & 0xF];
-    b[at++] = HEX[(c >> 4) & 0xF];
-    b[at++] = HEX[c & 0xF];
-    return at;
   }
 
   private void ascii(String s) {

@@ -1,14 +1,14 @@
 package dev.kubeguard.core.mask;
 
+import dev.kubeguard.core.internal.JsonEscaping;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Writes compact JSON straight into a {@link ChunkOutput}, with the same bytes Jackson's UTF-8
- * generator writes (same escapes, each surrogate as a unicode escape, numbers as given).
+ * generator writes (strings escaped by {@link JsonEscaping}, numbers as given).
  * {@link JsonMaskEngine} copies unmasked input verbatim and uses it only to write the strings it
  * rewrites (a value with detected secrets, embedded JSON masked inside). Field names, which Kubernetes repeats a few
  * hundred of, are encoded once per stream. A call out of order (a value where a name is due, an
@@ -17,28 +17,11 @@ import java.util.Map;
  */
 final class CompactJsonWriter {
 
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private static final int NAME_CACHE_SIZE = 1024;
   private static final int MAX_CACHED_NAME = 256;
-
-  /** For each ASCII char: 0 written as is, -1 as a unicode escape, else the char after a backslash. */
-  private static final int[] ESCAPES = new int[128];
-
-  static {
-    for (int i = 0; i < 0x20; i++) {
-      ESCAPES[i] = -1;
-    }
-    ESCAPES['"'] = '"';
-    ESCAPES['\\'] = '\\';
-    ESCAPES[0x08] = 'b';
-    ESCAPES[0x09] = 't';
-    ESCAPES[0x0C] = 'f';
-    ESCAPES[0x0A] = 'n';
-    ESCAPES[0x0D] = 'r';
-  }
 
   private static final boolean[] NO_LEVELS = new boolean[0];
 
@@ -130,14 +113,15 @@ final class CompactJsonWriter {
   void stringFromUtf8(byte[] u, int off, int len) throws IOException {
     beforeValue();
     writeByte('"');
-    byte[] b = out.room(out.free() >= len * 6 ? len * 6 : utf8QuotedLength(u, off, len));
+    int worst = len * JsonEscaping.MAX_BYTES_PER_CHAR;
+    byte[] b = out.room(out.free() >= worst ? worst : utf8QuotedLength(u, off, len));
     int p = out.size();
     for (int i = off; i < off + len; i++) {
       byte ch = u[i];
       if (ch < 0) {
         b[p++] = ch; // a byte of a multi-byte sequence: valid in a JSON string as it is
       } else {
-        p = ascii(b, p, (char) ch);
+        p = JsonEscaping.put(b, p, (char) ch);
       }
     }
     out.size(p);
@@ -259,8 +243,7 @@ final class CompactJsonWriter {
     for (int i = off; i < off + len; i++) {
       byte ch = u[i];
       if (ch >= 0) {
-        int esc = ESCAPES[ch];
-        n += esc == 0 ? 0 : esc > 0 ? 1 : 5;
+        n += JsonEscaping.length((char) ch) - 1;
       }
     }
     return n;
@@ -270,13 +253,7 @@ final class CompactJsonWriter {
   private static int quotedLength(char[] c, int from, int to) {
     int n = 0;
     for (int i = from; i < to; i++) {
-      char ch = c[i];
-      if (ch < 0x80) {
-        int esc = ESCAPES[ch];
-        n += esc == 0 ? 1 : esc > 0 ? 2 : 6;
-      } else {
-        n += ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 6 : 3;
-      }
+      n += JsonEscaping.length(c[i]);
     }
     return n;
   }
@@ -292,51 +269,14 @@ final class CompactJsonWriter {
     int i = off;
     while (i < end) {
       int sliceEnd = Math.min(end, i + 8192);
-      int worst = (sliceEnd - i) * 6;
+      int worst = (sliceEnd - i) * JsonEscaping.MAX_BYTES_PER_CHAR;
       byte[] b = out.room(out.free() >= worst ? worst : quotedLength(c, i, sliceEnd));
       int p = out.size();
       for (; i < sliceEnd; i++) {
-        char ch = c[i];
-        if (ch < 0x80) {
-          p = ascii(b, p, ch);
-        } else if (ch < 0x800) {
-          b[p++] = (byte) (0xC0 | (ch >> 6));
-          b[p++] = (byte) (0x80 | (ch & 0x3F));
-        } else if (Character.isSurrogate(ch)) {
-          // as Jackson's generator writes them by default: each half escaped
-          p = unicodeEscape(b, p, ch);
-        } else {
-          b[p++] = (byte) (0xE0 | (ch >> 12));
-          b[p++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-          b[p++] = (byte) (0x80 | (ch & 0x3F));
-        }
+        p = JsonEscaping.put(b, p, c[i]);
       }
       out.size(p);
     }
     writeByte('"');
-  }
-
-  /** An ASCII character at {@code p}, escaped as JSON needs; returns the position after it. */
-  private static int ascii(byte[] b, int p, char ch) {
-    int esc = ESCAPES[ch];
-    if (esc == 0) {
-      b[p++] = (byte) ch;
-    } else if (esc > 0) {
-      b[p++] = '\\';
-      b[p++] = (byte) esc;
-    } else {
-      p = unicodeEscape(b, p, ch);
-    }
-    return p;
-  }
-
-  private static int unicodeEscape(byte[] b, int p, char ch) {
-    b[p++] = '\\';
-    b[p++] = 'u';
-    b[p++] = HEX[(ch >> 12) & 0xF];
-    b[p++] = HEX[(ch >> 8) & 0xF];
-    b[p++] = HEX[(ch >> 4) & 0xF];
-    b[p++] = HEX[ch & 0xF];
-    return p;
   }
 }
