@@ -90,12 +90,9 @@ final class EventJsonWriter {
   public static byte[] write(AuditEvent event) {
     JsonLineBytes out = scratch();
     writeHead(out, event);
-    Map<String, String> annotations = event.annotations();
-    if (!annotations.isEmpty()) {
+    if (!event.annotations().isEmpty()) {
       out.name(ANNOTATIONS).startObject();
-      for (String key : sortedKeys(annotations)) {
-        out.name(key).string(annotations.get(key));
-      }
+      writeAnnotations(out, event.annotations(), false);
       out.endObject();
     }
     out.endObject();
@@ -108,24 +105,27 @@ final class EventJsonWriter {
    */
   public static OpenEvent writeOpen(AuditEvent event) {
     JsonLineBytes out = scratch();
-    boolean any = false;
     writeHead(out, event);
     out.name(ANNOTATIONS).startObject();
-    Map<String, String> annotations = event.annotations();
-    for (String key : sortedKeys(annotations)) {
-      if (!ChainLine.RESERVED_KEYS.contains(key)) {
+    boolean any = writeAnnotations(out, event.annotations(), true);
+    return new OpenEvent(done(out), any);
+  }
+
+  /**
+   * The annotation entries sorted by key as a TreeMap would (String.compareTo), without building
+   * one per event; the chain's own keys left out when {@code dropChainKeys}. Whether any was written.
+   */
+  private static boolean writeAnnotations(JsonLineBytes out, Map<String, String> annotations, boolean dropChainKeys) {
+    String[] keys = annotations.keySet().toArray(new String[0]);
+    Arrays.sort(keys);
+    boolean any = false;
+    for (String key : keys) {
+      if (!dropChainKeys || !ChainLine.RESERVED_KEYS.contains(key)) {
         out.name(key).string(annotations.get(key));
         any = true;
       }
     }
-    return new OpenEvent(done(out), any);
-  }
-
-  /** Sorted as a TreeMap would (String.compareTo), without building one per event. */
-  private static String[] sortedKeys(Map<String, String> annotations) {
-    String[] keys = annotations.keySet().toArray(new String[0]);
-    Arrays.sort(keys);
-    return keys;
+    return any;
   }
 
   // A line is written into the thread's scratch writer and copied out once, exactly sized; a

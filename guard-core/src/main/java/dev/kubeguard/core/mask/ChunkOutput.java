@@ -22,7 +22,7 @@ final class ChunkOutput extends OutputStream {
   private static final int MIN_SPARE = 1024;
 
   private final ChunkSink sink;
-  private final SpareBuffers spare; // null: not from spares
+  private final SpareBuffers<byte[]> spare; // null: not from spares
   private byte[] buf;
   private int count;
 
@@ -36,7 +36,7 @@ final class ChunkOutput extends OutputStream {
   }
 
   /** Like {@link #ChunkOutput(ChunkSink)} with spares from {@code pool}; {@code sink} may be null for output read back. */
-  ChunkOutput(ChunkSink sink, SpareBuffers pool) {
+  ChunkOutput(ChunkSink sink, SpareBuffers<byte[]> pool) {
     this.sink = sink;
     this.spare = pool;
     this.buf = EMPTY;
@@ -140,10 +140,8 @@ final class ChunkOutput extends OutputStream {
       // usual overshoot of a flush stays within what SpareBuffers keeps
       int capacity = Math.max(buf.length >= FLUSH_AT ? buf.length + buf.length / 2 : buf.length * 2, count + n);
       if (spare != null) {
-        capacity = Math.max(capacity, MIN_SPARE); // smaller ones are not kept, so would come anew each time
-      }
-      if (spare != null) {
-        byte[] bigger = spare.take(capacity);
+        // at least what the spares keep: a smaller array would come anew every time
+        byte[] bigger = spare.take(Math.max(capacity, MIN_SPARE));
         System.arraycopy(buf, 0, bigger, 0, count);
         spare.give(buf);
         buf = bigger;

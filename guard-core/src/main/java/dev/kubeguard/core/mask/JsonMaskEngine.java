@@ -50,6 +50,14 @@ final class JsonMaskEngine {
   private static final byte[] NO_BYTES = new byte[0];
   private static final Frame[] NO_FRAMES = new Frame[0];
 
+  /**
+   * A thread's spare frame stacks, so each body does not build its frames anew (they were a fifth
+   * of what masking a small object allocated): taken when an engine is built, given back when it
+   * is closed, at most 4 per thread and none deeper than 64. A frame holds names and kinds, never a
+   * value; each push resets the frame it takes.
+   */
+  private static final SpareBuffers<Frame[]> SPARE_FRAMES = new SpareBuffers<>(4, 1, 64, Frame[]::new, f -> f.length);
+
   /** JSON in a string in a string...: the fourth level down is masked whole. */
   private static final int MAX_EMBED_LEVEL = 4;
 
@@ -120,7 +128,7 @@ final class JsonMaskEngine {
   final int[] masked = new int[1];
   private final SensitiveNames.Memo names;
 
-  private Frame[] stack = SpareFrames.take();
+  private Frame[] stack = SPARE_FRAMES.take(8);
   private String lastKind;
   private FieldPaths.Node lastKindTrie;
   private int depth;
@@ -851,46 +859,8 @@ final class JsonMaskEngine {
     if (partOut != null) {
       partOut.release();
     }
-    SpareFrames.give(stack);
+    SPARE_FRAMES.give(stack);
     stack = NO_FRAMES; // closing twice gives nothing twice
-  }
-
-  /**
-   * A thread's spare frame stacks, so each body does not build its frames anew (they were a fifth
-   * of what masking a small object allocated). Like {@link SpareBuffers}: taken when an engine is
-   * built, given back when it is closed, a stack at a time, at most {@link #SLOTS} per thread and
-   * none deeper than {@link #MAX_DEPTH_KEPT}. A frame holds names and kinds, never a value; each
-   * push resets the frame it takes. Thread-confined.
-   */
-  private static final class SpareFrames {
-    static final int SLOTS = 4;
-    static final int MAX_DEPTH_KEPT = 64;
-    private static final ThreadLocal<Frame[][]> SPARE = ThreadLocal.withInitial(() -> new Frame[SLOTS][]);
-
-    static Frame[] take() {
-      Frame[][] spare = SPARE.get();
-      for (int i = 0; i < SLOTS; i++) {
-        Frame[] s = spare[i];
-        if (s != null) {
-          spare[i] = null;
-          return s;
-        }
-      }
-      return new Frame[8];
-    }
-
-    static void give(Frame[] stack) {
-      if (stack.length == 0 || stack.length > MAX_DEPTH_KEPT) {
-        return;
-      }
-      Frame[][] spare = SPARE.get();
-      for (int i = 0; i < SLOTS; i++) {
-        if (spare[i] == null) {
-          spare[i] = stack;
-          return;
-        }
-      }
-    }
   }
 
   private void replaceWithToken(long start, long end, String ascii) {

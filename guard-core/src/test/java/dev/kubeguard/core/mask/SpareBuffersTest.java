@@ -21,12 +21,12 @@ class SpareBuffersTest {
     Thread t = new Thread(() -> {
       Random r = new Random(7);
       Map<byte[], Boolean> lent = new IdentityHashMap<>();
-      Map<byte[], SpareBuffers> pools = new IdentityHashMap<>();
+      Map<byte[], SpareBuffers<byte[]>> pools = new IdentityHashMap<>();
       List<byte[]> held = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {
         if (held.isEmpty() || r.nextBoolean()) {
           int min = r.nextInt(4) == 0 ? r.nextInt(1 << 20) : r.nextInt(80 * 1024);
-          SpareBuffers pool = r.nextBoolean() ? SpareBuffers.STREAMS : SpareBuffers.PARTS;
+          SpareBuffers<byte[]> pool = r.nextBoolean() ? SpareBuffers.STREAMS : SpareBuffers.PARTS;
           byte[] b = pool.take(min);
           assertThat(b.length).isGreaterThanOrEqualTo(min);
           assertThat(lent.put(b, Boolean.TRUE)).as("an array lent while still held").isNull();
@@ -41,7 +41,7 @@ class SpareBuffersTest {
       held.forEach(b -> pools.remove(b).give(b));
       lent.clear();
       // what the thread keeps now: take everything each pool would lend without allocating
-      for (SpareBuffers pool : List.of(SpareBuffers.STREAMS, SpareBuffers.PARTS)) {
+      for (SpareBuffers<byte[]> pool : List.of(SpareBuffers.STREAMS, SpareBuffers.PARTS)) {
         int arrays = 0;
         for (int i = 0; i < 10; i++) {
           byte[] b = pool.take(1);
