@@ -146,13 +146,7 @@ class JsonlAuditRecorderTest {
         recorder()
             .durability(Durability.interval(Duration.ofHours(1)))
             .queueCapacity(4096)
-            .beforeWrite(() -> {
-              try {
-                gate.await(30, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            })
+            .beforeWrite(heldAt(gate))
             .build()) {
       for (int i = 1; i <= 2_001; i++) {
         r.record(event(i));
@@ -176,13 +170,7 @@ class JsonlAuditRecorderTest {
     JsonlAuditRecorder r =
         recorder()
             .durability(Durability.interval(Duration.ofHours(1)))
-            .beforeWrite(() -> {
-              try {
-                gate.await(30, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            })
+            .beforeWrite(heldAt(gate))
             .build();
     for (int i = 1; i <= 200; i++) {
       r.record(event(i)); // the first batch waits at the gate; the next one is split
@@ -273,13 +261,7 @@ class JsonlAuditRecorderTest {
             .durability(Durability.interval(Duration.ofMillis(50)))
             .queueCapacity(2)
             .offerTimeout(Duration.ofMillis(50))
-            .beforeWrite(() -> {
-              try {
-                gate.await(); // a disk that does not answer
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            })
+            .beforeWrite(heldAt(gate))
             .build();
     try {
       assertThatThrownBy(() -> {
@@ -299,13 +281,7 @@ class JsonlAuditRecorderTest {
   void perEventRecordThrowsWhenTheFsyncDoesNotComeInTime() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     JsonlAuditRecorder r =
-        recorder().durability(Durability.perEvent()).ackTimeout(Duration.ofMillis(100)).beforeWrite(() -> {
-          try {
-            gate.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }).build();
+        recorder().durability(Durability.perEvent()).ackTimeout(Duration.ofMillis(100)).beforeWrite(heldAt(gate)).build();
     try {
       assertThatThrownBy(() -> r.record(event(1)))
           .isInstanceOf(RecordingException.class)
@@ -394,6 +370,17 @@ class JsonlAuditRecorderTest {
     assertThatThrownBy(() -> recorder().queueCapacity(0).build())
         .hasMessageContaining("queueCapacity");
     assertThatThrownBy(() -> Durability.interval(Duration.ZERO)).hasMessageContaining("positive");
+  }
+
+  /** A writer held before each batch until {@code gate} opens (a disk that does not answer), 30 s at most. */
+  private static Runnable heldAt(CountDownLatch gate) {
+    return () -> {
+      try {
+        gate.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 
   static void deleteTree(Path p) throws IOException {
