@@ -1,9 +1,5 @@
 package dev.kubeguard.core.mask;
 
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.kubeguard.api.Attributes;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.Masker;
@@ -93,30 +89,10 @@ public final class DefaultMasker implements Masker {
   private final MaskTokens.Keyed key;
   private final Map<String, CompiledProfile> profiles;
   private final MaskLimits limits;
-  private final OffsetJsonFactory factory;
-  /** Jackson buffer recyclers kept for this masker's parsers: two per stream in flight. */
-  private static final int RECYCLERS = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
-
   private DefaultMasker(SecretKeySpec key, Map<String, CompiledProfile> profiles, MaskLimits limits) {
     this.key = new MaskTokens.Keyed(key);
     this.profiles = profiles;
     this.limits = limits;
-    this.factory =
-        new OffsetJsonFactory(
-            (JsonFactoryBuilder)
-                new JsonFactoryBuilder()
-                    // duplicate keys are refused by the engine itself (SeenNames), without a set
-                    // per object
-                    .streamReadConstraints(
-                        StreamReadConstraints.builder()
-                            .maxStringLength(limits.maxHeldChars())
-                            .maxNestingDepth(limits.maxDepth())
-                            .build())
-                    .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-                    // Jackson's default pool keeps one BufferRecycler per thread, so a body's
-                    // second parser (JSON held in a string) found the text buffer taken and
-                    // allocated its own every time; a pool hands each parser its own recycler.
-                    .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLERS)));
   }
 
   public static Builder builder() {
@@ -140,7 +116,7 @@ public final class DefaultMasker implements Masker {
       return Masker.passThrough().open(context, downstream);
     }
     return switch (ContentTypes.reading(context.contentType())) {
-      case JSON -> new JsonMaskingStream(profile, new MaskTokens(key), factory, limits, downstream);
+      case JSON -> new JsonMaskingStream(profile, new MaskTokens(key), limits, downstream);
       case TEXT -> {
         if (!textExpected(context)) {
           throw new MaskingException(

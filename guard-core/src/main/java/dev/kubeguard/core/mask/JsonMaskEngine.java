@@ -1,9 +1,6 @@
 package dev.kubeguard.core.mask;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -121,7 +118,6 @@ final class JsonMaskEngine {
   private final CompiledProfile profile;
   private final MaskTokens tokens;
   private final Splice sp;
-  private final OffsetJsonFactory factory;
   private final MaskLimits limits;
   private int embedLevel;
   private Slot seed;
@@ -153,9 +149,8 @@ final class JsonMaskEngine {
   private byte[] embedSrc = NO_BYTES;
   // the engine for parts (JSON in a string, a held value again): one at a time, so reused
   private JsonMaskEngine part;
-  // the parser for JSON in strings, fed one value after another, and how much it was fed
-  private OffsetJsonFactory.Parser partParser;
-  private long partFed;
+  // the scanner for parts, started over for each
+  private JsonScanner partScanner;
 
   /**
    * @param seed the slot of the root value, or {@code null} for Kubernetes objects (a body, or
@@ -165,7 +160,6 @@ final class JsonMaskEngine {
       CompiledProfile profile,
       MaskTokens tokens,
       Splice sp,
-      OffsetJsonFactory factory,
       MaskLimits limits,
       int embedLevel,
       Slot seed,
@@ -173,7 +167,6 @@ final class JsonMaskEngine {
     this.profile = profile;
     this.tokens = tokens;
     this.sp = sp;
-    this.factory = factory;
     this.limits = limits;
     this.embedLevel = embedLevel;
     this.seed = seed;
@@ -222,13 +215,13 @@ final class JsonMaskEngine {
     return lastEnd;
   }
 
-  /** Consumes the parser's current token, which ends at input offset {@code end}. */
-  void onToken(JsonToken t, JsonParser p, long end) throws IOException {
+  /** Consumes the scanner's current token, which ends at input offset {@code end}. */
+  void onToken(int t, JsonScanner p, long end) throws IOException {
     switch (t) {
-      case FIELD_NAME -> fieldName(p.currentName());
-      case START_OBJECT -> startContainer(false, end - 1);
-      case START_ARRAY -> startContainer(true, end - 1);
-      case END_OBJECT, END_ARRAY -> endContainer(end);
+      case JsonScanner.FIELD_NAME -> fieldName(p.text());
+      case JsonScanner.START_OBJECT -> startContainer(false, end - 1);
+      case JsonScanner.START_ARRAY -> startContainer(true, end - 1);
+      case JsonScanner.END_OBJECT, JsonScanner.END_ARRAY -> endContainer(end);
       default -> scalar(t, p, sp.valueStart(lastEnd), end);
     }
     lastEnd = end;
@@ -241,7 +234,7 @@ final class JsonMaskEngine {
     Frame f = stack[depth - 1];
     if (!f.seen.add(name)) {
       // the text JsonMaskingStream reports; never the name itself, which is body content
-      throw new IOException("Duplicate field in an object");
+      throw JsonScanner.malformed("an object has a duplicate key, which clients may read differently");
     }
     f.field = names.field(name);
   }
@@ -249,7 +242,7 @@ final class JsonMaskEngine {
   /** The input ended: fails if it ended inside a value. */
   void finish() throws IOException {
     if (depth != 0 || !held.isEmpty()) {
-      throw new IOException("body ended inside a JSON value");
+      throw JsonScanner.malformed("the body ended inside a JSON value");
     }
   }
 
@@ -297,7 +290,7 @@ final class JsonMaskEngine {
     depth--;
   }
 
-  private void scalar(JsonToken t, JsonParser p, long start, long end) throws IOException {
+  private void scalar(int t, JsonScanner p, long start, long end) throws IOException {
     resolveSlot();
     boolean hold = slotHeld;
     if (hold) {
@@ -307,8 +300,8 @@ final class JsonMaskEngine {
     switch (slotAction) {
       case KIND -> {
         detect(t, p, start, end);
-        if (t == JsonToken.VALUE_STRING) {
-          f.kind = kindLetters(p.getText());
+        if (t == JsonScanner.STRING) {
+          f.kind = kindLetters(p.sharedText());
           f.kindTrieKnown = false;
           if (f.heldCount > 0) {
             resolveHeld(f);
@@ -317,8 +310,8 @@ final class JsonMaskEngine {
       }
       case ENV_NAME -> {
         detect(t, p, start, end);
-        if (t == JsonToken.VALUE_STRING) {
-          f.envName = p.getText();
+        if (t == JsonScanner.STRING) {
+          f.envName = p.sharedText();
           f.envNameSeen = true;
           if (f.heldCount > 0) {
             resolveHeld(f);
@@ -328,7 +321,7 @@ final class JsonMaskEngine {
       case MASK -> mask(t, p, start, end, false);
       case MASK64 -> mask(t, p, start, end, true);
       case MASK_STRING -> {
-        if (t == JsonToken.VALUE_STRING) {
+        if (t == JsonScanner.STRING) {
           mask(t, p, start, end, false);
         }
       }
@@ -637,20 +630,20 @@ final class JsonMaskEngine {
   // ---- writing
 
   /** A string not masked by its place: embedded JSON, a Secret manifest in text, detectors. */
-  private void detect(JsonToken t, JsonParser p, long start, long end) throws IOException {
-    if (t != JsonToken.VALUE_STRING) {
+  private void detect(int t, JsonScanner p, long start, long end) throws IOException {
+    if (t != JsonScanner.STRING) {
       return; // numbers, booleans and null stay as written
     }
-    char[] c = p.getTextCharacters();
-    int off = p.getTextOffset();
-    int len = p.getTextLength();
+    char[] c = p.textChars();
+    int off = p.textOffset();
+    int len = p.textLength();
     if (profile.embeddedJson && startsLikeJson(c, off, len)) {
       embedded(p, start, end);
       return;
     }
     if (profile.secretData && len >= 11 && SecretText.declaresSecret(c, off, len)) {
       // a Secret manifest that is not JSON cannot be masked field by field
-      replaceWithToken(start, end, tokens.ofText(p.getText()));
+      replaceWithToken(start, end, tokens.ofText(p.text()));
       masked[0]++;
       return;
     }
@@ -676,15 +669,13 @@ final class JsonMaskEngine {
     return false;
   }
 
-  private void mask(JsonToken t, JsonParser p, long start, long end, boolean base64) throws IOException {
+  private void mask(int t, JsonScanner p, long start, long end, boolean base64) throws IOException {
     switch (t) {
-      case VALUE_STRING -> {
+      case JsonScanner.STRING -> {
         // the token straight from the parser's chars into the quoted replacement: no Strings
-        char[] c = p.getTextCharacters();
-        int off = p.getTextOffset();
-        int len = p.getTextLength();
-        // getText() checks the length limit as it builds the String; without one, we check
-        p.streamReadConstraints().validateStringLength(len);
+        char[] c = p.textChars();
+        int off = p.textOffset();
+        int len = p.textLength();
         int n = (base64 ? MaskTokens.BASE64_LENGTH : MaskTokens.LENGTH) + 2;
         if (quoted.length < n) {
           quoted = new byte[n * 2];
@@ -695,8 +686,8 @@ final class JsonMaskEngine {
         sp.replace(start, end, quoted, 0, q + 1);
         masked[0]++;
       }
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-        replaceWithToken(start, end, tokens.ofText(p.getText()));
+      case JsonScanner.NUMBER_INT, JsonScanner.NUMBER_FLOAT -> {
+        replaceWithToken(start, end, tokens.ofText(p.text()));
         masked[0]++;
       }
       default -> {} // true, false, null hide nothing
@@ -708,27 +699,26 @@ final class JsonMaskEngine {
    * its bytes. Unparsable, too long or too deeply embedded: masked whole, since it may hold
    * anything.
    */
-  private void embedded(JsonParser p, long start, long end) throws IOException {
+  private void embedded(JsonScanner p, long start, long end) throws IOException {
     if (embedLevel + 1 >= MAX_EMBED_LEVEL || end - start > limits.maxEmbeddedChars()) {
-      replaceWithToken(start, end, tokens.ofText(p.getText()));
+      replaceWithToken(start, end, tokens.ofText(p.text()));
       masked[0]++;
       return;
     }
-    int len = p.getTextLength();
-    p.streamReadConstraints().validateStringLength(len); // as getText() would
+    int len = p.textLength();
     if (embedSrc.length < Utf8.maxLength(len)) {
       byte[] bigger = SpareBuffers.PARTS.take(Math.max(Utf8.maxLength(len), embedSrc.length * 2));
       SpareBuffers.PARTS.give(embedSrc);
       embedSrc = bigger;
     }
-    int n = Utf8.encode(p.getTextCharacters(), p.getTextOffset(), len, embedSrc);
+    int n = Utf8.encode(p.textChars(), p.textOffset(), len, embedSrc);
     int before = masked[0];
     int out;
     try {
       out = maskPart(embedSrc, n, null, embedLevel + 1, true);
     } catch (IOException | RuntimeException e) {
       masked[0] = before + 1;
-      replaceWithToken(start, end, tokens.ofText(p.getText()));
+      replaceWithToken(start, end, tokens.ofText(p.text()));
       return;
     }
     if (out >= 0) {
@@ -747,7 +737,7 @@ final class JsonMaskEngine {
     o.size(0);
     JsonMaskEngine sub;
     if (part == null) {
-      sub = part = new JsonMaskEngine(profile, tokens, new Splice(src, n, o), factory, limits, level, seed, names);
+      sub = part = new JsonMaskEngine(profile, tokens, new Splice(src, n, o), limits, level, seed, names);
     } else {
       part.sp.over(src, n);
       sub = part.reuse(level, seed);
@@ -769,88 +759,47 @@ final class JsonMaskEngine {
 
   /**
    * Feeds JSON held in a string (an object or array, as {@link #startsLikeJson} found) to
-   * {@code sub} through this engine's part parser, which is kept for the stream: a list of 500
-   * objects each with a {@code last-applied-configuration} would otherwise build 500 parsers.
-   * The value must be exactly one object or array; anything after it, or a cut, fails, and a
-   * parser that failed is dropped.
+   * {@code sub}. The value must be exactly one object or array, with only whitespace around it.
    */
   private void parseEmbedded(JsonMaskEngine sub, byte[] src, int n) throws IOException {
-    OffsetJsonFactory.Parser ep = partParser != null ? partParser : (partParser = factory.createOffsetParser());
-    long base = partFed;
-    partFed += n;
-    boolean ok = false;
-    try {
-      ep.feedInput(src, 0, n);
-      int open = 0;
-      long closedAt = -1;
-      JsonToken t;
-      while ((t = ep.nextToken()) != JsonToken.NOT_AVAILABLE) {
-        if (t == null || closedAt >= 0 || (open == 0 && !t.isStructStart())) {
-          throw new IOException("JSON in a string holds more than one object or array");
-        }
-        open += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
-        long end = ep.tokenEnd() - base;
-        sub.onToken(t, ep, end);
-        closedAt = open == 0 ? end : -1;
+    JsonScanner ep = partScanner(src, n);
+    int open = 0;
+    boolean closed = false;
+    int t;
+    while ((t = ep.next()) != JsonScanner.END) {
+      boolean opens = t == JsonScanner.START_OBJECT || t == JsonScanner.START_ARRAY;
+      if (closed || (open == 0 && !opens)) {
+        throw JsonScanner.malformed("JSON in a string holds more than one object or array");
       }
-      if (closedAt < 0) {
-        throw new IOException("JSON ended inside a value");
-      }
-      // the parser waits on a partial token after the value ("tru..."): only whitespace may follow
-      for (int i = (int) closedAt; i < n; i++) {
-        byte b = src[i];
-        if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-          throw new IOException("JSON in a string has text after its value");
-        }
-      }
-      ok = true;
-    } finally {
-      if (!ok) {
-        closePartParser();
-      }
+      open += opens ? 1 : t == JsonScanner.END_OBJECT || t == JsonScanner.END_ARRAY ? -1 : 0;
+      sub.onToken(t, ep, ep.tokenEnd());
+      closed = open == 0;
     }
   }
 
-  /** Parses a held value's bytes (any JSON value) on their own, with a parser of its own. */
-  private static void parseAlone(JsonMaskEngine sub, byte[] src, int n) throws IOException {
-    try (OffsetJsonFactory.Parser ep = sub.factory.createOffsetParser()) {
-      ep.feedInput(src, 0, n);
-      ep.endOfInput();
-      JsonToken t;
-      boolean waited = false;
-      while ((t = ep.nextToken()) != null) {
-        if (t == JsonToken.NOT_AVAILABLE) {
-          // said once after trailing whitespace at the end of input; twice, the input is cut
-          if (waited) {
-            throw new IOException("JSON ended inside a value");
-          }
-          waited = true;
-          continue;
-        }
-        waited = false;
-        sub.onToken(t, ep, ep.tokenEnd());
-      }
-    }
-  }
-
-  private void closePartParser() {
-    if (partParser != null) {
-      try {
-        partParser.close();
-      } catch (IOException | RuntimeException e) {
-        // dropped either way
-      }
-      partParser = null;
-      partFed = 0;
+  /** Parses a held value's bytes (any one JSON value) on their own. */
+  private void parseAlone(JsonMaskEngine sub, byte[] src, int n) throws IOException {
+    JsonScanner ep = partScanner(src, n);
+    int t;
+    while ((t = ep.next()) != JsonScanner.END) {
+      sub.onToken(t, ep, ep.tokenEnd());
     }
   }
 
   /**
-   * Hands the part parsers' buffers back to Jackson's recycler, and the held string's bytes and
-   * the part's output to the thread's spares; the engine is done.
+   * This engine's scanner for parts, started over on {@code src[0, n)}: a list of 500 objects each
+   * with a {@code last-applied-configuration} would otherwise build 500 of them.
    */
+  private JsonScanner partScanner(byte[] src, int n) {
+    JsonScanner ep = partScanner != null ? partScanner : (partScanner = new JsonScanner(limits.maxHeldChars(), limits.maxDepth()));
+    ep.restart();
+    ep.input(src, 0, n);
+    ep.endOfInput();
+    return ep;
+  }
+
+  /** Hands the held string's bytes and the part's output to the thread's spares; the engine is done. */
   void close() {
-    closePartParser();
     if (part != null) {
       part.close();
     }

@@ -1,8 +1,5 @@
 package dev.kubeguard.core.mask;
 
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
@@ -11,7 +8,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Masks a JSON body (one object, a list, a Table, or a newline-delimited watch stream) as its
- * bytes arrive, with Jackson's non-blocking parser. Bytes that are not masked pass through
+ * bytes arrive, with a {@link JsonScanner} over the input window. Bytes that are not masked pass through
  * verbatim (see {@link Splice}), so the output differs from the input only where a value was
  * masked, and each watch event goes downstream as soon as its last byte has been read. Holds the
  * input not yet decided: at most the current chunk and one unfinished token, or a held value
@@ -19,8 +16,7 @@ import java.nio.ByteBuffer;
  */
 final class JsonMaskingStream implements MaskingStream {
 
-  private final OffsetJsonFactory.Parser parser;
-  private final ByteArrayFeeder feeder;
+  private final JsonScanner scanner;
   private final Splice sp;
   private final JsonMaskEngine engine;
   private long fed;
@@ -28,13 +24,10 @@ final class JsonMaskingStream implements MaskingStream {
   private boolean finished;
 
   public JsonMaskingStream(
-      CompiledProfile profile, MaskTokens tokens, OffsetJsonFactory factory, MaskLimits limits, ChunkSink sink)
-      throws MaskingException {
-    // the byte-array flavour parses markedly faster than the ByteBuffer one
-    this.parser = factory.createOffsetParser();
-    this.feeder = parser;
+      CompiledProfile profile, MaskTokens tokens, MaskLimits limits, ChunkSink sink) {
+    this.scanner = new JsonScanner(limits.maxHeldChars(), limits.maxDepth());
     this.sp = new Splice(new ChunkOutput(sink));
-    this.engine = new JsonMaskEngine(profile, tokens, sp, factory, limits, 0, null, null);
+    this.engine = new JsonMaskEngine(profile, tokens, sp, limits, 0, null, null);
   }
 
   @Override
@@ -46,8 +39,8 @@ final class JsonMaskingStream implements MaskingStream {
     int n = chunk.remaining();
     fed += n;
     step(() -> {
-      int at = sp.append(chunk);
-      feeder.feedInput(sp.array(), at, at + n);
+      sp.append(chunk);
+      scanner.input(sp.array(), sp.base(), (int) (sp.end() - sp.base()));
       drain();
       flush();
     });
@@ -59,7 +52,7 @@ final class JsonMaskingStream implements MaskingStream {
     finished = true;
     try {
       step(() -> {
-        feeder.endOfInput();
+        scanner.endOfInput();
         drain();
         engine.finish();
         sp.emitTo(sp.end());
@@ -70,15 +63,10 @@ final class JsonMaskingStream implements MaskingStream {
   }
 
   /**
-   * Hands the parser's buffers back to Jackson's recycler and the window and output to the
-   * thread's spares, for the next body on this thread. Safe to call twice.
+   * Hands the window and output to the thread's spares, for the next body on this thread. Safe to
+   * call twice.
    */
   private void release() {
-    try {
-      parser.close();
-    } catch (IOException | RuntimeException e) {
-      // nothing to release then
-    }
     engine.close();
     sp.release();
   }
@@ -109,10 +97,10 @@ final class JsonMaskingStream implements MaskingStream {
   }
 
   private void drain() throws IOException {
-    JsonToken t;
-    while ((t = parser.nextToken()) != null && t != JsonToken.NOT_AVAILABLE) {
-      long end = parser.tokenEnd();
-      engine.onToken(t, parser, end);
+    int t;
+    while ((t = scanner.next()) != JsonScanner.NOT_AVAILABLE && t != JsonScanner.END) {
+      long end = scanner.tokenEnd();
+      engine.onToken(t, scanner, end);
       if (end - sp.copied() + sp.out.size() >= ChunkOutput.FLUSH_AT && !engine.holding()) {
         sp.emitTo(end);
       }
@@ -121,13 +109,14 @@ final class JsonMaskingStream implements MaskingStream {
 
   /**
    * Sends on everything decided: up to the last token and the separators after it, which cannot
-   * be part of a token still arriving; then drops the input no held value needs.
+   * be part of a token still arriving; then drops the input neither a held value nor the
+   * unfinished token needs.
    */
   private void flush() throws MaskingException {
     if (!engine.holding()) {
       sp.emitTo(sp.valueStart(engine.lastEnd()));
     }
-    sp.compact(engine.retainFrom());
+    sp.compact(Math.min(engine.retainFrom(), scanner.resumeFrom()));
   }
 
   private void alive() throws MaskingException {
@@ -140,17 +129,14 @@ final class JsonMaskingStream implements MaskingStream {
   }
 
   /**
-   * A message that never quotes the body: Jackson's own messages cite the offending token, which
-   * could be a secret.
+   * A message that never quotes the body: only the scanner's and the engine's own reasons, which
+   * are written not to, are passed on.
    */
   private MaskingException failure(Exception e) {
-    String msg = e.getMessage() == null ? "" : e.getMessage();
     String why =
-        e instanceof StreamConstraintsException
-            ? msg.split("\n")[0].trim()
-            : msg.startsWith("Duplicate ")
-                ? "an object has a duplicate key, which clients may read differently"
-                : "not valid JSON (" + e.getClass().getSimpleName() + ")";
+        e instanceof JsonScanner.Malformed
+            ? e.getMessage()
+            : "not valid JSON (" + e.getClass().getSimpleName() + ")";
     return new MaskingException("cannot mask response body near byte " + fed + ": " + why + "; body withheld");
   }
 }

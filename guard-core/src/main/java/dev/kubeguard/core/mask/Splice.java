@@ -92,6 +92,11 @@ final class Splice {
     return in;
   }
 
+  /** The absolute offset of {@link #array()}'s first byte. */
+  long base() {
+    return base;
+  }
+
   /** The absolute offset just past the last input byte held. */
   long end() {
     return base + len;
