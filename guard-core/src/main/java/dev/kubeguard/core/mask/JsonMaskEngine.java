@@ -143,7 +143,6 @@ final class JsonMaskEngine {
   private final List<Held> open = new ArrayList<>();
 
   // for replacements
-  private byte[] quoted = new byte[64];
   private CompactJsonWriter quoter;
   private ChunkOutput partOut;
   private byte[] embedSrc = NO_BYTES;
@@ -677,9 +676,7 @@ final class JsonMaskEngine {
         int off = p.textOffset();
         int len = p.textLength();
         int n = (base64 ? MaskTokens.BASE64_LENGTH : MaskTokens.LENGTH) + 2;
-        if (quoted.length < n) {
-          quoted = new byte[n * 2];
-        }
+        byte[] quoted = tokens.quoted(n);
         quoted[0] = '"';
         int q = base64 ? tokens.base64Into(c, off, len, quoted, 1) : tokens.textInto(c, off, len, quoted, 1);
         quoted[q] = '"';
@@ -798,8 +795,11 @@ final class JsonMaskEngine {
     return ep;
   }
 
-  /** Hands the held string's bytes and the part's output to the thread's spares; the engine is done. */
+  /** Hands the held string's bytes, the part's output and text buffer to the thread's spares; the engine is done. */
   void close() {
+    if (partScanner != null) {
+      partScanner.release();
+    }
     if (part != null) {
       part.close();
     }
@@ -814,9 +814,7 @@ final class JsonMaskEngine {
 
   private void replaceWithToken(long start, long end, String ascii) {
     int n = ascii.length() + 2;
-    if (quoted.length < n) {
-      quoted = new byte[n * 2];
-    }
+    byte[] quoted = tokens.quoted(n);
     quoted[0] = '"';
     for (int i = 0; i < ascii.length(); i++) {
       quoted[i + 1] = (byte) ascii.charAt(i);

@@ -63,10 +63,11 @@ final class JsonMaskingStream implements MaskingStream {
   }
 
   /**
-   * Hands the window and output to the thread's spares, for the next body on this thread. Safe to
+   * Hands the window, output and text buffer to the thread's spares, for the next body on this thread. Safe to
    * call twice.
    */
   private void release() {
+    scanner.release();
     engine.close();
     sp.release();
   }

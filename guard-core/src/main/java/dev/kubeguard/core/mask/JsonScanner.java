@@ -88,6 +88,13 @@ final class JsonScanner {
   }
 
   private static final byte[] NO_INPUT = new byte[0];
+  private static final char[] NO_CHARS = new char[0];
+
+  /**
+   * A thread's spare text buffers: a body's scanner and its part scanner decode a string each at
+   * once, and a long one (a last-applied annotation) would otherwise cost a buffer per body.
+   */
+  private static final SpareBuffers<char[]> SPARE_TEXT = new SpareBuffers<>(2, 256, 32 * 1024, char[]::new, c -> c.length);
   private static final byte[] TRUE_BYTES = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE_BYTES = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
@@ -114,7 +121,7 @@ final class JsonScanner {
   private int chars; // a string's length in chars
   private boolean escaped;
   private boolean ascii;
-  private char[] text = new char[64];
+  private char[] text = NO_CHARS;
   private int textLength = -1; // -1: not decoded yet
   private String name;
 
@@ -171,6 +178,14 @@ final class JsonScanner {
     textLength = -1;
     name = null;
     partStart = -1;
+  }
+
+  /** Gives the text buffer back to the thread's spares; the scanner may still be used. */
+  void release() {
+    if (text != NO_CHARS) {
+      SPARE_TEXT.give(text);
+      text = NO_CHARS;
+    }
   }
 
   /** No more input will come: what is cut now is malformed. */
@@ -719,7 +734,9 @@ final class JsonScanner {
     int to = (int) ((string ? end - 1 : end) - base);
     int n = string ? chars : to - from;
     if (text.length < n) {
-      text = new char[Math.max(n, text.length * 2)];
+      char[] bigger = SPARE_TEXT.take(Math.max(Math.max(n, text.length * 2), 256));
+      release();
+      text = bigger;
     }
     byte[] w = window;
     char[] c = text;

@@ -43,6 +43,9 @@ final class MaskTokens {
   private byte[] token;
   private byte[] b64;
   private final byte[] digest = new byte[32];
+  // a quoted token on its way into the output: shared by a stream's engine and its parts, each
+  // copying it out before the next is written
+  private byte[] quoted = EMPTY;
 
   public MaskTokens(SecretKeySpec key) {
     this(new Keyed(key));
@@ -96,6 +99,14 @@ final class MaskTokens {
       mac = keyed.fresh();
     }
     return mac;
+  }
+
+  /** Room for {@code n} bytes of a quoted token, valid until the next call. */
+  byte[] quoted(int n) {
+    if (quoted.length < n) {
+      quoted = new byte[Math.max(n * 2, 64)];
+    }
+    return quoted;
   }
 
   /** The token of raw bytes. */

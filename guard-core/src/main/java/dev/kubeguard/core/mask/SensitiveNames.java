@@ -73,30 +73,26 @@ final class SensitiveNames {
    * not secrets. Bounded; not thread-safe, one per stream.
    */
   public final class Memo {
-    private final HashMap<String, Integer> seen = new HashMap<>();
-    private final HashMap<String, Integer> fields = new HashMap<>();
+    // made on the first env var: most bodies have none
+    private HashMap<String, Boolean> seen;
 
     /** The field name {@code name} as the rules read it: {@link SensitiveNames#field}. */
     public FieldName field(String name) {
       return SensitiveNames.this.field(name);
     }
 
+    /** {@link SensitiveNames#isSensitive}, remembered for the stream. */
     public boolean isSensitive(String name) {
-      return lookup(seen, name, false) != NOT;
-    }
-
-    public int fieldSensitivity(String name) {
-      return lookup(fields, name, true);
-    }
-
-    private int lookup(HashMap<String, Integer> memo, String name, boolean field) {
-      Integer b = memo.get(name);
+      if (seen == null) {
+        seen = new HashMap<>();
+      }
+      Boolean b = seen.get(name);
       if (b == null) {
-        if (memo.size() >= 4096) {
-          memo.clear();
+        if (seen.size() >= 4096) {
+          seen.clear();
         }
-        b = field ? SensitiveNames.this.fieldSensitivity(name) : (SensitiveNames.this.isSensitive(name) ? ANY_VALUE : NOT);
-        memo.put(name, b);
+        b = SensitiveNames.this.isSensitive(name);
+        seen.put(name, b);
       }
       return b;
     }
