@@ -132,13 +132,15 @@ final class JsonScanner {
   private boolean partEscaped;
   private boolean partAscii;
 
+  /** The longest name or string {@link #sharedText} keeps in the thread's cache. */
+  private static final int SHARED_LENGTH = 64;
+
   /**
    * Names seen on this thread, by a hash of their bytes, two slots per hash: the same few hundred
    * names recur in every object of every body, so most names cost no string. A cache only: each
-   * hit is compared byte by byte, and a name that finds both slots taken replaces one.
+   * hit is compared byte by byte, and a name that finds both slots taken replaces one. At most
+   * {@link Names#SIZE} names of at most {@link #SHARED_LENGTH} bytes: under 100 KB a thread.
    */
-  private static final int SHARED_LENGTH = 64;
-
   private static final ThreadLocal<Names> NAMES = ThreadLocal.withInitial(Names::new);
 
   private final Names names = NAMES.get();
@@ -717,7 +719,7 @@ final class JsonScanner {
 
   /** A thread's cache of short names and strings, by their bytes. */
   private static final class Names {
-    static final int SIZE = 1024;
+    static final int SIZE = 512;
     final byte[][] bytes = new byte[SIZE][];
     final String[] strings = new String[SIZE];
   }

@@ -57,6 +57,28 @@ class JsonScannerTest {
     assertThat(s.tokenEnd()).isEqualTo(4);
   }
 
+  @Test
+  void readsEachNameRightWhenNamesShareTheirCacheSlots() throws IOException {
+    // same length and same first, middle and last byte: one pair of slots for three names
+    List<String> names = List.of("aQcRe", "aZcWe", "aMcNe");
+    StringBuilder json = new StringBuilder("[");
+    List<String> expected = new java.util.ArrayList<>(List.of("["));
+    for (int i = 0; i < 20; i++) {
+      json.append(i == 0 ? "" : ",").append('{');
+      expected.add("{");
+      for (int k = 0; k < names.size(); k++) {
+        String n = names.get((i + k) % names.size());
+        json.append(k == 0 ? "" : ",").append('"').append(n).append("\":").append(k);
+        expected.add("n:" + n);
+        expected.add("v:" + k);
+      }
+      json.append('}');
+      expected.add("}");
+    }
+    expected.add("]");
+    assertThat(scanAll(json.append(']').toString().getBytes(StandardCharsets.US_ASCII))).containsExactlyElementsOf(expected);
+  }
+
   /** The tokens of {@code body} fed whole: brackets as themselves, strings as {@code s:text}. */
   private static List<String> scanAll(byte[] body) throws IOException {
     JsonScanner s = new JsonScanner(1000, 16);
