@@ -52,19 +52,32 @@ final class ChainLine {
   /** The bytes of one complete line, newline included, and its hash. */
   public record Built(byte[] bytes, String hash) {}
 
+  /**
+   * A line laid out in a buffer its owner keeps from line to line, so a line costs no array of
+   * its own: {@code bytes[0, length)} is the line, newline included, until the next build into
+   * it. Not thread-safe: one per writer.
+   */
+  static final class Room {
+    byte[] bytes = new byte[2048];
+    int length;
+    String hash;
+  }
+
   /** Appends the chain annotations to an open event, hashes, and closes the line (unkeyed). */
   public static Built build(EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha) {
-    return build(open, seq, prevHash, sha, null);
+    Room room = new Room();
+    build(open, seq, prevHash, sha, null, room);
+    return new Built(Arrays.copyOf(room.bytes, room.length), room.hash);
   }
 
   /**
    * Appends the chain annotations to an open event, hashes, adds the mac when {@code mac} is not
-   * null, and closes the line. {@code sha} and {@code mac} must be reset (fresh, or as their last
-   * {@code digest()}/{@code doFinal()} left them), and are left so.
+   * null, and closes the line, in {@code room}. {@code sha} and {@code mac} must be reset (fresh,
+   * or as their last {@code digest()}/{@code doFinal()} left them), and are left so.
    */
-  public static Built build(
-      EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha, Mac mac) {
-    // Laid out straight into the line's array: no intermediate strings or hex copies per line.
+  static void build(
+      EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha, Mac mac, Room room) {
+    // Laid out straight into the room: no intermediate strings or hex copies per line.
     byte[] prefix = open.prefix();
     String seqText = Long.toString(seq);
     int comma = open.hasAnnotations() ? 1 : 0;
@@ -72,7 +85,11 @@ final class ChainLine {
         prefix.length + comma + SEQ_OPEN.length + seqText.length() + PREV_OPEN.length + HEX_LEN
             + PREV_CLOSE.length + HASH_OPEN.length;
     int macLen = mac == null ? 0 : MAC_OPEN.length + HEX_LEN;
-    byte[] line = new byte[hashedLen + HEX_LEN + macLen + LINE_END.length + 1];
+    int length = hashedLen + HEX_LEN + macLen + LINE_END.length + 1;
+    if (room.bytes.length < length) {
+      room.bytes = new byte[Math.max(length, room.bytes.length * 2)];
+    }
+    byte[] line = room.bytes;
     int at = put(line, 0, prefix);
     if (comma == 1) {
       line[at++] = ',';
@@ -87,7 +104,7 @@ final class ChainLine {
     // between this update and digest() can throw. A reset zeroes its arrays: a tenth of a line.
     sha.update(line, 0, hashedLen);
     at = putHex(line, at, sha.digest());
-    String hash = new String(line, hashedLen, HEX_LEN, StandardCharsets.US_ASCII);
+    room.hash = new String(line, hashedLen, HEX_LEN, StandardCharsets.US_ASCII);
     if (mac != null) {
       at = put(line, at, MAC_OPEN);
       mac.update(line, hashedLen, HEX_LEN);
@@ -95,7 +112,7 @@ final class ChainLine {
     }
     at = put(line, at, LINE_END);
     line[at] = '\n';
-    return new Built(line, hash);
+    room.length = length;
   }
 
   private static final byte[] SEQ_OPEN = ("\"" + SEQ + "\":\"").getBytes(StandardCharsets.US_ASCII);

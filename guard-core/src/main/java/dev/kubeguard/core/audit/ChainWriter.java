@@ -105,6 +105,8 @@ final class ChainWriter {
   // event's JSON); chaining and writing stay on the writer thread alone. Null otherwise.
   private final ExecutorService serializer;
   private final MessageDigest sha = ChainLine.sha256();
+  // the line being written, laid out in one buffer kept from line to line
+  private final ChainLine.Room line = new ChainLine.Room();
   private final Mac mac;
   private final HeadSeal.Writer head;
   // A heap buffer: lines are written with RandomAccessFile.write (see writeFully).
@@ -542,10 +544,10 @@ final class ChainWriter {
         if (e.seq() != seq + 1) {
           throw new IllegalStateException("chain position " + e.seq() + " handed out, but the next line is " + (seq + 1));
         }
-        ChainLine.Built line = ChainLine.build(serialized[i], seq + 1, prevHash, sha, mac);
-        append(line.bytes());
+        ChainLine.build(serialized[i], seq + 1, prevHash, sha, mac, line);
+        append(line.bytes, line.length);
         seq++;
-        prevHash = line.hash();
+        prevHash = line.hash;
         eventsSinceCheckpoint++;
       }
       if (e.done() != null) {
@@ -636,23 +638,23 @@ final class ChainWriter {
     lastCheckpointNanos = System.nanoTime();
   }
 
-  private void append(byte[] line) throws IOException {
+  private void append(byte[] line, int length) throws IOException {
     long used = fileBytes + buffer.position();
-    if (used > 0 && used + line.length > config.maxFileBytes()) {
+    if (used > 0 && used + length > config.maxFileBytes()) {
       flushBuffer();
       rotate();
     }
     if (fileBytes == 0 && buffer.position() == 0) {
       fileFirstSeq = seq + 1;
     }
-    if (line.length > buffer.remaining()) {
+    if (length > buffer.remaining()) {
       flushBuffer();
     }
-    if (line.length > buffer.capacity()) {
-      writeFully(ByteBuffer.wrap(line));
-      fileBytes += line.length;
+    if (length > buffer.capacity()) {
+      writeFully(ByteBuffer.wrap(line, 0, length));
+      fileBytes += length;
     } else {
-      buffer.put(line);
+      buffer.put(line, 0, length);
     }
   }
 
