@@ -136,9 +136,10 @@ final class JsonScanner {
   private static final int SHARED_LENGTH = 64;
 
   /**
-   * Names seen on this thread, by a hash of their bytes, two slots per hash: the same few hundred
-   * names recur in every object of every body, so most names cost no string. A cache only: each
-   * hit is compared byte by byte, and a name that finds both slots taken replaces one. At most
+   * Names seen on this thread, by a hash of their bytes, in sets of {@link Names#WAYS} slots: the
+   * same hundred or so names recur in every object of every body, so most names cost no string. A
+   * cache only: each hit is compared byte by byte, and a name that finds its set full replaces one
+   * of the set in turn (two slots a hash thrashed on a third name: 2x the bytes per PodList). At most
    * {@link Names#SIZE} names of at most {@link #SHARED_LENGTH} bytes: under 100 KB a thread.
    */
   private static final ThreadLocal<Names> NAMES = ThreadLocal.withInitial(Names::new);
@@ -700,18 +701,23 @@ final class JsonScanner {
     byte[] w = window;
     int from = (int) (start + 1 - base);
     int n = chars;
-    // length and the bytes at both ends tell most names apart; a hit is checked whole
-    int h = n == 0 ? 0 : (n * 31 + w[from]) * 31 + w[from + n - 1] * 7 + w[from + (n >> 1)];
+    int h = n;
+    for (int k = from; k < from + n; k++) {
+      h = 31 * h + w[k];
+    }
     Names cache = names;
-    int pair = (h ^ (h >>> 7)) & (Names.SIZE - 2);
-    for (int s = pair; s < pair + 2; s++) {
+    int set = ((h ^ (h >>> 16)) & (Names.SIZE / Names.WAYS - 1)) * Names.WAYS;
+    int free = -1;
+    for (int s = set; s < set + Names.WAYS; s++) {
       byte[] b = cache.bytes[s];
-      if (b != null && Arrays.equals(b, 0, b.length, w, from, from + n)) {
+      if (b == null) {
+        free = free < 0 ? s : free;
+      } else if (Arrays.equals(b, 0, b.length, w, from, from + n)) {
         return cache.strings[s];
       }
     }
     String str = new String(w, from, n, StandardCharsets.ISO_8859_1);
-    int s = cache.bytes[pair] == null ? pair : pair + 1;
+    int s = free >= 0 ? free : set + (cache.evictions++ & (Names.WAYS - 1));
     cache.bytes[s] = Arrays.copyOfRange(w, from, from + n);
     cache.strings[s] = str;
     return str;
@@ -720,8 +726,10 @@ final class JsonScanner {
   /** A thread's cache of short names and strings, by their bytes. */
   private static final class Names {
     static final int SIZE = 512;
+    static final int WAYS = 4;
     final byte[][] bytes = new byte[SIZE][];
     final String[] strings = new String[SIZE];
+    int evictions;
   }
 
   private void decode() {
