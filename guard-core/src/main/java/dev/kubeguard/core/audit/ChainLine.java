@@ -79,10 +79,11 @@ final class ChainLine {
       EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha, Mac mac, Room room) {
     // Laid out straight into the room: no intermediate strings or hex copies per line.
     byte[] prefix = open.prefix();
+    int prefixLen = open.length();
     String seqText = Long.toString(seq);
     int comma = open.hasAnnotations() ? 1 : 0;
     int hashedLen =
-        prefix.length + comma + SEQ_OPEN.length + seqText.length() + PREV_OPEN.length + HEX_LEN
+        prefixLen + comma + SEQ_OPEN.length + seqText.length() + PREV_OPEN.length + HEX_LEN
             + PREV_CLOSE.length + HASH_OPEN.length;
     int macLen = mac == null ? 0 : MAC_OPEN.length + HEX_LEN;
     int length = hashedLen + HEX_LEN + macLen + LINE_END.length + 1;
@@ -90,7 +91,8 @@ final class ChainLine {
       room.bytes = new byte[Math.max(length, room.bytes.length * 2)];
     }
     byte[] line = room.bytes;
-    int at = put(line, 0, prefix);
+    System.arraycopy(prefix, 0, line, 0, prefixLen);
+    int at = prefixLen;
     if (comma == 1) {
       line[at++] = ',';
     }

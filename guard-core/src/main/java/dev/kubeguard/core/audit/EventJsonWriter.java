@@ -81,8 +81,15 @@ final class EventJsonWriter {
   private static final byte[][] STAGES =
       Arrays.stream(AuditEvent.Stage.values()).map(t -> JsonLineBytes.encodedString(t.name())).toArray(byte[][]::new);
 
-  /** An event written up to and including its annotation entries, the annotations object left open. */
-  public record OpenEvent(byte[] prefix, boolean hasAnnotations) {}
+  /**
+   * An event written up to and including its annotation entries, the annotations object left
+   * open: {@code prefix[0, length)}.
+   */
+  public record OpenEvent(byte[] prefix, int length, boolean hasAnnotations) {
+    public OpenEvent(byte[] prefix, boolean hasAnnotations) {
+      this(prefix, prefix.length, hasAnnotations);
+    }
+  }
 
   private EventJsonWriter() {}
 
@@ -109,6 +116,25 @@ final class EventJsonWriter {
     out.name(ANNOTATIONS).startObject();
     boolean any = writeAnnotations(out, event.annotations(), true);
     return new OpenEvent(done(out), any);
+  }
+
+  /**
+   * {@link #writeOpen} into this thread's scratch buffer, lent instead of copied (a copy was half
+   * of what recording an exchange allocated). The bytes hold until this thread writes its next
+   * event: a caller that returns before it knows the line was written (a timeout, any failure)
+   * must call {@link #abandonLent()}, so that the line still queued keeps them.
+   */
+  static OpenEvent writeOpenLent(AuditEvent event) {
+    JsonLineBytes out = scratch();
+    writeHead(out, event);
+    out.name(ANNOTATIONS).startObject();
+    boolean any = writeAnnotations(out, event.annotations(), true);
+    return new OpenEvent(out.array(), out.length(), any);
+  }
+
+  /** The bytes last lent may still be read by another thread: this thread writes elsewhere now. */
+  static void abandonLent() {
+    SCRATCH.remove();
   }
 
   /**

@@ -149,6 +149,15 @@ final class JsonLineBytes {
     };
   }
 
+  /** The array written into: its first {@link #length()} bytes, until the next write. */
+  byte[] array() {
+    return buf;
+  }
+
+  int length() {
+    return len;
+  }
+
   /** The bytes written so far, as an exactly sized copy. */
   byte[] toBytes() {
     return Arrays.copyOf(buf, len);

@@ -167,25 +167,35 @@ public final class JsonlAuditRecorder implements Recorder {
     // Queued (interval) durability leaves serializing to the writer thread, off the request path;
     // the others serialize here, so the writer (or a leader) only chains and writes.
     boolean queued = mode == ChainWriter.Mode.QUEUED;
-    EventJsonWriter.OpenEvent open = queued ? null : EventJsonWriter.writeOpen(event);
-    ChainWriter.Offer offer;
+    // the others' bytes are lent from this thread's scratch: they hold while this call waits for
+    // its line, and are abandoned to the queue if it returns before knowing it was written
+    EventJsonWriter.OpenEvent open = queued ? null : EventJsonWriter.writeOpenLent(event);
+    boolean written = false;
     try {
-      offer = writer.submit(open, queued ? event : null, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RecordingException("interrupted while queueing an audit event", e);
+      ChainWriter.Offer offer;
+      try {
+        offer = writer.submit(open, queued ? event : null, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RecordingException("interrupted while queueing an audit event", e);
+      }
+      if (!offer.accepted()) {
+        ensureUsable();
+        throw new RecordingException(
+            "audit queue full for " + offerTimeout + ": the writer cannot keep up or is stuck on I/O");
+      }
+      if (mode == ChainWriter.Mode.PER_EVENT) {
+        await(offer.durable(), "audit event not fsynced within " + ackTimeout);
+      } else if (mode == ChainWriter.Mode.WRITTEN) {
+        writeThrough(offer.seq());
+      }
+      written = true;
+      lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
+    } finally {
+      if (open != null && !written) {
+        EventJsonWriter.abandonLent();
+      }
     }
-    if (!offer.accepted()) {
-      ensureUsable();
-      throw new RecordingException(
-          "audit queue full for " + offerTimeout + ": the writer cannot keep up or is stuck on I/O");
-    }
-    if (mode == ChainWriter.Mode.PER_EVENT) {
-      await(offer.durable(), "audit event not fsynced within " + ackTimeout);
-    } else if (mode == ChainWriter.Mode.WRITTEN) {
-      writeThrough(offer.seq());
-    }
-    lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
   }
 
   /**

@@ -293,6 +293,58 @@ class JsonlAuditRecorderTest {
   }
 
   @Test
+  void aRecordThatTimedOutKeepsItsLineWhenTheSameThreadRecordsAgain() throws Exception {
+    // a line's bytes are lent from the recording thread; one still queued after its caller gave
+    // up must not be overwritten by that thread's next event
+    CountDownLatch gate = new CountDownLatch(1);
+    JsonlAuditRecorder r =
+        recorder().durability(Durability.perEvent()).ackTimeout(Duration.ofMillis(100)).beforeWrite(heldAt(gate)).build();
+    try {
+      for (int i = 1; i <= 3; i++) {
+        int n = i;
+        assertThatThrownBy(() -> r.record(event(n))).isInstanceOf(RecordingException.class);
+      }
+    } finally {
+      gate.countDown();
+      r.close();
+    }
+    List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
+    assertThat(lines.stream().map(l -> AuditEventJson.fromJson(l).auditId()))
+        .containsExactly("audit-1", "audit-2", "audit-3");
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 3 events");
+  }
+
+  @Test
+  void aDefaultDurabilityRecordThatTimedOutKeepsItsLineWhenTheSameThreadRecordsAgain() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    JsonlAuditRecorder r = recorder().ackTimeout(Duration.ofMillis(100)).beforeWrite(heldAt(gate)).build();
+    // another caller leads the write and is held there, the chain lock with it
+    Thread leader = new Thread(() -> {
+      try {
+        r.record(event(1));
+      } catch (RecordingException e) {
+        // held past its own timeout too; its line is written once the gate opens
+      }
+    });
+    leader.start();
+    try {
+      Thread.sleep(50); // let it take the lock first; if not, the first record below leads and times out alike
+      for (int i = 2; i <= 4; i++) {
+        int n = i;
+        assertThatThrownBy(() -> r.record(event(n))).isInstanceOf(RecordingException.class);
+      }
+    } finally {
+      gate.countDown();
+      leader.join(30_000);
+      r.close();
+    }
+    List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
+    assertThat(lines.stream().map(l -> AuditEventJson.fromJson(l).auditId()))
+        .containsExactlyInAnyOrder("audit-1", "audit-2", "audit-3", "audit-4");
+    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 4 events");
+  }
+
+  @Test
   void anIoFailureKillsTheRecorderAndEveryLaterRecordThrows() throws Exception {
     Path sub = dir.resolve("logs");
     JsonlAuditRecorder r = JsonlAuditRecorder.builder().chainKey(AuditTestEvents.KEY).path(sub.resolve("audit.jsonl")).maxFileBytes(4096).build();
