@@ -433,14 +433,10 @@ final class JsonScanner {
     boolean fraction = false;
     if (j < n && w[j] == '.') {
       fraction = true;
-      int from = ++j;
-      if (j >= n) {
+      int from = j + 1;
+      if ((j = someDigits(from)) < 0) {
         return cut("a number");
       }
-      if (w[j] < '0' || w[j] > '9') {
-        throw malformed("a malformed number");
-      }
-      j = digits(j + 1);
       digits += j - from;
     }
     if (j < n && (w[j] == 'e' || w[j] == 'E')) {
@@ -450,13 +446,9 @@ final class JsonScanner {
         j++;
       }
       int from = j;
-      if (j >= n) {
+      if ((j = someDigits(from)) < 0) {
         return cut("a number");
       }
-      if (w[j] < '0' || w[j] > '9') {
-        throw malformed("a malformed number");
-      }
-      j = digits(j + 1);
       digits += j - from;
     }
     if (digits > MAX_NUMBER_LENGTH) {
@@ -474,6 +466,17 @@ final class JsonScanner {
       throw malformed("a malformed number");
     }
     return scalar(i, j, fraction ? NUMBER_FLOAT : NUMBER_INT);
+  }
+
+  /** The end of one or more digits from {@code j}; -1 when the window ends first. */
+  private int someDigits(int j) throws IOException {
+    if (j >= limit) {
+      return -1;
+    }
+    if (window[j] < '0' || window[j] > '9') {
+      throw malformed("a malformed number");
+    }
+    return digits(j + 1);
   }
 
   private int digits(int j) {
