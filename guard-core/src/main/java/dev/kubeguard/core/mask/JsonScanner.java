@@ -1,7 +1,6 @@
 package dev.kubeguard.core.mask;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -132,19 +131,10 @@ final class JsonScanner {
   private boolean partEscaped;
   private boolean partAscii;
 
-  /** The longest name or string {@link #sharedText} keeps in the thread's cache. */
-  private static final int SHARED_LENGTH = 64;
+  /** The longest name or string {@link #sharedText} takes from the thread's {@link SharedNames}. */
+  private static final int SHARED_LENGTH = SharedNames.MAX_LENGTH;
 
-  /**
-   * Names seen on this thread, by a hash of their bytes, in sets of {@link Names#WAYS} slots: the
-   * same hundred or so names recur in every object of every body, so most names cost no string. A
-   * cache only: each hit is compared byte by byte, and a name that finds its set full replaces one
-   * of the set in turn (two slots a hash thrashed on a third name: 2x the bytes per PodList). At most
-   * {@link Names#SIZE} names of at most {@link #SHARED_LENGTH} bytes: under 100 KB a thread.
-   */
-  private static final ThreadLocal<Names> NAMES = ThreadLocal.withInitial(Names::new);
-
-  private final Names names = NAMES.get();
+  private final SharedNames names = SharedNames.forThisThread();
 
   JsonScanner(int maxStringLength, int maxDepth) {
     this.maxStringLength = maxStringLength;
@@ -701,38 +691,7 @@ final class JsonScanner {
 
   /** The current plain ASCII string or name, from the thread's cache. */
   private String shared() {
-    byte[] w = window;
-    int from = (int) (start + 1 - base);
-    int n = chars;
-    int h = n;
-    for (int k = from; k < from + n; k++) {
-      h = 31 * h + w[k];
-    }
-    Names cache = names;
-    int set = ((h ^ (h >>> 16)) & (Names.SIZE / Names.WAYS - 1)) * Names.WAYS;
-    int free = -1;
-    for (int s = set; s < set + Names.WAYS; s++) {
-      byte[] b = cache.bytes[s];
-      if (b == null) {
-        free = free < 0 ? s : free;
-      } else if (Arrays.equals(b, 0, b.length, w, from, from + n)) {
-        return cache.strings[s];
-      }
-    }
-    String str = new String(w, from, n, StandardCharsets.ISO_8859_1);
-    int s = free >= 0 ? free : set + (cache.evictions++ & (Names.WAYS - 1));
-    cache.bytes[s] = Arrays.copyOfRange(w, from, from + n);
-    cache.strings[s] = str;
-    return str;
-  }
-
-  /** A thread's cache of short names and strings, by their bytes. */
-  private static final class Names {
-    static final int SIZE = 512;
-    static final int WAYS = 4;
-    final byte[][] bytes = new byte[SIZE][];
-    final String[] strings = new String[SIZE];
-    int evictions;
+    return names.of(window, (int) (start + 1 - base), chars);
   }
 
   private void decode() {
