@@ -134,7 +134,7 @@ public class MaskingBenchmark {
     return out.count + s.maskedCount();
   }
 
-  /** The same non-blocking copy the masker rides on, without masking: isolates the rules' cost. */
+  /** A copy through Jackson's non-blocking parser, which the masker rode on until it got its own scanner. */
   @Benchmark
   public long plainNonBlockingCopy() throws IOException {
     Discard out = new Discard();
