@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.QuickTheory;
 import org.quicktheories.core.Gen;
 import org.quicktheories.core.RandomnessSource;
 import org.quicktheories.impl.Constraint;
@@ -71,7 +72,7 @@ class JsonScannerDifferentialTest {
 
   @Test
   void validJsonGivesJacksonsTokensAtAnyChunking() {
-    qt().withFixedSeed(SEED).withExamples(2500).withShrinkCycles(0)
+    theory(2500)
         .forAll(validJson(), feeding(false))
         .checkAssert((json, feeding) -> {
           // the generator's own check: JSON Jackson refuses would test nothing here
@@ -83,35 +84,35 @@ class JsonScannerDifferentialTest {
 
   @Test
   void nearJsonGetsJacksonsVerdictAndTokens() {
-    qt().withFixedSeed(SEED).withExamples(20000).withShrinkCycles(0)
+    theory(20000)
         .forAll(nearJson(), feeding(false))
         .checkAssert(JsonScannerDifferentialTest::assertAgrees);
   }
 
   @Test
   void aStringOfTheLimitPassesAndOneCharMoreIsRefusedByBoth() {
-    qt().withFixedSeed(SEED).withExamples(800).withShrinkCycles(0)
+    theory(800)
         .forAll(stringAtTheLimit(), feeding(false))
         .checkAssert(JsonScannerDifferentialTest::assertLimit);
   }
 
   @Test
   void aFieldNameIsHeldToJacksonsNameLimitNotToTheStringLimit() {
-    qt().withFixedSeed(SEED).withExamples(150).withShrinkCycles(0)
+    theory(150)
         .forAll(nameAtTheLimit(), feeding(false))
         .checkAssert(JsonScannerDifferentialTest::assertLimit);
   }
 
   @Test
   void nestingToTheLimitPassesAndOneLevelDeeperIsRefusedByBoth() {
-    qt().withFixedSeed(SEED).withExamples(500).withShrinkCycles(0)
+    theory(500)
         .forAll(nestingAtTheLimit(), feeding(false))
         .checkAssert(JsonScannerDifferentialTest::assertLimit);
   }
 
   @Test
   void aWindowMovedToANewArrayAtEveryStepGivesTheSameTokens() {
-    qt().withFixedSeed(SEED).withExamples(4000).withShrinkCycles(0)
+    theory(4000)
         .forAll(validJson().mix(nearJson()), feeding(true))
         .checkAssert(JsonScannerDifferentialTest::assertAgrees);
   }
@@ -120,7 +121,7 @@ class JsonScannerDifferentialTest {
   void errorMessagesNeverQuoteTheInput() {
     AtomicInteger tried = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
-    qt().withFixedSeed(SEED).withExamples(4000).withShrinkCycles(0)
+    theory(4000)
         .forAll(markedJson(), feeding(false))
         .checkAssert((json, feeding) -> {
           tried.incrementAndGet();
@@ -135,6 +136,11 @@ class JsonScannerDifferentialTest {
         });
     // marked inputs the scanner accepts say nothing about its messages
     assertThat(refused.get()).as("refused of %s", tried.get()).isGreaterThan(tried.get() / 2);
+  }
+
+  /** QuickTheories from the fixed seed, without its shrinking (see the class comment). */
+  private static QuickTheory theory(int examples) {
+    return qt().withFixedSeed(SEED).withExamples(examples).withShrinkCycles(0);
   }
 
   // ---- the two drivers
