@@ -122,7 +122,7 @@ final class JsonMaskEngine {
   private int embedLevel;
   private Slot seed;
   final int[] masked = new int[1];
-  private final SensitiveNames.Memo names;
+  private final SensitiveNames names;
 
   private Frame[] stack = SPARE_FRAMES.take(8);
   private String lastKind;
@@ -161,15 +161,14 @@ final class JsonMaskEngine {
       Splice sp,
       MaskLimits limits,
       int embedLevel,
-      Slot seed,
-      SensitiveNames.Memo names) {
+      Slot seed) {
     this.profile = profile;
     this.tokens = tokens;
     this.sp = sp;
     this.limits = limits;
     this.embedLevel = embedLevel;
     this.seed = seed;
-    this.names = names != null ? names : profile.names.memo();
+    this.names = profile.names;
   }
 
   /**
@@ -434,7 +433,7 @@ final class JsonMaskEngine {
           if (!f.envNameSeen) {
             mask(false);
             slotHeld = !f.ending;
-          } else if (names.isSensitive(f.envName)) {
+          } else if (names.field(f.envName).sensitive()) {
             mask(false);
           }
           return;
@@ -734,7 +733,7 @@ final class JsonMaskEngine {
     o.size(0);
     JsonMaskEngine sub;
     if (part == null) {
-      sub = part = new JsonMaskEngine(profile, tokens, new Splice(src, n, o), limits, level, seed, names);
+      sub = part = new JsonMaskEngine(profile, tokens, new Splice(src, n, o), limits, level, seed);
     } else {
       part.sp.over(src, n);
       sub = part.reuse(level, seed);

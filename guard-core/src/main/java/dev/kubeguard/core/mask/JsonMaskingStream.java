@@ -27,7 +27,7 @@ final class JsonMaskingStream implements MaskingStream {
       CompiledProfile profile, MaskTokens tokens, MaskLimits limits, ChunkSink sink) {
     this.scanner = new JsonScanner(limits.maxHeldChars(), limits.maxDepth());
     this.sp = new Splice(new ChunkOutput(sink));
-    this.engine = new JsonMaskEngine(profile, tokens, sp, limits, 0, null, null);
+    this.engine = new JsonMaskEngine(profile, tokens, sp, limits, 0, null);
   }
 
   @Override

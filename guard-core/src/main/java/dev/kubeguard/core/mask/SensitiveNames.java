@@ -1,6 +1,5 @@
 package dev.kubeguard.core.mask;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * (a string under such a name still is), nor are objects under the weak words {@code auth},
  * {@code bearer}, {@code cookie}, {@code signature}, {@code dsn} and {@code salt}.
  *
- * <p>Immutable and thread-safe; a {@link Memo} is per stream.
+ * <p>Thread-safe: immutable but for the bounded cache of {@link #field} results.
  */
 final class SensitiveNames {
 
@@ -69,36 +68,6 @@ final class SensitiveNames {
   }
 
   /**
-   * Per-stream memo of decisions: the same few names recur in every object of a list. Names are
-   * not secrets. Bounded; not thread-safe, one per stream.
-   */
-  public final class Memo {
-    // made on the first env var: most bodies have none
-    private HashMap<String, Boolean> seen;
-
-    /** The field name {@code name} as the rules read it: {@link SensitiveNames#field}. */
-    public FieldName field(String name) {
-      return SensitiveNames.this.field(name);
-    }
-
-    /** {@link SensitiveNames#isSensitive}, remembered for the stream. */
-    public boolean isSensitive(String name) {
-      if (seen == null) {
-        seen = new HashMap<>();
-      }
-      Boolean b = seen.get(name);
-      if (b == null) {
-        if (seen.size() >= 4096) {
-          seen.clear();
-        }
-        b = SensitiveNames.this.isSensitive(name);
-        seen.put(name, b);
-      }
-      return b;
-    }
-  }
-
-  /**
    * The field name {@code name} as the rules read it, shared by every stream of the masker: the
    * same few hundred names recur in every response. Bounded: past 4096 distinct names (a hostile
    * body inventing names) the cache starts over.
@@ -113,10 +82,6 @@ final class SensitiveNames {
       fieldNames.put(name, f);
     }
     return f;
-  }
-
-  public Memo memo() {
-    return new Memo();
   }
 
   /** Whether {@code name}, as an env var name or a ConfigMap key, names a secret. */
