@@ -633,21 +633,20 @@ final class JsonMaskEngine {
       return; // numbers, booleans and null stay as written
     }
     char[] c = p.textChars();
-    int off = p.textOffset();
     int len = p.textLength();
-    if (profile.embeddedJson && startsLikeJson(c, off, len)) {
+    if (profile.embeddedJson && startsLikeJson(c, 0, len)) {
       embedded(p, start, end);
       return;
     }
-    if (profile.secretData && len >= 11 && SecretText.declaresSecret(c, off, len)) {
+    if (profile.secretData && len >= 11 && SecretText.declaresSecret(c, 0, len)) {
       // a Secret manifest that is not JSON cannot be masked field by field
       replaceWithToken(start, end, tokens.ofText(p.text()));
       masked[0]++;
       return;
     }
-    int which = profile.detectors.triggers(c, off, len);
+    int which = profile.detectors.triggers(c, 0, len);
     if (which != 0) {
-      String m = profile.detectors.mask(new String(c, off, len), tokens, masked, which);
+      String m = profile.detectors.mask(new String(c, 0, len), tokens, masked, which);
       if (m != null) {
         replaceWithString(start, end, m);
       }
@@ -672,12 +671,11 @@ final class JsonMaskEngine {
       case JsonScanner.STRING -> {
         // the token straight from the parser's chars into the quoted replacement: no Strings
         char[] c = p.textChars();
-        int off = p.textOffset();
-        int len = p.textLength();
+            int len = p.textLength();
         int n = (base64 ? MaskTokens.BASE64_LENGTH : MaskTokens.LENGTH) + 2;
         byte[] quoted = tokens.quoted(n);
         quoted[0] = '"';
-        int q = base64 ? tokens.base64Into(c, off, len, quoted, 1) : tokens.textInto(c, off, len, quoted, 1);
+        int q = base64 ? tokens.base64Into(c, 0, len, quoted, 1) : tokens.textInto(c, 0, len, quoted, 1);
         quoted[q] = '"';
         sp.replace(start, end, quoted, 0, q + 1);
         masked[0]++;
@@ -707,7 +705,7 @@ final class JsonMaskEngine {
       SpareBuffers.PARTS.give(embedSrc);
       embedSrc = bigger;
     }
-    int n = Utf8.encode(p.textChars(), p.textOffset(), len, embedSrc);
+    int n = Utf8.encode(p.textChars(), 0, len, embedSrc);
     int before = masked[0];
     int out;
     try {

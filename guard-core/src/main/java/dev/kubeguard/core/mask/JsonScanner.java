@@ -196,10 +196,6 @@ final class JsonScanner {
     return end;
   }
 
-  int depth() {
-    return depth;
-  }
-
   /**
    * The next token, {@link #NOT_AVAILABLE} when it needs more input, or {@link #END} when the
    * input ended after whole values.
@@ -371,16 +367,19 @@ final class JsonScanner {
         throw malformed("an unknown literal");
       }
     }
-    // Jackson's rule for what may follow a literal: a byte below '0', ']' or '}'
     if (i + n < limit) {
-      int c = window[i + n] & 0xFF;
-      if (c >= '0' && c != ']' && c != '}') {
+      if (!mayEndAScalar(window[i + n])) {
         throw malformed("an unknown literal");
       }
     } else if (!endOfInput) {
       return token = NOT_AVAILABLE;
     }
     return scalar(i, i + n, t);
+  }
+
+  /** Jackson's rule for what may follow a literal or a lone zero: a byte below '0', ']' or '}'. */
+  private static boolean mayEndAScalar(byte b) {
+    return (b & 0xFF) < '0' || b == ']' || b == '}';
   }
 
   private int scalar(int from, int to, int t) {
@@ -451,8 +450,7 @@ final class JsonScanner {
       }
     } else if (w[j] >= '0' && w[j] <= '9') {
       throw malformed("a number with leading zeros");
-    } else if (zero && !fraction && (w[j] & 0xFF) >= '0' && w[j] != ']' && w[j] != '}') {
-      // Jackson's rule after a lone zero, as after a literal
+    } else if (zero && !fraction && !mayEndAScalar(w[j])) {
       throw malformed("a malformed number");
     }
     return scalar(i, j, fraction ? NUMBER_FLOAT : NUMBER_INT);
@@ -649,14 +647,10 @@ final class JsonScanner {
 
   // ---- the current token's text
 
-  /** The chars of the current string, name or number: valid until the next call. */
+  /** The chars of the current string, name or number, from index 0: valid until the next call. */
   char[] textChars() {
     decode();
     return text;
-  }
-
-  int textOffset() {
-    return 0;
   }
 
   int textLength() {

@@ -299,7 +299,7 @@ class JsonScannerDifferentialTest {
         String text = null;
         if (t == JsonScanner.FIELD_NAME || t == JsonScanner.STRING
             || t == JsonScanner.NUMBER_INT || t == JsonScanner.NUMBER_FLOAT) {
-          text = new String(s.textChars(), s.textOffset(), s.textLength());
+          text = new String(s.textChars(), 0, s.textLength());
           if (!text.equals(s.text())) {
             return broke(tokens, "text() is not textChars(): " + javaString(s.text()) + " for " + javaString(text));
           }
