@@ -112,9 +112,7 @@ final class EventJsonWriter {
    */
   public static OpenEvent writeOpen(AuditEvent event) {
     JsonLineBytes out = scratch();
-    writeHead(out, event);
-    out.name(ANNOTATIONS).startObject();
-    boolean any = writeAnnotations(out, event.annotations(), true);
+    boolean any = writeOpenInto(out, event);
     return new OpenEvent(done(out), any);
   }
 
@@ -126,10 +124,15 @@ final class EventJsonWriter {
    */
   static OpenEvent writeOpenLent(AuditEvent event) {
     JsonLineBytes out = scratch();
+    boolean any = writeOpenInto(out, event);
+    return new OpenEvent(out.array(), out.length(), any);
+  }
+
+  /** The event up to its last annotation entry into {@code out}; whether it had any annotation. */
+  private static boolean writeOpenInto(JsonLineBytes out, AuditEvent event) {
     writeHead(out, event);
     out.name(ANNOTATIONS).startObject();
-    boolean any = writeAnnotations(out, event.annotations(), true);
-    return new OpenEvent(out.array(), out.length(), any);
+    return writeAnnotations(out, event.annotations(), true);
   }
 
   /** The bytes last lent may still be read by another thread: this thread writes elsewhere now. */
