@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Masks a JSON body (one object, a list, a Table, or a newline-delimited watch stream) as its
- * bytes arrive, with a {@link JsonScanner} over the input window. Bytes that are not masked pass through
- * verbatim (see {@link Splice}), so the output differs from the input only where a value was
- * masked, and each watch event goes downstream as soon as its last byte has been read. Holds the
+ * bytes arrive, with a {@link JsonScanner} over the input window. Bytes that are not masked pass
+ * through verbatim (see {@link Splice}), so the output differs from the input only where a value
+ * was masked, and each watch event goes downstream as soon as its last byte has been read. Holds the
  * input not yet decided: at most the current chunk and one unfinished token, or a held value
  * (bounded by {@link MaskLimits#maxHeldChars()}). Not thread-safe.
  */
@@ -40,7 +40,7 @@ final class JsonMaskingStream implements MaskingStream {
     fed += n;
     step(() -> {
       sp.append(chunk);
-      scanner.input(sp.array(), sp.base(), (int) (sp.end() - sp.base()));
+      scanner.input(sp.array(), sp.base(), sp.length());
       drain();
       flush();
     });
@@ -63,8 +63,8 @@ final class JsonMaskingStream implements MaskingStream {
   }
 
   /**
-   * Hands the window, output and text buffer to the thread's spares, for the next body on this thread. Safe to
-   * call twice.
+   * Hands the window, output and text buffer to the thread's spares, for the next body on this
+   * thread. Safe to call twice.
    */
   private void release() {
     scanner.release();

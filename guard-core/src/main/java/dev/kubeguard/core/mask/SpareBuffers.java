@@ -12,7 +12,7 @@ import java.util.function.ToIntFunction;
  * leaves its arrays to the garbage collector. Each pool keeps at most {@link #slots} arrays of at
  * most {@link #maxKept} bytes per thread: 2 of 128 KB for streams (the output flushes at 64 KB
  * and grows by half past it), 2 of 64 KB for parts, so a thread keeps at most 384 KB. The masking
- * engine keeps its frame stacks in a pool of its own.
+ * engine's frame stacks and the scanner's text buffers are pools of their own.
  *
  * <p>An array given back still holds the bytes it served, as Jackson's own buffer recycler does;
  * it is handed only to the next taker on the same thread, which writes before it reads, and every

@@ -53,8 +53,8 @@ final class Splice {
     edits = 0;
   }
 
-  /** Appends what remains of {@code chunk} and returns where it starts in {@link #array()}. */
-  int append(ByteBuffer chunk) {
+  /** Appends what remains of {@code chunk}. */
+  void append(ByteBuffer chunk) {
     int n = chunk.remaining();
     if (len + n > in.length) {
       // the first chunk sizes the window exactly (most bodies are one chunk); a second one, with
@@ -62,9 +62,7 @@ final class Splice {
       grow(Math.max(in.length * 2, len + n));
     }
     chunk.get(in, len, n);
-    int at = len;
     len += n;
-    return at;
   }
 
   private void grow(int capacity) {
@@ -95,6 +93,11 @@ final class Splice {
   /** The absolute offset of {@link #array()}'s first byte. */
   long base() {
     return base;
+  }
+
+  /** How many input bytes {@link #array()} holds, from {@link #base()} on. */
+  int length() {
+    return len;
   }
 
   /** The absolute offset just past the last input byte held. */
