@@ -57,7 +57,7 @@ class JsonlAuditRecorderTest {
     assertThat(second.at("/annotations/kubeguard.dev~1prev-hash").asText())
         .isEqualTo(new ObjectMapper().readTree(lines.get(0)).at("/annotations/kubeguard.dev~1hash").asText());
     assertThat(AuditEventJson.fromJson(lines.get(1)).auditId()).isEqualTo("audit-2");
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 3 events");
+    assertThat(trailVerdict()).isEqualTo("OK 3 events");
   }
 
   @Test
@@ -104,7 +104,7 @@ class JsonlAuditRecorderTest {
     try (JsonlAuditRecorder r = recorder().build()) {
       r.record(event(3));
     }
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 3 events");
+    assertThat(trailVerdict()).isEqualTo("OK 3 events");
   }
 
   @Test
@@ -250,7 +250,7 @@ class JsonlAuditRecorderTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 200 events");
+    assertThat(trailVerdict()).isEqualTo("OK 200 events");
   }
 
   @Test
@@ -280,8 +280,7 @@ class JsonlAuditRecorderTest {
   @Test
   void perEventRecordThrowsWhenTheFsyncDoesNotComeInTime() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    JsonlAuditRecorder r =
-        recorder().durability(Durability.perEvent()).ackTimeout(Duration.ofMillis(100)).beforeWrite(heldAt(gate)).build();
+    JsonlAuditRecorder r = heldPerEventRecorder(gate);
     try {
       assertThatThrownBy(() -> r.record(event(1)))
           .isInstanceOf(RecordingException.class)
@@ -297,8 +296,7 @@ class JsonlAuditRecorderTest {
     // a line's bytes are lent from the recording thread; one still queued after its caller gave
     // up must not be overwritten by that thread's next event
     CountDownLatch gate = new CountDownLatch(1);
-    JsonlAuditRecorder r =
-        recorder().durability(Durability.perEvent()).ackTimeout(Duration.ofMillis(100)).beforeWrite(heldAt(gate)).build();
+    JsonlAuditRecorder r = heldPerEventRecorder(gate);
     try {
       for (int i = 1; i <= 3; i++) {
         int n = i;
@@ -308,10 +306,8 @@ class JsonlAuditRecorderTest {
       gate.countDown();
       r.close();
     }
-    List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
-    assertThat(lines.stream().map(l -> AuditEventJson.fromJson(l).auditId()))
-        .containsExactly("audit-1", "audit-2", "audit-3");
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 3 events");
+    assertThat(auditIdsInTheTrail()).containsExactly("audit-1", "audit-2", "audit-3");
+    assertThat(trailVerdict()).isEqualTo("OK 3 events");
   }
 
   @Test
@@ -338,10 +334,8 @@ class JsonlAuditRecorderTest {
       leader.join(30_000);
       r.close();
     }
-    List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
-    assertThat(lines.stream().map(l -> AuditEventJson.fromJson(l).auditId()))
-        .containsExactlyInAnyOrder("audit-1", "audit-2", "audit-3", "audit-4");
-    assertThat(AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary()).isEqualTo("OK 4 events");
+    assertThat(auditIdsInTheTrail()).containsExactlyInAnyOrder("audit-1", "audit-2", "audit-3", "audit-4");
+    assertThat(trailVerdict()).isEqualTo("OK 4 events");
   }
 
   @Test
@@ -422,6 +416,19 @@ class JsonlAuditRecorderTest {
     assertThatThrownBy(() -> recorder().queueCapacity(0).build())
         .hasMessageContaining("queueCapacity");
     assertThatThrownBy(() -> Durability.interval(Duration.ZERO)).hasMessageContaining("positive");
+  }
+
+  /** A per-event recorder whose writer is {@link #heldAt} {@code gate}, waiting 100 ms for each fsync. */
+  private JsonlAuditRecorder heldPerEventRecorder(CountDownLatch gate) throws IOException {
+    return recorder().durability(Durability.perEvent()).ackTimeout(Duration.ofMillis(100)).beforeWrite(heldAt(gate)).build();
+  }
+
+  private List<String> auditIdsInTheTrail() throws IOException {
+    return Files.readAllLines(dir.resolve("audit.jsonl")).stream().map(l -> AuditEventJson.fromJson(l).auditId()).toList();
+  }
+
+  private String trailVerdict() {
+    return AuditVerifier.verify(List.of(dir.resolve("audit.jsonl")), AuditTestEvents.KEYED).summary();
   }
 
   /** A writer held before each batch until {@code gate} opens (a disk that does not answer), 30 s at most. */
