@@ -54,9 +54,10 @@ import java.util.concurrent.TimeUnit;
  * <p>What is recorded is what arrived: the request line's target as written, not the JDK's
  * parsed {@link URI} (which reads a leading {@code //} as an authority and drops it from the
  * path). The one limit is the JDK server's own: a target that is no valid URI (a raw space, a bad
- * {@code %} escape) is answered 400 before any handler runs and is not recorded; the kit never
- * sends one, and a client that turned a valid target into such a one fails every case that
- * expects its request or its 403 anyway.
+ * {@code %} escape, or just {@code //}) is answered 400 before any handler runs and is not
+ * recorded. The kit never sends one, but a client may make one of a valid target: OkHttp resolves
+ * {@code /a/../..//} to {@code //}. So the judged = sent property runs against a
+ * {@link WireRecorder}, which records any request line.
  *
  * <p>Thread-safe; serves requests concurrently. Start with {@link #start()}, stop with
  * {@link #close()}.
