@@ -2,6 +2,7 @@ package dev.kubeguard.core.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -61,6 +62,7 @@ final class ChainLine {
     byte[] bytes = new byte[2048];
     int length;
     String hash;
+    private final byte[] digest = new byte[32];
   }
 
   /** Appends the chain annotations to an open event, hashes, and closes the line (unkeyed). */
@@ -80,10 +82,13 @@ final class ChainLine {
     // Laid out straight into the room: no intermediate strings or hex copies per line.
     byte[] prefix = open.prefix();
     int prefixLen = open.length();
-    String seqText = Long.toString(seq);
+    if (seq < 1) {
+      throw new IllegalArgumentException("chain positions start at 1, got " + seq);
+    }
+    int seqDigits = digits(seq);
     int comma = open.hasAnnotations() ? 1 : 0;
     int hashedLen =
-        prefixLen + comma + SEQ_OPEN.length + seqText.length() + PREV_OPEN.length + HEX_LEN
+        prefixLen + comma + SEQ_OPEN.length + seqDigits + PREV_OPEN.length + HEX_LEN
             + PREV_CLOSE.length + HASH_OPEN.length;
     int macLen = mac == null ? 0 : MAC_OPEN.length + HEX_LEN;
     int length = hashedLen + HEX_LEN + macLen + LINE_END.length + 1;
@@ -97,7 +102,7 @@ final class ChainLine {
       line[at++] = ',';
     }
     at = put(line, at, SEQ_OPEN);
-    at = putAscii(line, at, seqText);
+    at = putDecimal(line, at, seq, seqDigits);
     at = put(line, at, PREV_OPEN);
     at = putAscii(line, at, prevHash);
     at = put(line, at, PREV_CLOSE);
@@ -105,7 +110,12 @@ final class ChainLine {
     // No reset first: the digest comes reset (new, or after its last digest()), and nothing
     // between this update and digest() can throw. A reset zeroes its arrays: a tenth of a line.
     sha.update(line, 0, hashedLen);
-    at = putHex(line, at, sha.digest());
+    try {
+      sha.digest(room.digest, 0, room.digest.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("SHA-256 gave no 32-byte digest", e);
+    }
+    at = putHex(line, at, room.digest);
     room.hash = new String(line, hashedLen, HEX_LEN, StandardCharsets.US_ASCII);
     if (mac != null) {
       at = put(line, at, MAC_OPEN);
@@ -121,6 +131,23 @@ final class ChainLine {
   private static final byte[] PREV_OPEN = ("\",\"" + PREV_HASH + "\":\"").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PREV_CLOSE = "\",".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private static int digits(long n) {
+    int d = 1;
+    for (long x = n; x >= 10; x /= 10) {
+      d++;
+    }
+    return d;
+  }
+
+  /** {@code n} (not negative) in {@code width} decimal digits. */
+  private static int putDecimal(byte[] to, int at, long n, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      to[i] = (byte) ('0' + n % 10);
+      n /= 10;
+    }
+    return at + width;
+  }
 
   private static int put(byte[] to, int at, byte[] from) {
     System.arraycopy(from, 0, to, at, from.length);

@@ -108,17 +108,18 @@ final class JsonLineBytes {
   }
 
   /**
-   * A string value made only of printable ASCII that needs no escape (digits, letters, {@code -:.}),
-   * such as a formatted timestamp; the caller vouches for that.
+   * Opens a string value of exactly {@code n} bytes and returns where they go in {@link #array()};
+   * the caller fills them before writing anything else, with printable ASCII that needs no escape
+   * (digits, letters, {@code -:.}), such as a formatted timestamp: the caller vouches for that.
    */
-  JsonLineBytes plainString(byte[] ascii) {
+  int plainStringRoom(int n) {
     beforeValue();
-    room(ascii.length + 2L);
+    room(n + 2L);
     buf[len++] = '"';
-    System.arraycopy(ascii, 0, buf, len, ascii.length);
-    len += ascii.length;
+    int at = len;
+    len += n;
     buf[len++] = '"';
-    return this;
+    return at;
   }
 
   JsonLineBytes number(int value) {
