@@ -115,6 +115,30 @@ class AuditEventsTest {
   }
 
   @Test
+  void carriesExactlyTheStandardAnnotationsWithValuesAndNoCustomOneReplacesThem() {
+    AuditEvent plain = AuditEvents.forRequest(createConfigMap(), allowAt(AuditLevel.METADATA))
+        .auditId("id-1").maskedFields(0).build().orElseThrow();
+    AuditEvent custom = AuditEvents.forRequest(createConfigMap(),
+            allowAt(AuditLevel.METADATA).withAnnotations(Map.of("rule", "forged", "note", "")))
+        .auditId("id-1").annotate("decision", "deny").build().orElseThrow();
+
+    assertThat(plain.annotations()).containsOnly(
+        Map.entry("kubeguard.dev/decision", "allow"),
+        Map.entry("kubeguard.dev/rule", "cm-writers"),
+        Map.entry("kubeguard.dev/reason", "dev may write configmaps"),
+        Map.entry("kubeguard.dev/tool", "kubectl_apply"),
+        Map.entry("kubeguard.dev/session", "sess-9"),
+        Map.entry("kubeguard.dev/correlation-id", "corr-1"),
+        Map.entry("kubeguard.dev/masked-fields", "0"));
+    assertThat(plain.annotations()).isUnmodifiable();
+    assertThat(custom.annotations())
+        .containsEntry("kubeguard.dev/decision", "allow")
+        .containsEntry("kubeguard.dev/rule", "cm-writers")
+        .containsEntry("kubeguard.dev/note", "")
+        .doesNotContainKey("kubeguard.dev/masked-fields");
+  }
+
+  @Test
   void namesRequireApprovalAsKebabCase() {
     assertThat(AuditEvents.decisionWord(Decision.Effect.REQUIRE_APPROVAL)).isEqualTo("require-approval");
     assertThat(AuditEvents.parseDecisionWord("require-approval")).isEqualTo(Decision.Effect.REQUIRE_APPROVAL);
