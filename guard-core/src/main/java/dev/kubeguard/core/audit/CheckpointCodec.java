@@ -43,7 +43,7 @@ final class CheckpointCodec {
 
   public static String sign(JWSSigner signer, JWSAlgorithm alg, String keyId, Checkpoint cp)
       throws JOSEException {
-    ObjectNode payload = EventJsonWriter.MAPPER.createObjectNode();
+    ObjectNode payload = EventJsonWriter.Jackson.MAPPER.createObjectNode();
     payload.put("file", cp.file());
     payload.put("replica", cp.replica());
     payload.put("seq", cp.seq());

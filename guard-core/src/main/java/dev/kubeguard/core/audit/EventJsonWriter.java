@@ -37,8 +37,16 @@ final class EventJsonWriter {
   public static final DateTimeFormatter MICRO_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  /**
+   * Jackson, made when first needed (a body kept at level Request or above, a checkpoint): most
+   * events have neither, and making a mapper loaded some 300 classes into a Guard's first call.
+   */
+  static final class Jackson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    private Jackson() {}
+  }
 
   // Every fixed name and value of a line, encoded once.
   private static final byte[] ANNOTATIONS = JsonLineBytes.encodedName("annotations");
@@ -257,7 +265,7 @@ final class EventJsonWriter {
       g.string(body);
       return;
     }
-    try (JsonGenerator jg = FACTORY.createGenerator(g.rawValueStream())) {
+    try (JsonGenerator jg = Jackson.FACTORY.createGenerator(g.rawValueStream())) {
       parsed.serialize(jg);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -265,7 +273,7 @@ final class EventJsonWriter {
   }
 
   private static TokenBuffer parseSingleValue(String body) {
-    try (JsonParser p = FACTORY.createParser(body)) {
+    try (JsonParser p = Jackson.FACTORY.createParser(body)) {
       if (p.nextToken() == null) {
         return null;
       }

@@ -62,13 +62,20 @@ public final class RequestAuditMasking {
   /** Replaces a request body that could not be masked. */
   public static final String WITHHELD_BODY = "{\"kubeguard.dev/withheld\":\"request body could not be masked\"}";
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder().maxNestingDepth(200).build();
-  private static final ObjectMapper JSON = new ObjectMapper(
-      JsonFactory.builder().streamReadConstraints(LIMITS).build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().loaderOptions(yamlLimits())
-      .streamReadConstraints(LIMITS).build());
+  /**
+   * Jackson, made on the first request body to mask: a Guard is built, and most requests (every
+   * GET) sent, without one, and making these loaded some 300 classes into every Guard's start.
+   */
+  private static final class Trees {
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    static final StreamReadConstraints LIMITS = StreamReadConstraints.builder().maxNestingDepth(200).build();
+    static final ObjectMapper JSON = new ObjectMapper(
+        JsonFactory.builder().streamReadConstraints(LIMITS).build())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().loaderOptions(yamlLimits())
+        .streamReadConstraints(LIMITS).build());
+  }
+
   private static final SensitiveNames NAMES = new SensitiveNames(true, List.of());
   /** The kinds a kind-less body of these core resources is masked as. */
   private static final Map<String, String> KINDS = Map.of("secrets", "Secret", "configmaps", "ConfigMap");
@@ -104,7 +111,7 @@ public final class RequestAuditMasking {
       }
       Masking m = new Masking(q, profile);
       JsonNode masked = root.isArray() && isJsonPatch(root) ? m.jsonPatch((ArrayNode) root) : m.object(root);
-      return JSON.writeValueAsString(masked);
+      return Trees.JSON.writeValueAsString(masked);
     } catch (Throwable e) {
       rethrowIfFatal(e);
       return WITHHELD_BODY;
@@ -165,8 +172,8 @@ public final class RequestAuditMasking {
     String[] out = new String[values.length];
     try {
       Masking m = new Masking(q, profile);
-      ArrayNode plain = NODES.arrayNode();
-      ArrayNode secret = NODES.arrayNode();
+      ArrayNode plain = Trees.NODES.arrayNode();
+      ArrayNode secret = Trees.NODES.arrayNode();
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
           (whole[i] ? secret : plain).add(values[i]);
@@ -209,13 +216,13 @@ public final class RequestAuditMasking {
   private static JsonNode parse(byte[] body, String contentType) throws IOException {
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     if (type.contains("yaml")) {
-      try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(body)) {
+      try (MappingIterator<JsonNode> docs = Trees.YAML.readerFor(JsonNode.class).readValues(body)) {
         List<JsonNode> all = docs.readAll();
-        return all.size() == 1 ? all.get(0) : all.isEmpty() ? null : NODES.arrayNode().addAll(all);
+        return all.size() == 1 ? all.get(0) : all.isEmpty() ? null : Trees.NODES.arrayNode().addAll(all);
       }
     }
     if (type.contains("json") || type.isBlank()) {
-      return JSON.readTree(body);
+      return Trees.JSON.readTree(body);
     }
     return null; // protobuf, CBOR, text: nothing the trail can keep masked
   }
@@ -251,7 +258,7 @@ public final class RequestAuditMasking {
     /** An object (or anything but a JSON Patch) masked as what it writes. */
     JsonNode object(JsonNode root) throws Exception {
       if (root.isObject() && kind != null && !root.has("kind")) {
-        ObjectNode lent = NODES.objectNode().put("kind", kind);
+        ObjectNode lent = Trees.NODES.objectNode().put("kind", kind);
         lent.setAll((ObjectNode) root);
         ObjectNode masked = (ObjectNode) mask(lent);
         masked.remove("kind");
@@ -261,9 +268,9 @@ public final class RequestAuditMasking {
     }
 
     ArrayNode jsonPatch(ArrayNode ops) throws Exception {
-      ArrayNode out = NODES.arrayNode();
+      ArrayNode out = Trees.NODES.arrayNode();
       for (JsonNode op : ops) {
-        ObjectNode o = NODES.objectNode();
+        ObjectNode o = Trees.NODES.objectNode();
         for (Map.Entry<String, JsonNode> f : op.properties()) {
           String name = f.getKey();
           JsonNode v = f.getValue();
@@ -286,14 +293,14 @@ public final class RequestAuditMasking {
       if (path.isEmpty()) {
         return object(value);
       }
-      ObjectNode root = NODES.objectNode();
+      ObjectNode root = Trees.NODES.objectNode();
       if (kind != null) {
         root.put("kind", kind);
       }
       // The value nested where the pointer puts it; a list index becomes a one-element list.
       JsonNode container = root;
       for (int i = 0; i < path.size(); i++) {
-        JsonNode child = i == path.size() - 1 ? value.deepCopy() : isIndex(path, i + 1) ? NODES.arrayNode() : NODES.objectNode();
+        JsonNode child = i == path.size() - 1 ? value.deepCopy() : isIndex(path, i + 1) ? Trees.NODES.arrayNode() : Trees.NODES.objectNode();
         if (container.isArray()) {
           ((ArrayNode) container).add(child);
         } else {
@@ -323,7 +330,7 @@ public final class RequestAuditMasking {
 
     /** Every string the detectors flag, replaced by its token. */
     JsonNode detectors(ArrayNode values) throws Exception {
-      return mask(NODES.objectNode().set("values", values)).get("values");
+      return mask(Trees.NODES.objectNode().set("values", values)).get("values");
     }
 
     /**
@@ -336,11 +343,11 @@ public final class RequestAuditMasking {
       }
       List<JsonNode> leaves = new ArrayList<>();
       collect(value, leaves);
-      ObjectNode stringData = NODES.objectNode();
+      ObjectNode stringData = Trees.NODES.objectNode();
       for (int i = 0; i < leaves.size(); i++) {
         stringData.put(Integer.toString(i), leaves.get(i).asText());
       }
-      JsonNode masked = mask(NODES.objectNode().put("kind", "Secret").set("stringData", stringData)).path("stringData");
+      JsonNode masked = mask(Trees.NODES.objectNode().put("kind", "Secret").set("stringData", stringData)).path("stringData");
       int[] next = {0};
       return replace(value, masked, next);
     }
@@ -355,12 +362,12 @@ public final class RequestAuditMasking {
 
     private JsonNode replace(JsonNode n, JsonNode masked, int[] next) {
       if (n.isArray()) {
-        ArrayNode a = NODES.arrayNode();
+        ArrayNode a = Trees.NODES.arrayNode();
         n.forEach(c -> a.add(replace(c, masked, next)));
         return a;
       }
       if (n.isObject()) {
-        ObjectNode o = NODES.objectNode();
+        ObjectNode o = Trees.NODES.objectNode();
         n.properties().forEach(e -> o.set(e.getKey(), replace(e.getValue(), masked, next)));
         return o;
       }
@@ -380,9 +387,9 @@ public final class RequestAuditMasking {
         chunk.get(b);
         out.write(b, 0, b.length);
       });
-      s.write(ByteBuffer.wrap(JSON.writeValueAsBytes(doc)));
+      s.write(ByteBuffer.wrap(Trees.JSON.writeValueAsBytes(doc)));
       s.finish();
-      return JSON.readTree(out.toByteArray());
+      return Trees.JSON.readTree(out.toByteArray());
     }
   }
 }

@@ -1,0 +1,33 @@
+package dev.kubeguard.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubeguard.core.mask.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tool that builds a Guard and makes a few calls pays for every class the Guard loads. Jackson's
+ * databind mapper is some 300 classes and tens of milliseconds to make; a Guard needs it only for
+ * request bodies and checkpoints, so building one and serving a GET must not make one. Checked in
+ * a fresh JVM, which logs each class it loads.
+ */
+class ColdStartTest {
+
+  @Test
+  void buildingAGuardAndServingAGetThroughItsTrailMakeNoJacksonMapper(@TempDir Path dir) throws Exception {
+    Path loaded = dir.resolve("classes.log");
+    ChildJvm.Result child = ChildJvm.run(Duration.ofMinutes(2),
+        List.of("-Xlog:class+load=info:file=" + loaded), ColdStartChild.class).assertSucceeded();
+
+    assertThat(child.value("masked")).as("the GET went through the masker").isPositive();
+    assertThat(child.value("trailLines")).as("a request and a response event").isEqualTo(2);
+    assertThat(Files.readAllLines(loaded)).as("classes the child loaded")
+        .anySatisfy(line -> assertThat(line).contains(" dev.kubeguard.core.Guard "))
+        .noneSatisfy(line -> assertThat(line).contains(" com.fasterxml.jackson.databind.ObjectMapper "));
+  }
+}
