@@ -31,8 +31,8 @@ class EventJsonWriterTest {
         .checkAssert((second, nano) -> {
           Instant t = Instant.ofEpochSecond(second, nano);
           JsonNode json = EventJsonReader.parseTree(new String(EventJsonWriter.write(eventAt(t)), StandardCharsets.UTF_8));
-          assertThat(json.path("requestReceivedTimestamp").asText()).isEqualTo(EventJsonWriter.MICRO_TIME.format(t));
-          assertThat(json.path("stageTimestamp").asText()).isEqualTo(EventJsonWriter.MICRO_TIME.format(t));
+          assertThat(json.path("requestReceivedTimestamp").asText()).isEqualTo(EventJsonWriter.microTime(t));
+          assertThat(json.path("stageTimestamp").asText()).isEqualTo(EventJsonWriter.microTime(t));
         });
   }
 

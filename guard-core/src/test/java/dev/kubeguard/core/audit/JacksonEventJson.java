@@ -230,6 +230,6 @@ final class JacksonEventJson {
    * hand-written digits (EventJsonWriterTest holds those to the formatter on their own).
    */
   private static void writeMicroTime(JsonGenerator g, String field, Instant t) throws IOException {
-    g.writeStringField(field, EventJsonWriter.MICRO_TIME.format(t));
+    g.writeStringField(field, EventJsonWriter.microTime(t));
   }
 }
