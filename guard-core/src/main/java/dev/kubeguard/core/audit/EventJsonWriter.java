@@ -1,6 +1,7 @@
 package dev.kubeguard.core.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import dev.kubeguard.core.internal.SharedSlots;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -27,8 +28,8 @@ import java.util.TreeMap;
  * the same bytes, which is what the audit chain hashes.
  *
  * <p>The fields are written straight as bytes ({@link JsonLineBytes}, escaped as Jackson escapes);
- * only a request or response body is re-encoded through Jackson. Thread-safe: each thread writes
- * into its own scratch buffer and gets its own copy. Chain annotations ({@link ChainLine#RESERVED_KEYS}) carried by the
+ * only a request or response body is re-encoded through Jackson. Thread-safe: each call writes
+ * into a spare writer no other call holds and gets its own copy (or the writer's bytes, lent). Chain annotations ({@link ChainLine#RESERVED_KEYS}) carried by the
  * event are dropped in the "open" form, because the chain writer appends its own.
  */
 final class EventJsonWriter {
@@ -96,9 +97,9 @@ final class EventJsonWriter {
    * An event written up to and including its annotation entries, the annotations object left
    * open: {@code prefix[0, length)}.
    */
-  public record OpenEvent(byte[] prefix, int length, boolean hasAnnotations) {
+  public record OpenEvent(byte[] prefix, int length, boolean hasAnnotations, JsonLineBytes lender) {
     public OpenEvent(byte[] prefix, boolean hasAnnotations) {
-      this(prefix, prefix.length, hasAnnotations);
+      this(prefix, prefix.length, hasAnnotations, null);
     }
   }
 
@@ -128,15 +129,23 @@ final class EventJsonWriter {
   }
 
   /**
-   * {@link #writeOpen} into this thread's scratch buffer, lent instead of copied (a copy was half
-   * of what recording an exchange allocated). The bytes hold until this thread writes its next
-   * event: a caller that returns before it knows the line was written (a timeout, any failure)
-   * must call {@link #abandonLent()}, so that the line still queued keeps them.
+   * {@link #writeOpen} into a spare writer, whose bytes are lent instead of copied (a copy was half
+   * of what recording an exchange allocated). The caller hands them back with {@link #giveBack}
+   * once it knows the line was written; one that returns before knowing (a timeout, any failure)
+   * just drops them, so that the line still queued keeps them.
    */
   static OpenEvent writeOpenLent(AuditEvent event) {
     JsonLineBytes out = scratch();
     boolean any = writeOpenInto(out, event);
-    return new OpenEvent(out.array(), out.length(), any);
+    return new OpenEvent(out.array(), out.length(), any, out);
+  }
+
+  /** Takes back the writer of a line {@link #writeOpenLent} lent, now written: nothing reads it any more. */
+  static void giveBack(OpenEvent lent) {
+    if (lent.lender() != null) {
+      lent.lender().reset(SCRATCH_BYTES * 4);
+      SPARE.give(lent.lender());
+    }
   }
 
   /** The event up to its last annotation entry into {@code out}; whether it had any annotation. */
@@ -144,11 +153,6 @@ final class EventJsonWriter {
     writeHead(out, event);
     out.name(ANNOTATIONS).startObject();
     return writeAnnotations(out, event.annotations(), true);
-  }
-
-  /** The bytes last lent may still be read by another thread: this thread writes elsewhere now. */
-  static void abandonLent() {
-    SCRATCH.remove();
   }
 
   /**
@@ -168,21 +172,21 @@ final class EventJsonWriter {
     return any;
   }
 
-  // A line is written into the thread's scratch writer and copied out once, exactly sized; a
-  // writer grown by a large body is not kept.
+  // A line is written into a spare writer (shared by all threads: a thread made per request would
+  // otherwise make its own every time) and copied out once, exactly sized, or lent; a writer
+  // grown by a large body is not kept.
   private static final int SCRATCH_BYTES = 4096;
-  private static final ThreadLocal<JsonLineBytes> SCRATCH =
-      ThreadLocal.withInitial(() -> new JsonLineBytes(SCRATCH_BYTES));
+  private static final SharedSlots<JsonLineBytes> SPARE = new SharedSlots<>(8);
 
   private static JsonLineBytes scratch() {
-    JsonLineBytes out = SCRATCH.get();
-    out.reset(SCRATCH_BYTES * 4);
-    return out;
+    JsonLineBytes out = SPARE.take();
+    return out != null ? out : new JsonLineBytes(SCRATCH_BYTES);
   }
 
   private static byte[] done(JsonLineBytes out) {
     byte[] line = out.toBytes();
     out.reset(SCRATCH_BYTES * 4);
+    SPARE.give(out);
     return line;
   }
 

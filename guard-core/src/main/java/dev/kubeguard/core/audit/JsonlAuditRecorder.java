@@ -167,8 +167,8 @@ public final class JsonlAuditRecorder implements Recorder {
     // Queued (interval) durability leaves serializing to the writer thread, off the request path;
     // the others serialize here, so the writer (or a leader) only chains and writes.
     boolean queued = mode == ChainWriter.Mode.QUEUED;
-    // the others' bytes are lent from this thread's scratch: they hold while this call waits for
-    // its line, and are abandoned to the queue if it returns before knowing it was written
+    // the others' bytes are lent from a spare writer: they hold while this call waits for its
+    // line, and are left to the queue if it returns before knowing it was written
     EventJsonWriter.OpenEvent open = queued ? null : EventJsonWriter.writeOpenLent(event);
     boolean written = false;
     try {
@@ -192,8 +192,8 @@ public final class JsonlAuditRecorder implements Recorder {
       written = true;
       lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
     } finally {
-      if (open != null && !written) {
-        EventJsonWriter.abandonLent();
+      if (open != null && written) {
+        EventJsonWriter.giveBack(open);
       }
     }
   }

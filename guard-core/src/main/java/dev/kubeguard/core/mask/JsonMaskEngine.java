@@ -48,12 +48,12 @@ final class JsonMaskEngine {
   private static final Frame[] NO_FRAMES = new Frame[0];
 
   /**
-   * A thread's spare frame stacks, so each body does not build its frames anew (they were a fifth
+   * Spare frame stacks (shared by all threads), so each body does not build its frames anew (they were a fifth
    * of what masking a small object allocated): taken when an engine is built, given back when it
-   * is closed, at most 4 per thread and none deeper than 64. A frame holds names and kinds, never a
+   * is closed, at most 8 kept and none deeper than 64. A frame holds names and kinds, never a
    * value; each push resets the frame it takes.
    */
-  private static final SpareBuffers<Frame[]> SPARE_FRAMES = new SpareBuffers<>(4, 1, 64, Frame[]::new, f -> f.length);
+  private static final SpareBuffers<Frame[]> SPARE_FRAMES = new SpareBuffers<>(8, 1, 64, Frame[]::new, f -> f.length);
 
   /** JSON in a string in a string...: the fourth level down is masked whole. */
   private static final int MAX_EMBED_LEVEL = 4;
@@ -792,7 +792,7 @@ final class JsonMaskEngine {
     return ep;
   }
 
-  /** Hands the held string's bytes, the part's output and text buffer to the thread's spares; the engine is done. */
+  /** Hands the held string's bytes, the part's output and text buffer to the spares; the engine is done. */
   void close() {
     if (partScanner != null) {
       partScanner.release();

@@ -90,10 +90,10 @@ final class JsonScanner {
   private static final char[] NO_CHARS = new char[0];
 
   /**
-   * A thread's spare text buffers: a body's scanner and its part scanner decode a string each at
+   * Spare text buffers (8 kept, shared by all threads): a body's scanner and its part scanner decode a string each at
    * once, and a long one (a last-applied annotation) would otherwise cost a buffer per body.
    */
-  private static final SpareBuffers<char[]> SPARE_TEXT = new SpareBuffers<>(2, 256, 32 * 1024, char[]::new, c -> c.length);
+  private static final SpareBuffers<char[]> SPARE_TEXT = new SpareBuffers<>(8, 256, 32 * 1024, char[]::new, c -> c.length);
   private static final byte[] TRUE_BYTES = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE_BYTES = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
@@ -131,10 +131,10 @@ final class JsonScanner {
   private boolean partEscaped;
   private boolean partAscii;
 
-  /** The longest name or string {@link #sharedText} takes from the thread's {@link SharedNames}. */
+  /** The longest name or string {@link #sharedText} takes from the shared {@link SharedNames}. */
   private static final int SHARED_LENGTH = SharedNames.MAX_LENGTH;
 
-  private final SharedNames names = SharedNames.forThisThread();
+  private final SharedNames names = SharedNames.shared();
 
   JsonScanner(int maxStringLength, int maxDepth) {
     this.maxStringLength = maxStringLength;
@@ -173,7 +173,7 @@ final class JsonScanner {
     partStart = -1;
   }
 
-  /** Gives the text buffer back to the thread's spares; the scanner may still be used. */
+  /** Gives the text buffer back to the spares; the scanner may still be used. */
   void release() {
     if (text != NO_CHARS) {
       SPARE_TEXT.give(text);
@@ -668,7 +668,7 @@ final class JsonScanner {
   }
 
   /**
-   * The current name's or string's text, shared by every occurrence of it on this thread when it
+   * The current name's or string's text, shared by every occurrence of it (on any thread) when it
    * is short: for names and for values that name things (kinds, env var names), never for a value
    * that may be a secret, which the cache would keep past its body.
    */
@@ -683,7 +683,7 @@ final class JsonScanner {
     return name = shared();
   }
 
-  /** The current plain ASCII string or name, from the thread's cache. */
+  /** The current plain ASCII string or name, from the shared cache. */
   private String shared() {
     return names.of(window, (int) (start + 1 - base), chars);
   }

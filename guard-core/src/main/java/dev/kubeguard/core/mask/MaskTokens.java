@@ -1,5 +1,6 @@
 package dev.kubeguard.core.mask;
 
+import dev.kubeguard.core.internal.SharedSlots;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -16,9 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * same token in {@code data} (base64 of the token) and in {@code stringData} or the
  * last-applied annotation (the token itself).
  *
- * <p>A token made in one call uses the {@link Keyed} HMAC of the calling thread, cloned once
- * per thread from the masker's prototype: the key schedule is computed once per masker, and a
- * response pays for no HMAC of its own. A piecewise token ({@link #update}, {@link #finish}: a
+ * <p>A token made in one call borrows one of the {@link Keyed} HMACs the masker keeps for all
+ * threads (cloned from its prototype when none is free): the key schedule is computed once per
+ * masker, and a response pays for no HMAC of its own, even on a thread made for it. A piecewise token ({@link #update}, {@link #finish}: a
  * PEM block spread over log chunks) keeps a clone of its own for the stream, so streams that
  * interleave on one thread never share a half-fed HMAC. Not thread-safe: one per stream.
  */
@@ -57,21 +58,31 @@ final class MaskTokens {
 
   /**
    * An HMAC-SHA256 initialised with the masker's key, never used itself: streams take clones.
-   * Immutable once built (clone only reads it), so it is shared across threads.
+   * The prototype is immutable once built (clone only reads it) and its spare clones are lent to
+   * one caller at a time, so it is shared across threads.
    */
   static final class Keyed {
     private final SecretKeySpec key;
     private final Mac prototype;
-    private final ThreadLocal<Mac> perThread = ThreadLocal.withInitial(this::fresh);
+    private final SharedSlots<Mac> spare = new SharedSlots<>(8);
 
     Keyed(SecretKeySpec key) {
       this.key = key;
       this.prototype = init(key);
     }
 
-    /** This thread's HMAC, for a token computed within one call (update and doFinal together). */
-    Mac oneShot() {
-      return perThread.get();
+    /**
+     * A reset HMAC for a token computed within one call (update and doFinal together), the
+     * caller's until it hands it back with {@link #giveBack}.
+     */
+    Mac borrow() {
+      Mac m = spare.take();
+      return m != null ? m : fresh();
+    }
+
+    /** Takes back an HMAC {@link #borrow} lent, reset by its last doFinal; one that failed is not given back. */
+    void giveBack(Mac m) {
+      spare.give(m);
     }
 
     Mac fresh() {
@@ -160,7 +171,7 @@ final class MaskTokens {
   }
 
   private int tokenInto(byte[] b, int off, int len, byte[] dst, int at) {
-    Mac m = keyed.oneShot();
+    Mac m = keyed.borrow();
     m.update(b, off, len);
     byte[] h = digest;
     try {
@@ -168,6 +179,7 @@ final class MaskTokens {
     } catch (ShortBufferException e) {
       throw new IllegalStateException("HmacSHA256 wrote more than 32 bytes", e);
     }
+    keyed.giveBack(m);
     return writeToken(h, dst, at);
   }
 

@@ -4,14 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A thread's strings for the short plain ASCII names (and kinds, env var names) it has read, by
- * their bytes: the same hundred or so names recur in every object of every body, so most names
- * cost no string, and equal names are mostly the same instance. A cache only: each hit is
- * compared byte by byte; a name that finds its set of {@link #WAYS} slots full replaces one of
- * them in turn (with two slots a hash, a third name on the same pair evicted one of the others
- * at every occurrence: twice the bytes per PodList). At most {@link #SIZE} names of at most
- * {@link #MAX_LENGTH} bytes, under 100 KB a thread. Names are not secrets; callers never pass
- * a value that may be one. Thread-confined.
+ * The strings of the short plain ASCII names (and kinds, env var names) masked bodies hold, by
+ * their bytes, shared by every thread: the same hundred or so names recur in every object of every
+ * body, so most names cost no string, and equal names are mostly the same instance. One for the
+ * process, not one per thread: a client that runs each request on a new thread (fabric8's JDK
+ * client on two cores) would otherwise rebuild the table, and every name in it, per request. A
+ * cache only: each hit is compared byte by byte; a name that finds its set of {@link #WAYS} slots
+ * full replaces one of them in turn (with two slots a hash, a third name on the same pair evicted
+ * one of the others at every occurrence: twice the bytes per PodList). At most {@link #SIZE} names
+ * of at most {@link #MAX_LENGTH} bytes, under 100 KB. Names are not secrets; callers never pass a
+ * value that may be one.
+ *
+ * <p><b>Threading:</b> thread-safe without locks. A slot holds an immutable {@link Entry} (its
+ * fields final, its bytes copied before it is published), so a reader sees a whole entry or none;
+ * threads that store into the same slot at once just leave one of their entries there.
  */
 final class SharedNames {
 
@@ -19,16 +25,17 @@ final class SharedNames {
   private static final int SIZE = 512;
   private static final int WAYS = 4;
 
-  private static final ThreadLocal<SharedNames> PER_THREAD = ThreadLocal.withInitial(SharedNames::new);
+  private static final SharedNames SHARED = new SharedNames();
 
-  private final byte[][] bytes = new byte[SIZE][];
-  private final String[] strings = new String[SIZE];
-  private int evictions;
+  private final Entry[] slots = new Entry[SIZE];
+  private int evictions; // racy on purpose: only spreads evictions over a set's slots
+
+  private record Entry(byte[] bytes, String string) {}
 
   private SharedNames() {}
 
-  static SharedNames forThisThread() {
-    return PER_THREAD.get();
+  static SharedNames shared() {
+    return SHARED;
   }
 
   /** The string of the ASCII bytes {@code w[from, from + n)}, {@code n <= MAX_LENGTH}. */
@@ -40,17 +47,16 @@ final class SharedNames {
     int set = ((h ^ (h >>> 16)) & (SIZE / WAYS - 1)) * WAYS;
     int free = -1;
     for (int s = set; s < set + WAYS; s++) {
-      byte[] b = bytes[s];
-      if (b == null) {
+      Entry e = slots[s];
+      if (e == null) {
         free = free < 0 ? s : free;
-      } else if (Arrays.equals(b, 0, b.length, w, from, from + n)) {
-        return strings[s];
+      } else if (Arrays.equals(e.bytes, 0, e.bytes.length, w, from, from + n)) {
+        return e.string;
       }
     }
     String str = new String(w, from, n, StandardCharsets.ISO_8859_1);
     int s = free >= 0 ? free : set + (evictions++ & (WAYS - 1));
-    bytes[s] = Arrays.copyOfRange(w, from, from + n);
-    strings[s] = str;
+    slots[s] = new Entry(Arrays.copyOfRange(w, from, from + n), str);
     return str;
   }
 }
