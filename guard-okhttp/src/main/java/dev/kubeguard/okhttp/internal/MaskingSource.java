@@ -3,6 +3,7 @@ package dev.kubeguard.okhttp.internal;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
 import dev.kubeguard.core.ResponseStream;
+import dev.kubeguard.core.internal.SharedSlots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import okio.Buffer;
@@ -21,9 +22,10 @@ import okio.Timeout;
  */
 final class MaskingSource implements Source {
   private static final int CHUNK = 8192;
-  // Each read fills the thread's chunk and the masker has consumed it before the read returns
-  // (MaskingStream#write), so one array per thread serves every response it reads.
-  private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
+  // Each read fills a spare chunk and the masker has consumed it before the read returns
+  // (MaskingStream#write), so a few arrays serve every response; shared by all threads, as a
+  // caller may make each request on a thread of its own.
+  private static final SharedSlots<byte[]> CHUNKS = new SharedSlots<>(8);
 
   private final BufferedSource upstream;
   private final ResponseStream stream;
@@ -48,7 +50,8 @@ final class MaskingSource implements Source {
       throw failure;
     }
     while (masked.size() == 0 && !ended) {
-      byte[] chunk = CHUNKS.get();
+      byte[] spare = CHUNKS.take();
+      byte[] chunk = spare != null ? spare : new byte[CHUNK];
       int n;
       try {
         n = upstream.read(chunk);
@@ -65,6 +68,7 @@ final class MaskingSource implements Source {
         } else {
           stream.write(ByteBuffer.wrap(chunk, 0, n));
         }
+        CHUNKS.give(chunk);
       } catch (MaskingException e) {
         masked.clear();
         MaskingException withheld = new MaskingException("kubeguard: response body withheld: " + e.getMessage(), e);
