@@ -56,30 +56,15 @@ final class SpareBuffers<A> {
 
   /** An array of at least {@code min} elements: a spare if one is large enough, else a new one. */
   A take(int min) {
-    int from = SharedSlots.home(slots);
-    for (int k = 0; k < slots; k++) {
-      int i = (from + k) % slots;
-      A a = spare.peek(i);
-      if (a != null && length.applyAsInt(a) >= min && spare.swap(i, a, null)) {
-        return a;
-      }
-    }
-    return make.apply(min);
+    A a = spare.take(length, min);
+    return a != null ? a : make.apply(min);
   }
 
   /** Keeps {@code a} for the next taker, in place of a smaller spare when all slots are full; the caller drops it. */
   void give(A a) {
     int n = length.applyAsInt(a);
-    if (n < minKept || n > maxKept || spare.give(a)) {
-      return;
-    }
-    int from = SharedSlots.home(slots);
-    for (int k = 0; k < slots; k++) {
-      int i = (from + k) % slots;
-      A kept = spare.peek(i);
-      if (kept == null ? spare.swap(i, null, a) : length.applyAsInt(kept) < n && spare.swap(i, kept, a)) {
-        return;
-      }
+    if (n >= minKept && n <= maxKept) {
+      spare.give(a, length);
     }
   }
 }
