@@ -102,7 +102,7 @@ final class ChainLine {
       line[at++] = ',';
     }
     at = put(line, at, SEQ_OPEN);
-    at = putDecimal(line, at, seq, seqDigits);
+    at = JsonLineBytes.putDecimal(line, at, seq, seqDigits);
     at = put(line, at, PREV_OPEN);
     at = putAscii(line, at, prevHash);
     at = put(line, at, PREV_CLOSE);
@@ -138,15 +138,6 @@ final class ChainLine {
       d++;
     }
     return d;
-  }
-
-  /** {@code n} (not negative) in {@code width} decimal digits. */
-  private static int putDecimal(byte[] to, int at, long n, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      to[i] = (byte) ('0' + n % 10);
-      n /= 10;
-    }
-    return at + width;
   }
 
   private static int put(byte[] to, int at, byte[] from) {

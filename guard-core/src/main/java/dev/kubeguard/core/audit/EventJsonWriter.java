@@ -1,7 +1,6 @@
 package dev.kubeguard.core.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import dev.kubeguard.core.internal.SharedSlots;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.AuditLevel;
 import dev.kubeguard.api.Identity;
+import dev.kubeguard.core.internal.SharedSlots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -29,8 +29,9 @@ import java.util.TreeMap;
  *
  * <p>The fields are written straight as bytes ({@link JsonLineBytes}, escaped as Jackson escapes);
  * only a request or response body is re-encoded through Jackson. Thread-safe: each call writes
- * into a spare writer no other call holds and gets its own copy (or the writer's bytes, lent). Chain annotations ({@link ChainLine#RESERVED_KEYS}) carried by the
- * event are dropped in the "open" form, because the chain writer appends its own.
+ * into a spare writer no other call holds and gets its own copy (or the writer's bytes, lent).
+ * Chain annotations ({@link ChainLine#RESERVED_KEYS}) carried by the event are dropped in the
+ * "open" form, because the chain writer appends its own.
  */
 final class EventJsonWriter {
 
@@ -143,8 +144,7 @@ final class EventJsonWriter {
   /** Takes back the writer of a line {@link #writeOpenLent} lent, now written: nothing reads it any more. */
   static void giveBack(OpenEvent lent) {
     if (lent.lender() != null) {
-      lent.lender().reset(SCRATCH_BYTES * 4);
-      SPARE.give(lent.lender());
+      recycle(lent.lender());
     }
   }
 
@@ -185,9 +185,13 @@ final class EventJsonWriter {
 
   private static byte[] done(JsonLineBytes out) {
     byte[] line = out.toBytes();
+    recycle(out);
+    return line;
+  }
+
+  private static void recycle(JsonLineBytes out) {
     out.reset(SCRATCH_BYTES * 4);
     SPARE.give(out);
-    return line;
   }
 
   private static void writeHead(JsonLineBytes g, AuditEvent e) {
@@ -328,27 +332,20 @@ final class EventJsonWriter {
     // written in place: a 27-byte array per timestamp was a tenth of what an event allocated
     int at = g.plainStringRoom(27);
     byte[] c = g.array();
-    digits(c, at, year, 4);
+    JsonLineBytes.putDecimal(c, at, year, 4);
     c[at + 4] = '-';
-    digits(c, at + 5, day.getMonthValue(), 2);
+    JsonLineBytes.putDecimal(c, at + 5, day.getMonthValue(), 2);
     c[at + 7] = '-';
-    digits(c, at + 8, day.getDayOfMonth(), 2);
+    JsonLineBytes.putDecimal(c, at + 8, day.getDayOfMonth(), 2);
     c[at + 10] = 'T';
-    digits(c, at + 11, secondOfDay / 3600, 2);
+    JsonLineBytes.putDecimal(c, at + 11, secondOfDay / 3600, 2);
     c[at + 13] = ':';
-    digits(c, at + 14, secondOfDay / 60 % 60, 2);
+    JsonLineBytes.putDecimal(c, at + 14, secondOfDay / 60 % 60, 2);
     c[at + 16] = ':';
-    digits(c, at + 17, secondOfDay % 60, 2);
+    JsonLineBytes.putDecimal(c, at + 17, secondOfDay % 60, 2);
     c[at + 19] = '.';
-    digits(c, at + 20, t.getNano() / 1000, 6);
+    JsonLineBytes.putDecimal(c, at + 20, t.getNano() / 1000, 6);
     c[at + 26] = 'Z';
-  }
-
-  private static void digits(byte[] c, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      c[i] = (byte) ('0' + value % 10);
-      value /= 10;
-    }
   }
 
   /** Formats an instant as Kubernetes' MicroTime does. */

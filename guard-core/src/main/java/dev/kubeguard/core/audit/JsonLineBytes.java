@@ -150,6 +150,18 @@ final class JsonLineBytes {
     };
   }
 
+  /**
+   * Writes {@code n} (not negative) as {@code width} decimal digits at {@code to[at]}; returns the
+   * position after them.
+   */
+  static int putDecimal(byte[] to, int at, long n, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      to[i] = (byte) ('0' + n % 10);
+      n /= 10;
+    }
+    return at + width;
+  }
+
   /** The array written into: its first {@link #length()} bytes, until the next write. */
   byte[] array() {
     return buf;

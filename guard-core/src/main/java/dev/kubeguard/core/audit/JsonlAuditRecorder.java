@@ -170,32 +170,28 @@ public final class JsonlAuditRecorder implements Recorder {
     // the others' bytes are lent from a spare writer: they hold while this call waits for its
     // line, and are left to the queue if it returns before knowing it was written
     EventJsonWriter.OpenEvent open = queued ? null : EventJsonWriter.writeOpenLent(event);
-    boolean written = false;
+    ChainWriter.Offer offer;
     try {
-      ChainWriter.Offer offer;
-      try {
-        offer = writer.submit(open, queued ? event : null, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RecordingException("interrupted while queueing an audit event", e);
-      }
-      if (!offer.accepted()) {
-        ensureUsable();
-        throw new RecordingException(
-            "audit queue full for " + offerTimeout + ": the writer cannot keep up or is stuck on I/O");
-      }
-      if (mode == ChainWriter.Mode.PER_EVENT) {
-        await(offer.durable(), "audit event not fsynced within " + ackTimeout);
-      } else if (mode == ChainWriter.Mode.WRITTEN) {
-        writeThrough(offer.seq());
-      }
-      written = true;
-      lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
-    } finally {
-      if (open != null && written) {
-        EventJsonWriter.giveBack(open);
-      }
+      offer = writer.submit(open, queued ? event : null, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RecordingException("interrupted while queueing an audit event", e);
     }
+    if (!offer.accepted()) {
+      ensureUsable();
+      throw new RecordingException(
+          "audit queue full for " + offerTimeout + ": the writer cannot keep up or is stuck on I/O");
+    }
+    if (mode == ChainWriter.Mode.PER_EVENT) {
+      await(offer.durable(), "audit event not fsynced within " + ackTimeout);
+    } else if (mode == ChainWriter.Mode.WRITTEN) {
+      writeThrough(offer.seq());
+    }
+    // reached only once the line is written: every way out before it leaves the bytes lent
+    if (open != null) {
+      EventJsonWriter.giveBack(open);
+    }
+    lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
   }
 
   /**
