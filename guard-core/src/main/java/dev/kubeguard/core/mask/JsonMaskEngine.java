@@ -48,9 +48,9 @@ final class JsonMaskEngine {
   private static final Frame[] NO_FRAMES = new Frame[0];
 
   /**
-   * Spare frame stacks (shared by all threads), so each body does not build its frames anew (they were a fifth
-   * of what masking a small object allocated): taken when an engine is built, given back when it
-   * is closed, at most 8 kept and none deeper than 64. A frame holds names and kinds, never a
+   * Spare frame stacks (shared by all threads), so each body does not build its frames anew (they
+   * were a fifth of what masking a small object allocated): taken when an engine is built, given
+   * back when it is closed, at most 8 kept and none deeper than 64. A frame holds names and kinds, never a
    * value; each push resets the frame it takes.
    */
   private static final SpareBuffers<Frame[]> SPARE_FRAMES = new SpareBuffers<>(8, 1, 64, Frame[]::new, f -> f.length);
@@ -671,7 +671,7 @@ final class JsonMaskEngine {
       case JsonScanner.STRING -> {
         // the token straight from the parser's chars into the quoted replacement: no Strings
         char[] c = p.textChars();
-            int len = p.textLength();
+        int len = p.textLength();
         int n = (base64 ? MaskTokens.BASE64_LENGTH : MaskTokens.LENGTH) + 2;
         byte[] quoted = tokens.quoted(n);
         quoted[0] = '"';

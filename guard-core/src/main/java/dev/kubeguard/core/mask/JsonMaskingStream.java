@@ -63,8 +63,8 @@ final class JsonMaskingStream implements MaskingStream {
   }
 
   /**
-   * Hands the window, output and text buffer to the thread's spares, for the next body on this
-   * thread. Safe to call twice.
+   * Hands the window, output and text buffer to the spares, for the next body. Safe to call
+   * twice.
    */
   private void release() {
     scanner.release();

@@ -19,9 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>A token made in one call borrows one of the {@link Keyed} HMACs the masker keeps for all
  * threads (cloned from its prototype when none is free): the key schedule is computed once per
- * masker, and a response pays for no HMAC of its own, even on a thread made for it. A piecewise token ({@link #update}, {@link #finish}: a
- * PEM block spread over log chunks) keeps a clone of its own for the stream, so streams that
- * interleave on one thread never share a half-fed HMAC. Not thread-safe: one per stream.
+ * masker, and a response pays for no HMAC of its own, even on a thread made for it. A piecewise
+ * token ({@link #update}, {@link #finish}: a PEM block spread over log chunks) keeps a clone of
+ * its own for the stream, so streams that interleave on one thread never share a half-fed HMAC. Not thread-safe: one per stream.
  */
 final class MaskTokens {
 
