@@ -476,10 +476,7 @@ public abstract class AdapterConformanceSuite {
   @Test
   void judgedRequestIsTheReceivedRequestOrNothingIsSent() throws IOException {
     List<String> judged = new CopyOnWriteArrayList<>();
-    Guard g = guard(q -> {
-      judged.add(q.request().method() + " " + q.request().uri());
-      return Decision.allow();
-    }).build();
+    Guard g = judgingInto(judged);
 
     try (WireRecorder wire = WireRecorder.start()) {
       qt().withExamples(wireCorpusExamples()).withShrinkCycles(50)
@@ -501,15 +498,20 @@ public abstract class AdapterConformanceSuite {
   })
   void judgedRequestIsTheReceivedRequestWhenDotSegmentsClimbToTheRoot(String request) throws IOException {
     List<String> judged = new CopyOnWriteArrayList<>();
-    Guard g = guard(q -> {
-      judged.add(q.request().method() + " " + q.request().uri());
-      return Decision.allow();
-    }).build();
+    Guard g = judgingInto(judged);
     int space = request.indexOf(' ');
 
     try (WireRecorder wire = WireRecorder.start()) {
       judgedEqualsReceived(g, wire, judged, request.substring(0, space), request.substring(space + 1));
     }
+  }
+
+  /** A guard that allows everything and adds what it judged, as {@code METHOD target}, to {@code judged}. */
+  private Guard judgingInto(List<String> judged) {
+    return guard(q -> {
+      judged.add(q.request().method() + " " + q.request().uri());
+      return Decision.allow();
+    }).build();
   }
 
   private void judgedEqualsReceived(Guard g, WireRecorder wire, List<String> judged, String method, String target) {
