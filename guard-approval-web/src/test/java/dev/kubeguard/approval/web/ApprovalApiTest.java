@@ -33,7 +33,7 @@ class ApprovalApiTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     if (replica != null) {
       for (AuditEvent e : replica.events) {
         String all = e.toString();

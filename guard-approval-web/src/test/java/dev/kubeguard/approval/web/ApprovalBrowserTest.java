@@ -53,7 +53,7 @@ class ApprovalBrowserTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     if (browser != null) {
       browser.quit();
     }

@@ -33,7 +33,7 @@ class ApprovalPagesTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     if (replica != null) {
       replica.close();
     }

@@ -43,7 +43,7 @@ class OidcCodeFlowTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     if (replica != null) {
       replica.close();
     }

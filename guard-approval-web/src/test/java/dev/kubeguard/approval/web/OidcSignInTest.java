@@ -35,7 +35,7 @@ class OidcSignInTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     if (replica != null) {
       replica.close();
     }

@@ -157,9 +157,11 @@ final class Replica implements AutoCloseable {
     throw new AssertionError("never happened: " + what);
   }
 
+  /** Closes the page and the approver once its informer has caught up (see {@link MockCluster#settle}). */
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     server.close();
+    cluster.settle(List.of(approver));
     approver.close();
   }
 }

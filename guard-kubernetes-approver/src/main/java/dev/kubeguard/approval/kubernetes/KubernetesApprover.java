@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -438,6 +440,15 @@ public final class KubernetesApprover implements Approver, AutoCloseable {
   String observedVersion(String id) {
     GenericKubernetesResource o = cached(id);
     return o == null ? null : o.getMetadata().getResourceVersion();
+  }
+
+  /** Every approval's resourceVersion as this replica's informer last saw it, by id (tests). */
+  Map<String, String> observedVersions() {
+    Map<String, String> versions = new HashMap<>();
+    for (GenericKubernetesResource o : informer.getStore().list()) {
+      versions.put(o.getMetadata().getName(), o.getMetadata().getResourceVersion());
+    }
+    return versions;
   }
 
   @Override

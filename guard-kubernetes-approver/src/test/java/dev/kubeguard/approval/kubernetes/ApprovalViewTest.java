@@ -63,6 +63,7 @@ class ApprovalViewTest {
 
   @AfterEach
   void stop() throws Exception {
+    cluster.settle(closing.stream().filter(KubernetesApprover.class::isInstance).map(KubernetesApprover.class::cast).toList());
     for (AutoCloseable c : closing) {
       c.close();
     }

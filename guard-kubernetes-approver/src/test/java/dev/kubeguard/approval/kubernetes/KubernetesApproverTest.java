@@ -42,7 +42,8 @@ class KubernetesApproverTest {
   private final List<KubernetesApprover> approvers = new ArrayList<>();
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
+    cluster.settle(approvers);
     approvers.forEach(KubernetesApprover::close);
     cluster.close();
   }

@@ -15,6 +15,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class MockCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   public final KubernetesMockServer server;
   private final List<KubernetesClient> clients = new ArrayList<>();
+  private KubernetesClient reader;
 
   public MockCluster() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -100,6 +102,38 @@ public final class MockCluster implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Waits (at most 10 s) until each approver's informer holds exactly what the server stores, at
+   * the same resourceVersions, so that no watch event is in flight when their watches close. The
+   * mock server's event loop otherwise stalls for 10 s and its shutdown fails: a closing watch
+   * ({@code WatchEventsListener.onClosed}) waits on the event loop for the thread that is sending
+   * it an event, and that send waits for the event loop.
+   */
+  public void settle(Collection<KubernetesApprover> approvers) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!settled(approvers)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the approvers' informers never caught up with the server's ApprovalRequests");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private boolean settled(Collection<KubernetesApprover> approvers) {
+    if (reader == null) {
+      reader = client();
+    }
+    for (KubernetesApprover a : approvers) {
+      Map<String, String> stored = new HashMap<>();
+      reader.genericKubernetesResources(ApprovalObject.CONTEXT).inNamespace(a.namespace()).list().getItems()
+          .forEach(o -> stored.put(o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+      if (!a.observedVersions().equals(stored)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

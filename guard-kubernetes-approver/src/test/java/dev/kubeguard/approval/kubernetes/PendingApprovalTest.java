@@ -37,7 +37,8 @@ class PendingApprovalTest {
   private final List<KubernetesApprover> approvers = new ArrayList<>();
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
+    cluster.settle(approvers);
     approvers.forEach(KubernetesApprover::close);
     cluster.close();
   }
