@@ -71,7 +71,7 @@ final class JsonMaskEngine {
     FieldPaths.Node kindTrie;
     boolean kindTrieKnown;
     FieldName field;
-    String envName;
+    FieldName envName;
     boolean envNameSeen;
     boolean ending;
     boolean schema;
@@ -216,11 +216,11 @@ final class JsonMaskEngine {
   /** Consumes the scanner's current token, which ends at input offset {@code end}. */
   void onToken(int t, JsonScanner p, long end) throws IOException {
     switch (t) {
-      case JsonScanner.FIELD_NAME -> fieldName(p.text());
+      case JsonScanner.FIELD_NAME -> fieldName(p.field(names));
       case JsonScanner.START_OBJECT -> startContainer(false, end - 1);
       case JsonScanner.START_ARRAY -> startContainer(true, end - 1);
       case JsonScanner.END_OBJECT, JsonScanner.END_ARRAY -> endContainer(end);
-      default -> scalar(t, p, sp.valueStart(lastEnd), end);
+      default -> scalar(t, p, p.tokenStart(), end);
     }
     lastEnd = end;
     if (!held.isEmpty()) {
@@ -228,13 +228,13 @@ final class JsonMaskEngine {
     }
   }
 
-  private void fieldName(String name) throws IOException {
+  private void fieldName(FieldName name) throws IOException {
     Frame f = stack[depth - 1];
-    if (!f.seen.add(name)) {
+    if (!f.seen.add(name.name)) {
       // the text JsonMaskingStream reports; never the name itself, which is body content
       throw JsonScanner.malformed("an object has a duplicate key, which clients may read differently");
     }
-    f.field = names.field(name);
+    f.field = name;
   }
 
   /** The input ended: fails if it ended inside a value. */
@@ -299,7 +299,7 @@ final class JsonMaskEngine {
       case KIND -> {
         detect(t, p, start, end);
         if (t == JsonScanner.STRING) {
-          f.kind = kindLetters(p.sharedText());
+          f.kind = kindLetters(p.field(names).name);
           f.kindTrieKnown = false;
           if (f.heldCount > 0) {
             resolveHeld(f);
@@ -309,7 +309,7 @@ final class JsonMaskEngine {
       case ENV_NAME -> {
         detect(t, p, start, end);
         if (t == JsonScanner.STRING) {
-          f.envName = p.sharedText();
+          f.envName = p.field(names);
           f.envNameSeen = true;
           if (f.heldCount > 0) {
             resolveHeld(f);
@@ -433,7 +433,7 @@ final class JsonMaskEngine {
           if (!f.envNameSeen) {
             mask(false);
             slotHeld = !f.ending;
-          } else if (names.field(f.envName).sensitive()) {
+          } else if (f.envName.sensitive()) {
             mask(false);
           }
           return;

@@ -122,7 +122,6 @@ final class JsonScanner {
   private boolean ascii;
   private char[] text = NO_CHARS;
   private int textLength = -1; // -1: not decoded yet
-  private String name;
 
   // a string cut by the end of the window: scanned up to partScanned, with partChars so far
   private long partStart = -1;
@@ -131,10 +130,8 @@ final class JsonScanner {
   private boolean partEscaped;
   private boolean partAscii;
 
-  /** The longest name or string {@link #sharedText} takes from the shared {@link SharedNames}. */
+  /** The longest name or string {@link #field} finds by its bytes. */
   private static final int SHARED_LENGTH = SharedNames.MAX_LENGTH;
-
-  private final SharedNames names = SharedNames.shared();
 
   JsonScanner(int maxStringLength, int maxDepth) {
     this.maxStringLength = maxStringLength;
@@ -169,7 +166,6 @@ final class JsonScanner {
     depth = 0;
     token = NOT_AVAILABLE;
     textLength = -1;
-    name = null;
     partStart = -1;
   }
 
@@ -191,6 +187,11 @@ final class JsonScanner {
     return partStart >= 0 ? partStart : pos;
   }
 
+  /** The offset of the current token's first byte. */
+  long tokenStart() {
+    return start;
+  }
+
   /** The offset just past the current token. */
   long tokenEnd() {
     return end;
@@ -204,7 +205,6 @@ final class JsonScanner {
    */
   int next() throws IOException {
     textLength = -1;
-    name = null;
     while (true) {
       int i = skipWhitespace();
       if (i < 0) {
@@ -658,34 +658,23 @@ final class JsonScanner {
     return textLength;
   }
 
-  /** The current token's text as a string; a name's is {@link #sharedText() shared}. */
+  /** The current token's text as a string. */
   String text() {
-    if (token == FIELD_NAME) {
-      return sharedText();
-    }
     decode();
     return new String(text, 0, textLength);
   }
 
   /**
-   * The current name's or string's text, shared by every occurrence of it (on any thread) when it
-   * is short: for names and for values that name things (kinds, env var names), never for a value
-   * that may be a secret, which the cache would keep past its body.
+   * The current name or string as a field name of {@code names}: found by its bytes when it is
+   * short plain ASCII, so names and the values that name things (kinds, env var names) mostly cost
+   * one lookup and no string. Never for a value that may be a secret, which the cache would keep
+   * past its body.
    */
-  String sharedText() {
-    if (name != null) {
-      return name;
+  FieldName field(SensitiveNames names) {
+    if (ascii && !escaped && chars <= SHARED_LENGTH) {
+      return names.field(window, (int) (start + 1 - base), chars);
     }
-    if (!ascii || escaped || chars > SHARED_LENGTH) {
-      decode();
-      return name = new String(text, 0, textLength);
-    }
-    return name = shared();
-  }
-
-  /** The current plain ASCII string or name, from the shared cache. */
-  private String shared() {
-    return names.of(window, (int) (start + 1 - base), chars);
+    return names.field(text());
   }
 
   private void decode() {

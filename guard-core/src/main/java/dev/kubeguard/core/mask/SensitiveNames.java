@@ -61,6 +61,7 @@ final class SensitiveNames {
   private final boolean builtIn;
   private final List<Pattern> extra;
   private final ConcurrentHashMap<String, FieldName> fieldNames = new ConcurrentHashMap<>();
+  private final SharedNames byBytes = new SharedNames(this::field);
 
   public SensitiveNames(boolean builtIn, List<Pattern> extra) {
     this.builtIn = builtIn;
@@ -82,6 +83,14 @@ final class SensitiveNames {
       fieldNames.put(name, f);
     }
     return f;
+  }
+
+  /**
+   * {@link #field(String)} of the plain ASCII bytes {@code w[from, from + n)}, {@code n <=}
+   * {@link SharedNames#MAX_LENGTH}, found by the bytes themselves: no string is made for a known name.
+   */
+  FieldName field(byte[] w, int from, int n) {
+    return byBytes.of(w, from, n);
   }
 
   /** Whether {@code name}, as an env var name or a ConfigMap key, names a secret. */
