@@ -312,8 +312,9 @@ final class ValueDetectors {
           if (i > off && (c[i - 1] == 's' || c[i - 1] == 'r') && i + 1 < end && c[i + 1] == '_') bits |= STRIPE;
         }
         case 'b', 'B' -> {
+          // the regex's own boundary: only an ASCII letter or digit before hides the scheme
           if ((atIgnoreCase(c, i + 1, end, "earer") || atIgnoreCase(c, i + 1, end, "asic"))
-              && (i == off || !Character.isLetterOrDigit(c[i - 1]))) {
+              && (i == off || !asciiLetterOrDigit(c[i - 1]))) {
             bits |= AUTH_SCHEME;
           }
         }
@@ -335,6 +336,10 @@ final class ValueDetectors {
     for (char ch : "e-AgxkbB/@=:".toCharArray()) {
       STARTS[ch] = true;
     }
+  }
+
+  private static boolean asciiLetterOrDigit(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
   }
 
   private static boolean at(char[] c, int i, int end, String s) {
