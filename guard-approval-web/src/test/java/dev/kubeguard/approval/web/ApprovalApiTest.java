@@ -134,7 +134,7 @@ class ApprovalApiTest {
     assertThat(body.path("state").asText()).isEqualTo("APPROVED");
     assertThat(body.path("answeredBy").asText()).isEqualTo("alice");
 
-    Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
+    MockCluster.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
     assertThat(replica.delete().allowed()).isTrue();
     assertThat(replica.events).singleElement().satisfies(e -> {
       assertThat(e.user().user()).isEqualTo("alice");
@@ -165,7 +165,7 @@ class ApprovalApiTest {
     HttpResponse<String> r = http.postJson(API + "/" + id + "/deny", "alice-token", "{\"reason\":\"change freeze\"}");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(json(r).path("state").asText()).isEqualTo("DENIED");
-    Replica.await("the informer sees the denial", () -> replica.state(id) == PendingApproval.State.DENIED);
+    MockCluster.await("the informer sees the denial", () -> replica.state(id) == PendingApproval.State.DENIED);
     GuardedExchange retry = replica.delete();
     assertThat(retry.allowed()).isFalse();
     assertThat(retry.message()).contains("denied: change freeze");
@@ -202,7 +202,7 @@ class ApprovalApiTest {
     start(new Replica(cluster));
     String id = replica.held();
     assertThat(http.postJson(API + "/" + id + "/approve", "alice-token", "").statusCode()).isEqualTo(200);
-    Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
+    MockCluster.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
 
     HttpResponse<String> again = http.postJson(API + "/" + id + "/deny", "carol-token", "{\"reason\":\"too late\"}");
     assertThat(again.statusCode()).isEqualTo(409);

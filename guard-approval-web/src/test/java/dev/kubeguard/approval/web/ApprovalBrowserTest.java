@@ -121,7 +121,7 @@ class ApprovalBrowserTest {
     assertThat(text("message")).isEqualTo("You approved " + id + ".");
     assertThat(text("state")).isEqualTo("APPROVED");
 
-    Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
+    MockCluster.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
     assertThat(replica.delete().allowed()).as("the held request passes on the retry").isTrue();
     browser.navigate().refresh();
     assertThat(text("answers")).contains("alice approved").contains("rollout verified");
@@ -151,7 +151,7 @@ class ApprovalBrowserTest {
       browser.findElement(By.id("approve")).click();
       assertThat(text("message")).isEqualTo("You approved " + id + ".");
 
-      Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
+      MockCluster.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
       assertThat(replica.delete().allowed()).as("the held request passes on the retry").isTrue();
       assertThat(replica.events).extracting(e -> e.user().user() + " " + e.annotations().get("kubeguard.dev/answer-outcome"))
           .containsExactly("oidc:olivia accepted");

@@ -214,7 +214,7 @@ class ApprovalPagesTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("You approved " + id).contains("<dd id=\"state\">APPROVED</dd>").doesNotContain("id=\"approve\"");
     assertThat(http.get(BASE + "/approvals/" + id).body()).as("the outcome is shown once").doesNotContain("You approved");
-    Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
+    MockCluster.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
     assertThat(replica.delete().allowed()).isTrue();
     assertThat(replica.events).singleElement().satisfies(e -> assertThat(e.annotations())
         .containsEntry("kubeguard.dev/answer-outcome", "accepted").containsEntry("kubeguard.dev/answer-comment", "go"));

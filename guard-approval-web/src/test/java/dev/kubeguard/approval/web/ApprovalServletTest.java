@@ -77,7 +77,7 @@ class ApprovalServletTest {
     assertThat(answered.statusCode()).isEqualTo(303);
     assertThat(answered.headers().firstValue("Location")).hasValue(BASE + "/approvals/" + id);
     assertThat(http.get(BASE + "/approvals/" + id).body()).contains("You denied " + id);
-    Replica.await("the informer sees the denial", () -> replica.state(id) == PendingApproval.State.DENIED);
+    MockCluster.await("the informer sees the denial", () -> replica.state(id) == PendingApproval.State.DENIED);
     assertThat(replica.delete().message()).contains("denied: not today");
   }
 

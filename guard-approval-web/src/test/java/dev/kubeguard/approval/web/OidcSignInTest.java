@@ -59,7 +59,7 @@ class OidcSignInTest {
     HttpResponse<String> r = http.postJson(API + "/" + id + "/approve", sre, "{\"comment\":\"ok\"}");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(r.body()).path("answeredBy").asText()).isEqualTo("oidc:olivia");
-    Replica.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
+    MockCluster.await("the informer sees the answer", () -> replica.state(id) == PendingApproval.State.APPROVED);
     assertThat(replica.delete().allowed()).isTrue();
     assertThat(replica.events).singleElement().satisfies(e -> {
       assertThat(e.user().user()).isEqualTo("oidc:olivia");

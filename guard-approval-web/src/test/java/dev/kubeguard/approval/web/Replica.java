@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -127,7 +126,7 @@ final class Replica implements AutoCloseable {
   /** Holds bob's delete and waits until this replica's informer lists it; returns its id. */
   String held() throws InterruptedException {
     String id = delete().approvalId();
-    await("the informer lists " + id, () -> approver.find(id).isPresent());
+    MockCluster.await("the informer lists " + id, () -> approver.find(id).isPresent());
     return id;
   }
 
@@ -139,22 +138,11 @@ final class Replica implements AutoCloseable {
     Map<String, Object> spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");
     spec.put("view", Map.of("maskedBody", maskedBody, "diff", diff, "diffNote", diffNote));
     objects.resource(o).update();
-    await("the informer sees the view of " + id, () -> approver.find(id).map(p -> p.maskedBody().equals(maskedBody)).orElse(false));
+    MockCluster.await("the informer sees the view of " + id, () -> approver.find(id).map(p -> p.maskedBody().equals(maskedBody)).orElse(false));
   }
 
   PendingApproval.State state(String id) {
     return approver.find(id).orElseThrow().state();
-  }
-
-  /** Informers deliver asynchronously: wait (bounded) until this replica has seen a change. */
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("never happened: " + what);
   }
 
   /** Closes the page and the approver once its informer has caught up (see {@link MockCluster#settle}). */

@@ -1,5 +1,6 @@
 package dev.kubeguard.approval.kubernetes;
 
+import static dev.kubeguard.approval.kubernetes.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -111,16 +111,6 @@ class ApprovalViewTest {
       return found[0] != null;
     });
     return found[0];
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("never happened: " + what);
   }
 
   private static Map<?, ?> view(GenericKubernetesResource o) {

@@ -1,5 +1,6 @@
 package dev.kubeguard.approval.kubernetes;
 
+import static dev.kubeguard.approval.kubernetes.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,17 +70,6 @@ class KubernetesApproverTest {
 
   private static GuardedExchange retry(Guard g) {
     return g.begin(BOB, DELETE, CallContext.now());
-  }
-
-  // The informers deliver asynchronously: wait (bounded) until a replica has seen a change.
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("never happened: " + what);
   }
 
   // "Not pending" alone is also true before a replica has seen the object at all: wait for the stored version.

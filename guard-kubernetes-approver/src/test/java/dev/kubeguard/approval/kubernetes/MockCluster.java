@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * fabric8's mock API server in CRUD mode holding the ApprovalRequests, answering the two reviews
@@ -112,13 +113,18 @@ public final class MockCluster implements AutoCloseable {
    * it an event, and that send waits for the event loop.
    */
   public void settle(Collection<KubernetesApprover> approvers) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!settled(approvers)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the approvers' informers never caught up with the server's ApprovalRequests");
+    await("the approvers' informers catch up with the server's ApprovalRequests", () -> settled(approvers));
+  }
+
+  /** Informers deliver asynchronously: waits (at most 10 s) until {@code condition} holds. */
+  public static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      if (condition.getAsBoolean()) {
+        return;
       }
-      Thread.sleep(20);
+      Thread.sleep(50);
     }
+    throw new AssertionError("never happened: " + what);
   }
 
   private boolean settled(Collection<KubernetesApprover> approvers) {

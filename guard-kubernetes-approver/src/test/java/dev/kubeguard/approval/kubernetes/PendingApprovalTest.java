@@ -1,5 +1,6 @@
 package dev.kubeguard.approval.kubernetes;
 
+import static dev.kubeguard.approval.kubernetes.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,16 +60,6 @@ class PendingApprovalTest {
 
   private static String held(Guard g) {
     return g.begin(BOB, DELETE, CallContext.now()).approvalId();
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("never happened: " + what);
   }
 
   private GenericKubernetesResource stored(String id) {
