@@ -115,6 +115,11 @@ final class ValueDetectors {
           new Detector(SCHEME, ValueDetectors::pickSchemeValue),
           new Detector(AUTHORIZATION, m -> ValueShape.notLowerWord(m.group(1)) ? 1 : -1));
 
+  /** How many built-in detectors there are: the bits {@link #triggers} can set. */
+  static int builtInCount() {
+    return BUILT_IN.size();
+  }
+
   private static Detector whole(String regex) {
     return new Detector(Pattern.compile(regex), m -> 0);
   }

@@ -34,9 +34,6 @@ class DetectorGatePropertiesTest {
       .ofSizeBetween(1, 12)
       .map(parts -> String.join("", parts));
 
-  /** How many built-in detectors there are (ValueDetectors' bits). */
-  private static final int DETECTORS = 12;
-
   private final ValueDetectors detectors = new ValueDetectors(true, List.of());
   private final MaskTokens tokens = new MaskTokens(new SecretKeySpec(new byte[32], "HmacSHA256"));
 
@@ -44,7 +41,7 @@ class DetectorGatePropertiesTest {
   void theScanFlagsEveryDetectorThatWouldMaskSomething() {
     qt().withExamples(20_000).forAll(TEXT).checkAssert(s -> {
       int flagged = detectors.triggers(s.toCharArray(), 0, s.length());
-      for (int bit = 0; bit < DETECTORS; bit++) {
+      for (int bit = 0; bit < ValueDetectors.builtInCount(); bit++) {
         // each detector alone on the string as it came: chained, a token one detector wrote can
         // give the next a separator the string never had
         if (detectors.mask(s, tokens, new int[1], 1 << bit) != null) {
