@@ -25,26 +25,25 @@ final class ActionIndex implements GlobIndex.Target {
   }
 
   @Override
-  public void collect(Winner w) {
-    Attributes a = w.attributes();
-    String combinedResource = w.combinedResource();
+  public CompiledRule collect(Attributes a, CompiledRule best) {
     if (a.isResourceRequest()) {
       ResourceBucket exact = resourceByVerb.get(a.verb());
       if (exact != null) {
-        exact.collect(combinedResource, a.subresource(), w);
+        best = exact.collect(a, best);
       }
       if (resourceAnyVerb != null) {
-        resourceAnyVerb.collect(combinedResource, a.subresource(), w);
+        best = resourceAnyVerb.collect(a, best);
       }
     } else {
       UrlBucket exact = urlByVerb.get(a.verb());
       if (exact != null) {
-        exact.collect(a.path(), w);
+        best = exact.collect(a, best);
       }
       if (urlAnyVerb != null) {
-        urlAnyVerb.collect(a.path(), w);
+        best = urlAnyVerb.collect(a, best);
       }
     }
+    return best;
   }
 
   static final class Builder {

@@ -1,5 +1,6 @@
 package dev.kubeguard.core.policy;
 
+import dev.kubeguard.api.Attributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +29,10 @@ import java.util.TreeMap;
  */
 final class GlobIndex<V extends GlobIndex.Target> {
 
-  /** Rules filed under one pattern, offered to a decision's accumulator when the pattern matches. */
+  /** Rules filed under one pattern, offered to a decision when the pattern matches. */
   interface Target {
-    void collect(Winner w);
+    /** The best of {@code best} (may be {@code null}) and this target's rules that cover {@code a} ({@link Winner}). */
+    CompiledRule collect(Attributes a, CompiledRule best);
   }
 
   private static final Object[] NONE = new Object[0];
@@ -80,13 +82,13 @@ final class GlobIndex<V extends GlobIndex.Target> {
     return size;
   }
 
-  /** Offers to {@code w} the targets of every pattern that matches {@code s}. */
-  void collectMatches(String s, Winner w) {
+  /** The best of {@code best} and the targets' rules of every pattern that matches {@code s}. */
+  CompiledRule collectMatches(String s, Attributes a, CompiledRule best) {
     // Forward: `at` characters of s matched so far.
     Node n = prefixes;
     int at = 0;
     while (true) {
-      n.collectMatches(s, w);
+      best = n.collectMatches(s, a, best);
       Node c = at < s.length() ? n.child(s.charAt(at)) : null;
       if (c == null || !s.regionMatches(at + 1, c.run, 0, c.run.length())) {
         break;
@@ -98,7 +100,7 @@ final class GlobIndex<V extends GlobIndex.Target> {
     n = suffixes;
     int end = s.length();
     while (true) {
-      n.collectMatches(s, w);
+      best = n.collectMatches(s, a, best);
       Node c = end > 0 ? n.child(s.charAt(end - 1)) : null;
       if (c == null || !s.regionMatches(end - 1 - c.run.length(), c.run, 0, c.run.length())) {
         break;
@@ -108,9 +110,10 @@ final class GlobIndex<V extends GlobIndex.Target> {
     }
     for (int i = 0; i < unanchored.length; i++) {
       if (unanchored[i].matches(s)) {
-        ((Target) unanchoredTargets[i]).collect(w);
+        best = ((Target) unanchoredTargets[i]).collect(a, best);
       }
     }
+    return best;
   }
 
   /**
@@ -132,12 +135,13 @@ final class GlobIndex<V extends GlobIndex.Target> {
       this.targets = targets;
     }
 
-    void collectMatches(String s, Winner w) {
+    CompiledRule collectMatches(String s, Attributes a, CompiledRule best) {
       for (int i = 0; i < globs.length; i++) {
         if (globs[i].matches(s)) {
-          ((Target) targets[i]).collect(w);
+          best = ((Target) targets[i]).collect(a, best);
         }
       }
+      return best;
     }
 
     Node child(char c) {

@@ -25,7 +25,8 @@ import java.util.List;
  * <p><b>Performance.</b> Rules are indexed by subject, namespace, verb and resource (or URL) at
  * load, globs compiled once and subject and namespace globs filed by their literal prefix or
  * suffix ({@code GlobIndex}), so a decision touches only candidate rules, however many glob
- * subjects the policy has, and allocates nothing for an allow beyond a small accumulator. See {@code PolicyDecisionBenchmark} in guard-bench.
+ * subjects the policy has, and allocates nothing (the denial without a matching rule is a
+ * constant too). See {@code PolicyDecisionBenchmark} in guard-bench.
  *
  * <p><b>Threading and failure.</b> Immutable and thread-safe; {@link #decide} never blocks and
  * never throws for a well-formed request.

@@ -1,5 +1,6 @@
 package dev.kubeguard.core.policy;
 
+import dev.kubeguard.api.Attributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,27 +9,31 @@ import java.util.Map;
 /**
  * Rules of one verb (or of verb {@code *}) filed by the resources they name: exactly
  * ({@code pods}, {@code pods/log}), by {@code *}/subresource ({@code *}{@code /scale}), or all
- * ({@code *}). A lookup touches at most three arrays. Immutable once built.
+ * ({@code *}). A lookup touches at most three arrays and allocates nothing, subresource requests
+ * included ({@link ResourceTable}). Immutable once built.
  */
 final class ResourceBucket {
-  private final Map<String, CompiledRule[]> byResource;
-  private final Map<String, CompiledRule[]> bySubresource;
+  private final ResourceTable byResource;
+  private final ResourceTable bySubresource;
   private final CompiledRule[] anyResource;
 
   private ResourceBucket(Builder b) {
-    this.byResource = freeze(b.byResource);
-    this.bySubresource = freeze(b.bySubresource);
+    this.byResource = ResourceTable.of(b.byResource);
+    this.bySubresource = ResourceTable.of(b.bySubresource);
     this.anyResource = b.anyResource.isEmpty() ? null : b.anyResource.toArray(CompiledRule[]::new);
   }
 
-  void collect(String combinedResource, String subresource, Winner w) {
-    w.offer(anyResource);
-    w.offer(byResource.get(combinedResource));
+  CompiledRule collect(Attributes a, CompiledRule best) {
+    String subresource = a.subresource();
+    best = Winner.among(anyResource, a, best);
+    best = Winner.among(byResource.get(a.resource(), subresource), a, best);
     if (!subresource.isEmpty() && !bySubresource.isEmpty()) {
-      w.offer(bySubresource.get(subresource));
+      best = Winner.among(bySubresource.get(subresource), a, best);
     }
+    return best;
   }
 
+  /** {@code m} with each list made an array, for the buckets that still key by a plain string. */
   static Map<String, CompiledRule[]> freeze(Map<String, List<CompiledRule>> m) {
     if (m.isEmpty()) {
       return Map.of();

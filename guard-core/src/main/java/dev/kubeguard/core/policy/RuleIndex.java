@@ -16,8 +16,7 @@ import java.util.Map;
  * change an answer. The answer equals a linear scan of all rules: the matching rule with the
  * highest-ranked effect and, among those, the lowest ordinal.
  *
- * <p>Immutable and thread-safe once built; {@link #winner} allocates one small accumulator (and
- * the {@code resource/subresource} string for subresource requests).
+ * <p>Immutable and thread-safe once built; {@link #winner} allocates nothing.
  */
 final class RuleIndex {
   private final Map<String, ScopedRules> byUser;
@@ -67,27 +66,26 @@ final class RuleIndex {
 
   /** The deciding rule for this question, or {@code null} when no rule matches. */
   public CompiledRule winner(Identity identity, Attributes a) {
-    String combined = a.subresource().isEmpty() ? a.resource() : a.combinedResource();
-    Winner w = new Winner(a, combined);
+    CompiledRule best = null;
     ScopedRules own = byUser.get(identity.user());
     if (own != null) {
-      own.collect(w);
+      best = own.collect(a, best);
     }
     if (!userGlobs.isEmpty()) {
-      userGlobs.collectMatches(identity.user(), w);
+      best = userGlobs.collectMatches(identity.user(), a, best);
     }
     List<String> groups = identity.groups();
     for (int i = 0; i < groups.size(); i++) {
       String group = groups.get(i);
       ScopedRules g = byGroup.get(group);
       if (g != null) {
-        g.collect(w);
+        best = g.collect(a, best);
       }
       // A rule reached through two groups is offered twice, which changes nothing (Winner).
       if (!groupGlobs.isEmpty()) {
-        groupGlobs.collectMatches(group, w);
+        best = groupGlobs.collectMatches(group, a, best);
       }
     }
-    return w.best();
+    return best;
   }
 }

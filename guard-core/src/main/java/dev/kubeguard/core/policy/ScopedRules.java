@@ -1,5 +1,6 @@
 package dev.kubeguard.core.policy;
 
+import dev.kubeguard.api.Attributes;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,21 +30,22 @@ final class ScopedRules implements GlobIndex.Target {
   }
 
   @Override
-  public void collect(Winner w) {
-    String namespace = w.attributes().namespace();
+  public CompiledRule collect(Attributes a, CompiledRule best) {
+    String namespace = a.namespace();
     if (!byNamespace.isEmpty()) {
       ActionIndex ns = byNamespace.get(namespace);
       if (ns != null) {
-        ns.collect(w);
+        best = ns.collect(a, best);
       }
     }
     // A namespace glob never covers a request without a namespace (NamespaceScope), so skip them.
     if (byNamespaceGlob != null && !namespace.isEmpty()) {
-      byNamespaceGlob.collectMatches(namespace, w);
+      best = byNamespaceGlob.collectMatches(namespace, a, best);
     }
     if (anyNamespace != null) {
-      anyNamespace.collect(w);
+      best = anyNamespace.collect(a, best);
     }
+    return best;
   }
 
   static final class Builder {

@@ -1,5 +1,6 @@
 package dev.kubeguard.core.policy;
 
+import dev.kubeguard.api.Attributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,14 +28,16 @@ final class UrlBucket {
     }
   }
 
-  void collect(String path, Winner w) {
-    w.offer(any);
-    w.offer(exact.get(path));
+  CompiledRule collect(Attributes a, CompiledRule best) {
+    String path = a.path();
+    best = Winner.among(any, a, best);
+    best = Winner.among(exact.get(path), a, best);
     for (int i = 0; i < prefixes.length; i++) {
       if (path.startsWith(prefixes[i])) {
-        w.offer(prefixRules[i]);
+        best = Winner.among(prefixRules[i], a, best);
       }
     }
+    return best;
   }
 
   static final class Builder {

@@ -3,42 +3,30 @@ package dev.kubeguard.core.policy;
 import dev.kubeguard.api.Attributes;
 
 /**
- * Collects the deciding rule among candidates: highest-ranked effect (deny over approval over
+ * Picks the deciding rule among candidates: highest-ranked effect (deny over approval over
  * allow), then lowest ordinal. Offering the same rule twice changes nothing, so an index may
- * reach a rule by several paths. One per decision, confined to the deciding thread.
+ * reach a rule by several paths.
+ *
+ * <p>Each step takes the best rule so far and returns the new best, so a decision carries its
+ * state in a return value and allocates nothing. An accumulator object passed down the index did
+ * escape the JIT's analysis (through the glob index's targets): 24 bytes per decision, which on a
+ * heap whose pages were never touched is a page fault (about 15 µs on this project's VM) every
+ * 170 decisions, the whole of the decision's p99. Stateless and thread-safe.
  */
 final class Winner {
-  private final Attributes attributes;
-  private final String combinedResource;
-  private CompiledRule best;
+  private Winner() {}
 
-  /** {@code combinedResource} is {@code resource} or {@code resource/subresource}, built once per decision. */
-  Winner(Attributes attributes, String combinedResource) {
-    this.attributes = attributes;
-    this.combinedResource = combinedResource;
-  }
-
-  Attributes attributes() {
-    return attributes;
-  }
-
-  String combinedResource() {
-    return combinedResource;
-  }
-
-  void offer(CompiledRule[] rules) {
+  /** The best of {@code best} (which may be {@code null}) and those of {@code rules} (which may be {@code null}) that cover {@code a}. */
+  static CompiledRule among(CompiledRule[] rules, Attributes a, CompiledRule best) {
     if (rules == null) {
-      return;
+      return best;
     }
     for (CompiledRule r : rules) {
       // The cheap precedence test first: once a deny is found, most candidates cannot win.
-      if (r.beats(best) && r.covers(attributes)) {
+      if (r.beats(best) && r.covers(a)) {
         best = r;
       }
     }
-  }
-
-  CompiledRule best() {
     return best;
   }
 }

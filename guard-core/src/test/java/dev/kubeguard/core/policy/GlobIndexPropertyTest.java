@@ -26,8 +26,9 @@ class GlobIndexPropertyTest {
   /** A target that records that it was offered. */
   private record Recorder(String pattern, List<String> seen) implements GlobIndex.Target {
     @Override
-    public void collect(Winner w) {
+    public CompiledRule collect(Attributes a, CompiledRule best) {
       seen.add(pattern);
+      return best;
     }
   }
 
@@ -49,10 +50,10 @@ class GlobIndexPropertyTest {
             targets.put(p, new Recorder(p, seen));
           }
           GlobIndex<Recorder> index = GlobIndex.of(targets);
-          Winner w = new Winner(Attributes.resource("get", "", "v1", "pods", "", "", ""), "pods");
+          Attributes a = Attributes.resource("get", "", "v1", "pods", "", "", "");
           for (String s : strings) {
             seen.clear();
-            index.collectMatches(s, w);
+            index.collectMatches(s, a, null);
             List<String> expected = new ArrayList<>();
             for (String p : targets.keySet()) {
               if (Glob.compile(p).matches(s)) {

@@ -28,7 +28,8 @@ class RuleIndexPropertyTest {
   private static final List<String> VERBS = List.of("get", "list", "delete", "watch", "*", "GET");
   private static final List<String> GROUPS = List.of("", "apps", "*");
   private static final List<String> RESOURCES =
-      List.of("pods", "pods/log", "pods/status", "*/scale", "deployments", "deployments/scale", "*", "pods/*", "*/*");
+      List.of("pods", "pods/log", "pods/status", "*/scale", "deployments", "deployments/scale", "*", "pods/*", "*/*",
+          "a/b/c");
   private static final List<String> NAMES = List.of("a", "b");
   private static final List<String> URLS = List.of("/healthz", "/logs/*", "*", "/api", "/apis/*", "/", "/logs**");
   private static final List<String> USER_PATTERNS =
@@ -38,8 +39,8 @@ class RuleIndexPropertyTest {
       List.of(List.of("ns1"), List.of("prod-*"), List.of(""), List.of("*", ""), List.of("ns1", "ns2"), List.of("*"));
 
   private static final List<String> REQ_VERBS = List.of("get", "list", "delete", "watch", "create", "GET");
-  private static final List<String> REQ_RESOURCES = List.of("pods", "deployments", "nodes", "*");
-  private static final List<String> REQ_SUBRESOURCES = List.of("", "", "log", "scale", "status", "*");
+  private static final List<String> REQ_RESOURCES = List.of("pods", "deployments", "nodes", "*", "a", "a/b");
+  private static final List<String> REQ_SUBRESOURCES = List.of("", "", "log", "scale", "status", "*", "b/c", "c");
   private static final List<String> REQ_NAMESPACES = List.of("", "ns1", "ns2", "prod-eu");
   private static final List<String> REQ_NAMES = List.of("", "a", "b");
   private static final List<String> REQ_PATHS = List.of("/healthz", "/logs/x", "/logs", "/api", "/apis/v1", "/other", "");
