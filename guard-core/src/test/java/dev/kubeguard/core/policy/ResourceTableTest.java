@@ -18,11 +18,12 @@ import org.quicktheories.core.Gen;
  * The resource table answers as a map keyed by {@code resource/subresource} would, without
  * building that string. Pieces include slashes (so {@code a} + {@code b/c} and {@code a/b} +
  * {@code c} name the same key) and {@code Aa}/{@code BB}, whose String hashes are equal, so probes
- * that share a hash but not a key occur.
+ * that share a hash but not a key occur; a non-Latin-1 piece makes some strings UTF-16 inside the
+ * JVM, whose hash is over the same chars.
  */
 class ResourceTableTest {
 
-  private static final List<String> PIECES = List.of("pods", "log", "/", "Aa", "BB", "a", "", "scale");
+  private static final List<String> PIECES = List.of("pods", "log", "/", "Aa", "BB", "a", "", "scale", "日");
 
   private static Gen<String> joined(int max) {
     return lists().of(arbitrary().pick(PIECES)).ofSizeBetween(0, max).map(l -> String.join("", l));
