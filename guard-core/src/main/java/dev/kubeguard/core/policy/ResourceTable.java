@@ -9,7 +9,8 @@ import java.util.Map;
  * the key's hash is {@link String#hashCode} of that concatenation, computed from the two parts, and
  * a hit is checked with {@link RuleMatch#equalsCombined}, so the answer is exactly that of a map
  * keyed by the concatenated string, for any strings (slashes inside either part included). Open
- * addressing over flat arrays: a lookup reads the hash array, then one key.
+ * addressing over flat arrays: a lookup reads hashes until an empty slot, and a key only where
+ * the hash matches.
  *
  * <p>Immutable and thread-safe; a lookup allocates nothing.
  */
