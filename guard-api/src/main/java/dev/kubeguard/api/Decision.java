@@ -68,7 +68,11 @@ public record Decision(
         Effect.REQUIRE_APPROVAL, reason, ruleId, Obligations.defaults().withApproval(requirement), null);
   }
 
+  /** This decision with {@code o}; this instance itself when {@code o} is its own obligations. */
   public Decision withObligations(Obligations o) {
+    if (o == obligations) {
+      return this;
+    }
     return new Decision(effect, reason, ruleId, o, annotations);
   }
 

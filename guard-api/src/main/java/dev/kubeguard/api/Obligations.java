@@ -24,7 +24,11 @@ public record Obligations(AuditLevel auditLevel, String maskingProfile, Approval
     return DEFAULTS;
   }
 
+  /** These obligations with {@code level}; this instance itself when it already has that level. */
   public Obligations withAuditLevel(AuditLevel level) {
+    if (level == auditLevel) {
+      return this;
+    }
     return new Obligations(level, maskingProfile, approval);
   }
 

@@ -246,8 +246,9 @@ public final class Guard {
       throws ClassificationException {
     RequestInfo info = classifier.classify(request.method(), request.uri());
     boolean dryRun = classifier.isDryRun(request.uri());
-    List<AccessRequest> checks = new ArrayList<>();
-    for (Attributes question : classifier.authorizationChecks(info, request)) {
+    List<Attributes> questions = classifier.authorizationChecks(info, request);
+    List<AccessRequest> checks = new ArrayList<>(questions.size());
+    for (Attributes question : questions) {
       checks.add(new AccessRequest(identity, request, info, question, dryRun, context));
     }
     return decideAll(checks);

@@ -147,7 +147,7 @@ record RequestInfoFactory(Set<String> apiPrefixes, Set<String> grouplessApiPrefi
     while (to > from && path.charAt(to - 1) == '/') {
       to--;
     }
-    List<String> parts = new ArrayList<>();
+    List<String> parts = new ArrayList<>(8);
     if (from == to) {
       return parts;
     }
@@ -155,16 +155,44 @@ record RequestInfoFactory(Set<String> apiPrefixes, Set<String> grouplessApiPrefi
     while (true) {
       int slash = path.indexOf('/', start);
       if (slash < 0 || slash >= to) {
-        parts.add(path.substring(start, to));
+        parts.add(segment(path, start, to));
         return parts;
       }
-      parts.add(path.substring(start, slash));
+      parts.add(segment(path, start, slash));
       start = slash + 1;
     }
   }
 
+  // The segments almost every path has, shared rather than copied out of each path.
+  private static final String[] COMMON_SEGMENTS = {"api", "apis", "v1", "namespaces"};
+
+  private static String segment(String path, int from, int to) {
+    int n = to - from;
+    for (String c : COMMON_SEGMENTS) {
+      if (c.length() == n && path.startsWith(c, from)) {
+        return c;
+      }
+    }
+    return path.substring(from, to);
+  }
+
   /** Methods are HTTP tokens (ASCII), so ASCII lower-casing is Go's {@code strings.ToLower}. */
   private static String asciiLower(String s) {
+    // the methods clients send, without a copy per request
+    switch (s) {
+      case "GET":
+        return "get";
+      case "POST":
+        return "post";
+      case "PUT":
+        return "put";
+      case "PATCH":
+        return "patch";
+      case "DELETE":
+        return "delete";
+      default:
+        break;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c >= 'A' && c <= 'Z') {
