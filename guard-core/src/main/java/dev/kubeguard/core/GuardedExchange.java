@@ -53,6 +53,9 @@ public final class GuardedExchange {
     }
   }
 
+  // the masker reads identity-encoded bodies only; one list for every exchange
+  private static final List<String> DROP_FOR_MASKING = List.of("Accept-Encoding");
+
   private final Guard guard;
   private final Verdict verdict;
   private final Map<String, String> set;
@@ -70,7 +73,7 @@ public final class GuardedExchange {
             : Map.of(AUDIT_ID, verdict.auditId());
     // A caller-set Accept-Encoding makes the server compress a body the masker cannot read;
     // without it the HTTP client negotiates (and decodes) compression itself, or none is used.
-    this.drop = verdict.allowed() && verdict.masksResponse() ? List.of("Accept-Encoding") : List.of();
+    this.drop = verdict.allowed() && verdict.masksResponse() ? DROP_FOR_MASKING : List.of();
   }
 
   /** Whether the request may be forwarded. */

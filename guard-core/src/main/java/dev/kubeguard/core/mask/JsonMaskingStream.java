@@ -38,12 +38,15 @@ final class JsonMaskingStream implements MaskingStream {
     }
     int n = chunk.remaining();
     fed += n;
-    step(() -> {
+    // No lambda around this: one capturing the chunk was an allocation per chunk.
+    try {
       sp.append(chunk);
       scanner.input(sp.array(), sp.base(), sp.length());
       drain();
       flush();
-    });
+    } catch (IOException | RuntimeException e) {
+      throw died(e);
+    }
   }
 
   @Override
@@ -51,12 +54,12 @@ final class JsonMaskingStream implements MaskingStream {
     alive();
     finished = true;
     try {
-      step(() -> {
-        scanner.endOfInput();
-        drain();
-        engine.finish();
-        sp.emitTo(sp.end());
-      });
+      scanner.endOfInput();
+      drain();
+      engine.finish();
+      sp.emitTo(sp.end());
+    } catch (IOException | RuntimeException e) {
+      throw died(e);
     } finally {
       release();
     }
@@ -73,23 +76,11 @@ final class JsonMaskingStream implements MaskingStream {
   }
 
   /** One parsing step; any failure kills the stream, so nothing more is ever emitted. */
-  private void step(Step step) throws MaskingException {
-    try {
-      step.run();
-    } catch (MaskingException e) {
-      dead = true;
-      release();
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      dead = true;
-      release();
-      throw failure(e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Step {
-    void run() throws IOException;
+  /** Marks the stream dead, hands its buffers back, and gives the failure to throw. */
+  private MaskingException died(Exception e) {
+    dead = true;
+    release();
+    return e instanceof MaskingException m ? m : failure(e);
   }
 
   @Override
