@@ -75,8 +75,10 @@ final class JsonMaskingStream implements MaskingStream {
     sp.release();
   }
 
-  /** One parsing step; any failure kills the stream, so nothing more is ever emitted. */
-  /** Marks the stream dead, hands its buffers back, and gives the failure to throw. */
+  /**
+   * Any failure kills the stream, so nothing more is ever emitted: marks it dead, hands its
+   * buffers back, and gives the failure to throw.
+   */
   private MaskingException died(Exception e) {
     dead = true;
     release();
