@@ -10,16 +10,16 @@ import java.util.Map;
  * Rules of one verb (or of verb {@code *}) filed by the resources they name: exactly
  * ({@code pods}, {@code pods/log}), by {@code *}/subresource ({@code *}{@code /scale}), or all
  * ({@code *}). A lookup touches at most three arrays and allocates nothing, subresource requests
- * included ({@link ResourceTable}). Immutable once built.
+ * included ({@link RuleTable}). Immutable once built.
  */
 final class ResourceBucket {
-  private final ResourceTable byResource;
-  private final ResourceTable bySubresource;
+  private final RuleTable byResource;
+  private final RuleTable bySubresource;
   private final CompiledRule[] anyResource;
 
   private ResourceBucket(Builder b) {
-    this.byResource = ResourceTable.of(b.byResource);
-    this.bySubresource = ResourceTable.of(b.bySubresource);
+    this.byResource = RuleTable.of(b.byResource);
+    this.bySubresource = RuleTable.of(b.bySubresource);
     this.anyResource = b.anyResource.isEmpty() ? null : b.anyResource.toArray(CompiledRule[]::new);
   }
 
@@ -27,20 +27,10 @@ final class ResourceBucket {
     String subresource = a.subresource();
     best = Winner.among(anyResource, a, best);
     best = Winner.among(byResource.get(a.resource(), subresource), a, best);
-    if (!subresource.isEmpty() && !bySubresource.isEmpty()) {
+    if (!subresource.isEmpty()) {
       best = Winner.among(bySubresource.get(subresource), a, best);
     }
     return best;
-  }
-
-  /** {@code m} with each list made an array, for the buckets that still key by a plain string. */
-  static Map<String, CompiledRule[]> freeze(Map<String, List<CompiledRule>> m) {
-    if (m.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, CompiledRule[]> out = new HashMap<>(m.size() * 2);
-    m.forEach((k, v) -> out.put(k, v.toArray(CompiledRule[]::new)));
-    return out;
   }
 
   static final class Builder {

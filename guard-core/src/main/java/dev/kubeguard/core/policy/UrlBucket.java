@@ -13,13 +13,13 @@ import java.util.Map;
  * {@code startsWith}. Immutable once built.
  */
 final class UrlBucket {
-  private final Map<String, CompiledRule[]> exact;
+  private final RuleTable exact;
   private final CompiledRule[] any;
   private final String[] prefixes;
   private final CompiledRule[][] prefixRules;
 
   private UrlBucket(Builder b) {
-    this.exact = ResourceBucket.freeze(b.exact);
+    this.exact = RuleTable.of(b.exact);
     this.any = b.any.isEmpty() ? null : b.any.toArray(CompiledRule[]::new);
     this.prefixes = b.prefixes.keySet().toArray(String[]::new);
     this.prefixRules = new CompiledRule[prefixes.length][];

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rule arrays keyed by a rule's resource entry ({@code pods}, {@code pods/log}), looked up by a
- * request's {@code resource} and {@code subresource} without building {@code resource/subresource}:
+ * Rule arrays keyed by a string: a rule's resource entry ({@code pods}, {@code pods/log}), a
+ * subresource, or a non-resource URL. A resource is looked up by a request's {@code resource} and
+ * {@code subresource} without building {@code resource/subresource}:
  * the key's hash is {@link String#hashCode} of that concatenation, computed from the two parts, and
  * a hit is checked with {@link RuleMatch#equalsCombined}, so the answer is exactly that of a map
  * keyed by the concatenated string, for any strings (slashes inside either part included). Open
@@ -14,8 +15,8 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe; a lookup allocates nothing.
  */
-final class ResourceTable {
-  static final ResourceTable EMPTY = new ResourceTable(Map.of());
+final class RuleTable {
+  static final RuleTable EMPTY = new RuleTable(Map.of());
 
   private final int[] hashes;
   private final String[] keys;
@@ -23,7 +24,7 @@ final class ResourceTable {
   private final int mask;
   private final int size;
 
-  private ResourceTable(Map<String, List<CompiledRule>> byKey) {
+  private RuleTable(Map<String, List<CompiledRule>> byKey) {
     // A power of two above twice the entries, so a probe always reaches an empty slot soon.
     int capacity = Integer.highestOneBit(byKey.size() * 2 + 1) << 1;
     this.hashes = new int[capacity];
@@ -43,12 +44,8 @@ final class ResourceTable {
     });
   }
 
-  static ResourceTable of(Map<String, List<CompiledRule>> byKey) {
-    return byKey.isEmpty() ? EMPTY : new ResourceTable(byKey);
-  }
-
-  boolean isEmpty() {
-    return size == 0;
+  static RuleTable of(Map<String, List<CompiledRule>> byKey) {
+    return byKey.isEmpty() ? EMPTY : new RuleTable(byKey);
   }
 
   /** The rules filed under {@code key}, or {@code null}. */

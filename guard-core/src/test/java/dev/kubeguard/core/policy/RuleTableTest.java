@@ -21,7 +21,7 @@ import org.quicktheories.core.Gen;
  * that share a hash but not a key occur; a non-Latin-1 piece makes some strings UTF-16 inside the
  * JVM, whose hash is over the same chars.
  */
-class ResourceTableTest {
+class RuleTableTest {
 
   private static final List<String> PIECES = List.of("pods", "log", "/", "Aa", "BB", "a", "", "scale", "日");
 
@@ -46,9 +46,9 @@ class ResourceTableTest {
           Map<String, List<CompiledRule>> byKey = new HashMap<>();
           Map<String, CompiledRule> marker = new HashMap<>();
           for (String k : keys) {
-            byKey.computeIfAbsent(k, x -> new ArrayList<>(List.of(marker.computeIfAbsent(k, ResourceTableTest::ruleNaming))));
+            byKey.computeIfAbsent(k, x -> new ArrayList<>(List.of(marker.computeIfAbsent(k, RuleTableTest::ruleNaming))));
           }
-          ResourceTable table = ResourceTable.of(byKey);
+          RuleTable table = RuleTable.of(byKey);
           for (int i = 0; i < resources.size(); i++) {
             String res = resources.get(i);
             String sub = subresources.get(i);
