@@ -261,14 +261,12 @@ public final class AuditEvents {
         standard.put(MASKED_FIELDS, Integer.toString(maskedFields));
       }
       if (decision.annotations().isEmpty() && extra.isEmpty()) {
-        return Map.ofEntries(standard.entries());
+        return standard.toMap();
       }
       Map<String, String> out = new HashMap<>();
       decision.annotations().forEach((k, v) -> out.put(AuditEvent.ANNOTATION_PREFIX + k, v));
       extra.forEach((k, v) -> out.put(AuditEvent.ANNOTATION_PREFIX + k, v));
-      for (Map.Entry<String, String> e : standard.entries()) {
-        out.put(e.getKey(), e.getValue());
-      }
+      standard.putAllInto(out);
       return out;
     }
 
@@ -283,20 +281,44 @@ public final class AuditEvents {
     private static final String CORRELATION_ID = AuditEvent.ANNOTATION_PREFIX + "correlation-id";
     private static final String MASKED_FIELDS = AuditEvent.ANNOTATION_PREFIX + "masked-fields";
 
-    /** The standard annotations with a value, each key at most once (they are distinct constants). */
+    /**
+     * The standard annotations with a value, each key at most once (they are distinct constants),
+     * as key/value pairs. Handed to {@code Map.of} by arity because {@code Map.ofEntries} costs an
+     * entry object per pair, the entry array and its copy, all garbage once the map is built.
+     */
     private static final class Standard {
-      @SuppressWarnings("unchecked")
-      private final Map.Entry<String, String>[] entries = new Map.Entry[9];
+      private final String[] kv = new String[18];
       private int n;
 
       void put(String prefixedKey, String value) {
         if (value != null && !value.isEmpty()) {
-          entries[n++] = Map.entry(prefixedKey, value);
+          kv[n++] = prefixedKey;
+          kv[n++] = value;
         }
       }
 
-      Map.Entry<String, String>[] entries() {
-        return n == entries.length ? entries : Arrays.copyOf(entries, n);
+      void putAllInto(Map<String, String> out) {
+        for (int i = 0; i < n; i += 2) {
+          out.put(kv[i], kv[i + 1]);
+        }
+      }
+
+      Map<String, String> toMap() {
+        String[] a = kv;
+        return switch (n / 2) {
+          case 0 -> Map.of();
+          case 1 -> Map.of(a[0], a[1]);
+          case 2 -> Map.of(a[0], a[1], a[2], a[3]);
+          case 3 -> Map.of(a[0], a[1], a[2], a[3], a[4], a[5]);
+          case 4 -> Map.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+          case 5 -> Map.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+          case 6 -> Map.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+          case 7 -> Map.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+          case 8 -> Map.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13],
+              a[14], a[15]);
+          default -> Map.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13],
+              a[14], a[15], a[16], a[17]);
+        };
       }
     }
 

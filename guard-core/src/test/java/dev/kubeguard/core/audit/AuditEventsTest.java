@@ -139,6 +139,48 @@ class AuditEventsTest {
   }
 
   @Test
+  void carriesEveryCombinationOfStandardAnnotationsExactly() {
+    // 2^7 shapes: every count of standard annotations from 2 (decision and rule) to 9
+    for (int bits = 0; bits < 1 << 7; bits++) {
+      Map<String, String> expected = new java.util.HashMap<>();
+      expected.put("kubeguard.dev/decision", "allow");
+      expected.put("kubeguard.dev/rule", "cm-writers");
+      String reason = (bits & 1) != 0 ? "dev may write configmaps" : "";
+      String tool = (bits & 2) != 0 ? "kubectl_apply" : "";
+      String session = (bits & 4) != 0 ? "sess-9" : "";
+      String correlation = (bits & 8) != 0 ? "corr-1" : "";
+      putIfNotEmpty(expected, "reason", reason);
+      putIfNotEmpty(expected, "tool", tool);
+      putIfNotEmpty(expected, "session", session);
+      putIfNotEmpty(expected, "correlation-id", correlation);
+      AccessRequest base = createConfigMap();
+      AccessRequest request = new AccessRequest(base.identity(), base.request(), base.info(), base.attributes(),
+          base.dryRun(), new CallContext(tool, session, correlation, AT));
+      AuditEvents.Builder b = AuditEvents.forRequest(request, Decision.allow("cm-writers", reason)).auditId("id-" + bits);
+      if ((bits & 16) != 0) {
+        b.maskedFields(bits);
+        expected.put("kubeguard.dev/masked-fields", Integer.toString(bits));
+      }
+      if ((bits & 32) != 0) {
+        b.approval("ap-" + bits, (bits & 64) != 0 ? List.of("carol", "dave") : List.of());
+        expected.put("kubeguard.dev/approval-id", "ap-" + bits);
+        if ((bits & 64) != 0) {
+          expected.put("kubeguard.dev/approvers", "carol,dave");
+        }
+      }
+      Map<String, String> annotations = b.build().orElseThrow().annotations();
+      assertThat(annotations).as("shape %s", Integer.toBinaryString(bits)).isEqualTo(expected);
+      assertThat(annotations).isUnmodifiable();
+    }
+  }
+
+  private static void putIfNotEmpty(Map<String, String> m, String key, String value) {
+    if (!value.isEmpty()) {
+      m.put("kubeguard.dev/" + key, value);
+    }
+  }
+
+  @Test
   void namesRequireApprovalAsKebabCase() {
     assertThat(AuditEvents.decisionWord(Decision.Effect.REQUIRE_APPROVAL)).isEqualTo("require-approval");
     assertThat(AuditEvents.parseDecisionWord("require-approval")).isEqualTo(Decision.Effect.REQUIRE_APPROVAL);
