@@ -281,6 +281,15 @@ public final class AuditEvents {
     private static final String CORRELATION_ID = AuditEvent.ANNOTATION_PREFIX + "correlation-id";
     private static final String MASKED_FIELDS = AuditEvent.ANNOTATION_PREFIX + "masked-fields";
 
+    /** Every standard annotation key, sorted as {@code String.compareTo} orders them. */
+    static final String[] STANDARD_KEYS_SORTED = sorted(
+        DECISION, RULE, REASON, APPROVAL_ID, APPROVERS, TOOL, SESSION, CORRELATION_ID, MASKED_FIELDS);
+
+    private static String[] sorted(String... keys) {
+      Arrays.sort(keys);
+      return keys;
+    }
+
     /**
      * The standard annotations with a value, each key at most once (they are distinct constants),
      * as key/value pairs. Handed to {@code Map.of} by arity because {@code Map.ofEntries} costs an

@@ -160,6 +160,17 @@ final class EventJsonWriter {
    * one per event; the chain's own keys left out when {@code dropChainKeys}. Whether any was written.
    */
   private static boolean writeAnnotations(JsonLineBytes out, Map<String, String> annotations, boolean dropChainKeys) {
+    if (onlyStandardKeys(annotations)) {
+      // the usual event: its keys are among the standard ones, whose order is known, so neither
+      // a key array nor a sort is made for it (none of them is a chain key)
+      for (String key : AuditEvents.Builder.STANDARD_KEYS_SORTED) {
+        String value = annotations.get(key);
+        if (value != null) {
+          out.name(key).string(value);
+        }
+      }
+      return !annotations.isEmpty();
+    }
     String[] keys = annotations.keySet().toArray(new String[0]);
     Arrays.sort(keys);
     boolean any = false;
@@ -170,6 +181,16 @@ final class EventJsonWriter {
       }
     }
     return any;
+  }
+
+  private static boolean onlyStandardKeys(Map<String, String> annotations) {
+    int found = 0;
+    for (String key : AuditEvents.Builder.STANDARD_KEYS_SORTED) {
+      if (annotations.containsKey(key)) {
+        found++;
+      }
+    }
+    return found == annotations.size();
   }
 
   // A line is written into a spare writer (shared by all threads: a thread made per request would

@@ -80,8 +80,15 @@ class EventJsonWriterTest {
     }
     Identity user = new Identity("u" + TEXT.generate(in), TEXT.generate(in), lists().of(TEXT).ofSizeBetween(0, 3).generate(in), extra, "");
     Map<String, String> annotations = new HashMap<>();
-    for (int i = integers().between(0, 5).generate(in); i > 0; i--) {
-      annotations.put(i == 1 ? ChainLine.HASH : TEXT.generate(in), TEXT.generate(in));
+    // half the events carry only the Guard's standard keys (the writer's fast path), half a mix
+    // with any text and a chain key (its general path)
+    boolean standardOnly = integers().between(0, 1).generate(in) == 1;
+    String[] standard = AuditEvents.Builder.STANDARD_KEYS_SORTED;
+    for (int i = integers().between(0, standardOnly ? standard.length : 5).generate(in); i > 0; i--) {
+      String key = standardOnly || integers().between(0, 2).generate(in) == 0
+          ? standard[integers().between(0, standard.length - 1).generate(in)]
+          : i == 1 ? ChainLine.HASH : TEXT.generate(in);
+      annotations.put(key, TEXT.generate(in));
     }
     boolean full = integers().between(0, 1).generate(in) == 1;
     Instant t = Instant.ofEpochSecond(longs().between(YEAR_1 - 86_400L, YEAR_9999_END + 86_400L).generate(in),
