@@ -21,7 +21,7 @@ final class ChunkOutput extends OutputStream {
   private static final byte[] EMPTY = new byte[0];
   private static final int MIN_SPARE = 1024;
 
-  private final ChunkSink sink;
+  private ChunkSink sink;
   private final SpareBuffers<byte[]> spare; // null: not from spares
   private byte[] buf;
   private int count;
@@ -47,6 +47,14 @@ final class ChunkOutput extends OutputStream {
     this.sink = sink;
     this.spare = null;
     this.buf = new byte[initialCapacity];
+  }
+
+  /**
+   * Points this output, released and empty, at another body's sink; {@code null} when it is put
+   * away, so a kept output holds on to no adapter.
+   */
+  void aim(ChunkSink next) {
+    sink = next;
   }
 
   @Override

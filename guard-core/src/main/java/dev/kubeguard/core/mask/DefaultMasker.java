@@ -6,6 +6,7 @@ import dev.kubeguard.api.spi.Masker;
 import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
+import dev.kubeguard.core.internal.SharedSlots;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -82,16 +83,27 @@ import javax.crypto.spec.SecretKeySpec;
  * Messages never quote the body. Profile {@code none} passes any body through unread.
  *
  * <p><b>Threading:</b> thread-safe; {@link #open} may be called concurrently, each stream serves
- * one body on one thread at a time.
+ * one body on one thread at a time. A JSON stream's scanner, engine and tokens are kept for the
+ * next body once it finishes cleanly (a few per profile, shared by all threads): a stream that
+ * failed or was abandoned is never reused.
  */
 public final class DefaultMasker implements Masker {
 
   private final MaskTokens.Keyed key;
-  private final Map<String, CompiledProfile> profiles;
+  private final Map<String, Profile> profiles;
   private final MaskLimits limits;
+  // as many JSON streams' parts as a profile keeps: the streams open at once on a busy client
+  private static final int SPARE_STREAMS = 8;
+
+  // A profile and the JSON streams' parts kept for it: made with this masker's key, so never
+  // lent to another masker.
+  private record Profile(CompiledProfile compiled, SharedSlots<JsonMaskingStream.Parts> spareParts) {}
+
   private DefaultMasker(SecretKeySpec key, Map<String, CompiledProfile> profiles, MaskLimits limits) {
     this.key = new MaskTokens.Keyed(key);
-    this.profiles = profiles;
+    Map<String, Profile> withSpares = new HashMap<>();
+    profiles.forEach((name, p) -> withSpares.put(name, new Profile(p, new SharedSlots<>(SPARE_STREAMS))));
+    this.profiles = Map.copyOf(withSpares);
     this.limits = limits;
   }
 
@@ -107,16 +119,17 @@ public final class DefaultMasker implements Masker {
   @Override
   public MaskingStream open(MaskingContext context, ChunkSink downstream) throws MaskingException {
     Objects.requireNonNull(downstream, "downstream");
-    CompiledProfile profile = profiles.get(context.profile());
-    if (profile == null) {
+    Profile known = profiles.get(context.profile());
+    if (known == null) {
       throw new MaskingException(
           "unknown masking profile '" + context.profile() + "'; body withheld (known: " + profiles.keySet() + ")");
     }
+    CompiledProfile profile = known.compiled();
     if (profile.passThrough()) {
       return Masker.passThrough().open(context, downstream);
     }
     return switch (ContentTypes.reading(context.contentType())) {
-      case JSON -> new JsonMaskingStream(profile, new MaskTokens(key), limits, downstream);
+      case JSON -> JsonMaskingStream.open(profile, key, limits, known.spareParts(), downstream);
       case TEXT -> {
         if (!textExpected(context)) {
           throw new MaskingException(

@@ -176,6 +176,9 @@ final class JsonMaskEngine {
    * another part at {@code level} seeded with {@code seed}; its buffers and frames are kept.
    */
   private JsonMaskEngine reuse(int level, Slot seed) {
+    if (stack == NO_FRAMES) {
+      stack = SPARE_FRAMES.take(8); // closed after its last body
+    }
     this.embedLevel = level;
     this.seed = seed;
     masked[0] = 0;
@@ -192,6 +195,15 @@ final class JsonMaskEngine {
     held.clear();
     open.clear();
     return this;
+  }
+
+  /**
+   * This engine, {@link #close() closed} after a body, as a new one for the next body over the
+   * same splice: its parts are kept and start over when next used.
+   */
+  void reopen() {
+    reuse(0, null);
+    tokens.putAway();
   }
 
   int maskedCount() {

@@ -3,6 +3,7 @@ package dev.kubeguard.core.mask;
 import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
+import dev.kubeguard.core.internal.SharedSlots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -12,22 +13,73 @@ import java.nio.ByteBuffer;
  * through verbatim (see {@link Splice}), so the output differs from the input only where a value
  * was masked, and each watch event goes downstream as soon as its last byte has been read. Holds the
  * input not yet decided: at most the current chunk and one unfinished token, or a held value
- * (bounded by {@link MaskLimits#maxHeldChars()}). Not thread-safe.
+ * (bounded by {@link MaskLimits#maxHeldChars()}).
+ *
+ * <p>What it masks with (its {@link Parts}) comes from, and after a body that finished cleanly
+ * goes back to, the masker's spares: a small response would otherwise pay more for a new scanner,
+ * engine and tokens than for masking itself. A stream that failed or was never finished keeps its
+ * parts, which are then garbage, so a part in an unknown state is never lent again; a stream that
+ * gave its parts back refuses every later call. Not thread-safe.
  */
 final class JsonMaskingStream implements MaskingStream {
 
-  private final JsonScanner scanner;
-  private final Splice sp;
-  private final JsonMaskEngine engine;
+  private final SharedSlots<Parts> spare;
+  private Parts parts; // null once given back
+  private JsonScanner scanner;
+  private Splice sp;
+  private JsonMaskEngine engine;
   private long fed;
+  private int maskedAtEnd;
   private boolean dead;
   private boolean finished;
 
-  public JsonMaskingStream(
-      CompiledProfile profile, MaskTokens tokens, MaskLimits limits, ChunkSink sink) {
-    this.scanner = new JsonScanner(limits.maxHeldChars(), limits.maxDepth());
-    this.sp = new Splice(new ChunkOutput(sink));
-    this.engine = new JsonMaskEngine(profile, tokens, sp, limits, 0, null);
+  /**
+   * A stream over parts from {@code spare} (made anew when none is kept) that goes back there
+   * once the body finishes cleanly.
+   */
+  static JsonMaskingStream open(
+      CompiledProfile profile, MaskTokens.Keyed key, MaskLimits limits, SharedSlots<Parts> spare, ChunkSink sink) {
+    Parts p = spare.take();
+    if (p == null) {
+      p = new Parts(profile, key, limits);
+    }
+    p.sp.out.aim(sink);
+    return new JsonMaskingStream(p, spare);
+  }
+
+  private JsonMaskingStream(Parts parts, SharedSlots<Parts> spare) {
+    this.parts = parts;
+    this.spare = spare;
+    this.scanner = parts.scanner;
+    this.sp = parts.sp;
+    this.engine = parts.engine;
+  }
+
+  /**
+   * A stream's scanner, window and output, and engine (with the tokens and the parts it masks
+   * embedded JSON with), as new ones are once {@link #putAway() put away}. One stream's at a time.
+   */
+  static final class Parts {
+    final JsonScanner scanner;
+    final Splice sp;
+    final JsonMaskEngine engine;
+
+    Parts(CompiledProfile profile, MaskTokens.Keyed key, MaskLimits limits) {
+      this.scanner = new JsonScanner(limits.maxHeldChars(), limits.maxDepth());
+      this.sp = new Splice(new ChunkOutput(null));
+      this.engine = new JsonMaskEngine(profile, new MaskTokens(key), sp, limits, 0, null);
+    }
+
+    /**
+     * Back to their state when new, holding no buffer (those went to the spares when the stream
+     * released them) and no sink.
+     */
+    void putAway() {
+      scanner.restart();
+      sp.restart();
+      sp.out.aim(null);
+      engine.reopen();
+    }
   }
 
   @Override
@@ -58,11 +110,23 @@ final class JsonMaskingStream implements MaskingStream {
       drain();
       engine.finish();
       sp.emitTo(sp.end());
+      maskedAtEnd = engine.maskedCount();
     } catch (IOException | RuntimeException e) {
       throw died(e);
-    } finally {
-      release();
     }
+    release();
+    giveBack();
+  }
+
+  // Reached only after a clean finish: every way out of a failure keeps the parts from the spares.
+  private void giveBack() {
+    Parts p = parts;
+    parts = null;
+    scanner = null;
+    sp = null;
+    engine = null;
+    p.putAway();
+    spare.give(p);
   }
 
   /**
@@ -70,6 +134,9 @@ final class JsonMaskingStream implements MaskingStream {
    * twice.
    */
   private void release() {
+    if (parts == null) {
+      return;
+    }
     scanner.release();
     engine.close();
     sp.release();
@@ -87,7 +154,7 @@ final class JsonMaskingStream implements MaskingStream {
 
   @Override
   public int maskedCount() {
-    return engine.maskedCount();
+    return parts == null ? maskedAtEnd : engine.maskedCount();
   }
 
   private void drain() throws IOException {

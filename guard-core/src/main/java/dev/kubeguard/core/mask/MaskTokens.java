@@ -3,6 +3,7 @@ package dev.kubeguard.core.mask;
 import dev.kubeguard.core.internal.SharedSlots;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
@@ -110,6 +111,29 @@ final class MaskTokens {
       mac = keyed.fresh();
     }
     return mac;
+  }
+
+  /**
+   * Between bodies, when the stream's parts are kept for the next: the copies of the last body's
+   * secrets (their UTF-8 and decoded bytes) are zeroed, and a buffer grown past {@link
+   * #KEPT_BYTES} by a large value is dropped, so a kept stream holds neither plaintext nor much memory.
+   */
+  void putAway() {
+    scratch = wipedOrDropped(scratch);
+    decoded = wipedOrDropped(decoded);
+    if (quoted.length > KEPT_BYTES) {
+      quoted = EMPTY;
+    }
+  }
+
+  private static final int KEPT_BYTES = 4096;
+
+  private static byte[] wipedOrDropped(byte[] b) {
+    if (b.length > KEPT_BYTES) {
+      return EMPTY;
+    }
+    Arrays.fill(b, (byte) 0);
+    return b;
   }
 
   /** Room for {@code n} bytes of a quoted token, valid until the next call. */

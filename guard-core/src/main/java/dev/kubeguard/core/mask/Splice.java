@@ -86,6 +86,18 @@ final class Splice {
     out.release();
   }
 
+  /** A streamed window, {@link #release() released}, as if new: for the next body. */
+  void restart() {
+    if (!spare) {
+      throw new IllegalStateException("only a streamed window is restarted");
+    }
+    in = EMPTY;
+    base = 0;
+    len = 0;
+    copied = 0;
+    edits = 0;
+  }
+
   byte[] array() {
     return in;
   }
