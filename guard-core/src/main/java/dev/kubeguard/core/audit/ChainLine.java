@@ -61,15 +61,20 @@ final class ChainLine {
   static final class Room {
     byte[] bytes = new byte[2048];
     int length;
-    String hash;
+    /** The last line's hash in hex: kept as bytes, since the next line needs only its bytes. */
+    final byte[] hash = new byte[HEX_LEN];
     private final byte[] digest = new byte[32];
+
+    String hashText() {
+      return new String(hash, StandardCharsets.US_ASCII);
+    }
   }
 
   /** Appends the chain annotations to an open event, hashes, and closes the line (unkeyed). */
   public static Built build(EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha) {
     Room room = new Room();
-    build(open, seq, prevHash, sha, null, room);
-    return new Built(Arrays.copyOf(room.bytes, room.length), room.hash);
+    build(open, seq, prevHash.getBytes(StandardCharsets.US_ASCII), sha, null, room);
+    return new Built(Arrays.copyOf(room.bytes, room.length), room.hashText());
   }
 
   /**
@@ -78,7 +83,10 @@ final class ChainLine {
    * or as their last {@code digest()}/{@code doFinal()} left them), and are left so.
    */
   static void build(
-      EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha, Mac mac, Room room) {
+      EventJsonWriter.OpenEvent open, long seq, byte[] prevHash, MessageDigest sha, Mac mac, Room room) {
+    if (prevHash.length != HEX_LEN) {
+      throw new IllegalArgumentException("a previous hash is " + HEX_LEN + " hex digits, got " + prevHash.length);
+    }
     // Laid out straight into the room: no intermediate strings or hex copies per line.
     byte[] prefix = open.prefix();
     int prefixLen = open.length();
@@ -104,7 +112,7 @@ final class ChainLine {
     at = put(line, at, SEQ_OPEN);
     at = JsonLineBytes.putDecimal(line, at, seq, seqDigits);
     at = put(line, at, PREV_OPEN);
-    at = putAscii(line, at, prevHash);
+    at = put(line, at, prevHash);
     at = put(line, at, PREV_CLOSE);
     at = put(line, at, HASH_OPEN);
     // No reset first: the digest comes reset (new, or after its last digest()), and nothing
@@ -116,7 +124,7 @@ final class ChainLine {
       throw new IllegalStateException("SHA-256 gave no 32-byte digest", e);
     }
     at = putHex(line, at, room.digest);
-    room.hash = new String(line, hashedLen, HEX_LEN, StandardCharsets.US_ASCII);
+    System.arraycopy(line, hashedLen, room.hash, 0, HEX_LEN);
     if (mac != null) {
       at = put(line, at, MAC_OPEN);
       mac.update(line, hashedLen, HEX_LEN);
@@ -143,15 +151,6 @@ final class ChainLine {
   private static int put(byte[] to, int at, byte[] from) {
     System.arraycopy(from, 0, to, at, from.length);
     return at + from.length;
-  }
-
-  // String.getBytes(int, int, byte[], int) is deprecated for dropping each char's high byte, which
-  // for the ASCII given here (digits, hex) is exact; it copies in bulk where a charAt loop was a
-  // tenth of the writer thread's time.
-  @SuppressWarnings("deprecation")
-  private static int putAscii(byte[] to, int at, String ascii) {
-    ascii.getBytes(0, ascii.length(), to, at);
-    return at + ascii.length();
   }
 
   private static int putHex(byte[] to, int at, byte[] bytes) {

@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -133,7 +134,8 @@ final class ChainWriter {
   private long fileBytes;
   private long fileFirstSeq;
   private long seq;
-  private String prevHash;
+  // the last line's hash in hex, as the next line embeds it; prevHashText() where a String is due
+  private final byte[] prevHash = new byte[64];
   private boolean dirty;
   private long lastForceNanos;
   private long eventsSinceCheckpoint;
@@ -150,7 +152,7 @@ final class ChainWriter {
       checkSealedHead(config.path(), config.key(), chainHead);
     }
     this.seq = chainHead.seq();
-    this.prevHash = chainHead.hash();
+    setPrevHash(chainHead.hash());
     this.durableSeq = chainHead.seq();
     this.durableHash = chainHead.hash();
     this.writtenSeq = chainHead.seq();
@@ -214,35 +216,30 @@ final class ChainWriter {
   }
 
   /**
-   * Queues an event, waiting up to {@code timeout} for room. {@link Offer#accepted()} is false
-   * when the queue stayed full; {@link Offer#durable()} completes once the event's line is
-   * fsynced when {@code awaitDurable}, and is {@code null} otherwise; {@link Offer#seq()} is the
-   * chain position the line will have (0 when not accepted). Exactly one of {@code open} (the
-   * caller serialized it) and {@code raw} (the writer will: the event is deeply immutable, so it
-   * may be read on another thread) is set.
+   * Queues an event, waiting up to {@code timeout} for room, and returns the chain position its
+   * line will have, or 0 when the queue stayed full. {@code durable}, when not null, completes
+   * once the line is fsynced. Exactly one of {@code open} (the caller serialized it) and {@code
+   * raw} (the writer will: the event is deeply immutable, so it may be read on another thread) is
+   * set. Returns a bare position, not a result object: this is on every request's path.
    */
-  public Offer submit(EventJsonWriter.OpenEvent open, AuditEvent raw, boolean awaitDurable, Duration timeout)
+  public long submit(
+      EventJsonWriter.OpenEvent open, AuditEvent raw, CompletableFuture<Void> durable, Duration timeout)
       throws InterruptedException {
-    CompletableFuture<Void> done = awaitDurable ? new CompletableFuture<>() : null;
     long deadline = System.nanoTime() + timeout.toNanos();
     if (!submitLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-      return new Offer(false, done, 0);
+      return 0;
     }
     try {
       long position = submittedSeq + 1;
-      boolean ok =
-          queue.offer(new Entry(open, raw, done, false, position), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (ok) {
-        submittedSeq = position;
+      if (!queue.offer(new Entry(open, raw, durable, false, position), deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        return 0;
       }
-      return new Offer(ok, done, ok ? position : 0);
+      submittedSeq = position;
+      return position;
     } finally {
       submitLock.unlock();
     }
   }
-
-  /** The result of {@link #submit}. */
-  public record Offer(boolean accepted, CompletableFuture<Void> durable, long seq) {}
 
   /**
    * {@link Mode#WRITTEN}: returns once the line at {@code position} (already submitted by this
@@ -409,7 +406,7 @@ final class ChainWriter {
       }
       ch = channel;
       upTo = seq;
-      hash = prevHash;
+      hash = prevHashText();
       dirty = false; // a leader writing during the fsync sets it again
     } finally {
       chainLock.unlock();
@@ -475,11 +472,15 @@ final class ChainWriter {
 
   /**
    * The batch's events serialized, by index (null for barriers and for events the caller already
-   * serialized); half of a large batch on the helper thread meanwhile. A failure on either thread
+   * serialized), or null when the callers serialized every one; half of a large batch on the
+   * helper thread meanwhile. A failure on either thread
    * is thrown here, as it would be had the writer serialized the event itself.
    */
   private EventJsonWriter.OpenEvent[] serializeBatch() throws Exception {
     int n = batch.size();
+    if (allSerialized()) {
+      return null; // the callers serialized every event (the default durability): nothing to do
+    }
     EventJsonWriter.OpenEvent[] out = new EventJsonWriter.OpenEvent[n];
     Future<?> helper = null;
     int mine = n;
@@ -517,6 +518,15 @@ final class ChainWriter {
     return out;
   }
 
+  private boolean allSerialized() {
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i).raw() != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void serializeRange(EventJsonWriter.OpenEvent[] out, int from, int to) {
     for (int i = from; i < to; i++) {
       Entry e = batch.get(i);
@@ -535,7 +545,7 @@ final class ChainWriter {
     boolean barrier = false;
     boolean close = false;
     EventJsonWriter.OpenEvent[] serialized = serializeBatch();
-    for (int i = 0; i < serialized.length; i++) {
+    for (int i = 0; i < batch.size(); i++) {
       Entry e = batch.get(i);
       if (e.isBarrier()) {
         barrier = true;
@@ -544,10 +554,10 @@ final class ChainWriter {
         if (e.seq() != seq + 1) {
           throw new IllegalStateException("chain position " + e.seq() + " handed out, but the next line is " + (seq + 1));
         }
-        ChainLine.build(serialized[i], seq + 1, prevHash, sha, mac, line);
+        ChainLine.build(serialized != null ? serialized[i] : e.open(), seq + 1, prevHash, sha, mac, line);
         append(line.bytes, line.length);
         seq++;
-        prevHash = line.hash;
+        System.arraycopy(line.hash, 0, prevHash, 0, prevHash.length);
         eventsSinceCheckpoint++;
       }
       if (e.done() != null) {
@@ -587,6 +597,18 @@ final class ChainWriter {
     waiting.forEach(f -> f.complete(null));
     waiting.clear();
     return close;
+  }
+
+  private void setPrevHash(String hex) {
+    byte[] b = hex.getBytes(StandardCharsets.US_ASCII);
+    if (b.length != prevHash.length) {
+      throw new IllegalStateException("the chain head's hash is not " + prevHash.length + " hex digits: " + hex);
+    }
+    System.arraycopy(b, 0, prevHash, 0, b.length);
+  }
+
+  private String prevHashText() {
+    return new String(prevHash, StandardCharsets.US_ASCII);
   }
 
   private void timedWork() throws Exception {
@@ -631,7 +653,7 @@ final class ChainWriter {
         CheckpointCodec.sign(
             s.signer(), s.algorithm(), s.keyId(),
             new CheckpointCodec.Checkpoint(
-                config.path().getFileName().toString(), config.replicaId(), seq, prevHash,
+                config.path().getFileName().toString(), config.replicaId(), seq, prevHashText(),
                 config.clock().instant()));
     CheckpointCodec.write(CheckpointCodec.sidecar(config.path()), jws);
     eventsSinceCheckpoint = 0;
@@ -687,7 +709,7 @@ final class ChainWriter {
     }
     lastForceNanos = System.nanoTime();
     durableSeq = seq;
-    durableHash = prevHash;
+    durableHash = prevHashText();
     sealHead(false);
   }
 

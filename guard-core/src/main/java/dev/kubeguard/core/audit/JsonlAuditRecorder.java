@@ -112,11 +112,15 @@ public final class JsonlAuditRecorder implements Recorder {
   private final Duration ackTimeout;
   private final String replicaId;
   private final String chainName;
-  // The last event each thread recorded here, with its position (see positionOf).
-  private final ThreadLocal<Recorded> lastRecorded = new ThreadLocal<>();
+  // The last event each thread recorded here, with its position (see positionOf): one holder per
+  // thread, updated in place, so a recorded event costs no position object nobody asks for.
+  private final ThreadLocal<Recorded> lastRecorded = ThreadLocal.withInitial(Recorded::new);
   private volatile boolean closed;
 
-  private record Recorded(AuditEvent event, ChainPosition position) {}
+  private static final class Recorded {
+    AuditEvent event;
+    long seq;
+  }
 
   private JsonlAuditRecorder(Builder b) throws IOException {
     this.offerTimeout = b.offerTimeout;
@@ -170,28 +174,31 @@ public final class JsonlAuditRecorder implements Recorder {
     // the others' bytes are lent from a spare writer: they hold while this call waits for its
     // line, and are left to the queue if it returns before knowing it was written
     EventJsonWriter.OpenEvent open = queued ? null : EventJsonWriter.writeOpenLent(event);
-    ChainWriter.Offer offer;
+    CompletableFuture<Void> durable = mode == ChainWriter.Mode.PER_EVENT ? new CompletableFuture<>() : null;
+    long seq;
     try {
-      offer = writer.submit(open, queued ? event : null, mode == ChainWriter.Mode.PER_EVENT, offerTimeout);
+      seq = writer.submit(open, queued ? event : null, durable, offerTimeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RecordingException("interrupted while queueing an audit event", e);
     }
-    if (!offer.accepted()) {
+    if (seq == 0) {
       ensureUsable();
       throw new RecordingException(
           "audit queue full for " + offerTimeout + ": the writer cannot keep up or is stuck on I/O");
     }
     if (mode == ChainWriter.Mode.PER_EVENT) {
-      await(offer.durable(), "audit event not fsynced within " + ackTimeout);
+      await(durable, "audit event not fsynced within " + ackTimeout);
     } else if (mode == ChainWriter.Mode.WRITTEN) {
-      writeThrough(offer.seq());
+      writeThrough(seq);
     }
     // reached only once the line is written: every way out before it leaves the bytes lent
     if (open != null) {
       EventJsonWriter.giveBack(open);
     }
-    lastRecorded.set(new Recorded(event, new ChainPosition(replicaId, chainName, offer.seq())));
+    Recorded last = lastRecorded.get();
+    last.event = event;
+    last.seq = seq;
   }
 
   /**
@@ -202,7 +209,7 @@ public final class JsonlAuditRecorder implements Recorder {
    */
   public Optional<ChainPosition> positionOf(AuditEvent event) {
     Recorded r = lastRecorded.get();
-    return r != null && r.event() == event ? Optional.of(r.position()) : Optional.empty();
+    return r.event == event ? Optional.of(new ChainPosition(replicaId, chainName, r.seq)) : Optional.empty();
   }
 
   /** The replica id this recorder names in its checkpoints and positions; {@code ""} when unset. */
