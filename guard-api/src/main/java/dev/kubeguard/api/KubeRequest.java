@@ -41,13 +41,30 @@ public record KubeRequest(String method, String uri, Map<String, List<String>> h
     if (headers != null) {
       headers.forEach(
           (k, v) -> {
-            if (k != null && !CREDENTIAL_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+            if (k != null && !isCredentialHeader(k)) {
               h.merge(k, List.copyOf(v), (a, b) -> concat(a, b));
             }
           });
     }
     headers = java.util.Collections.unmodifiableMap(h);
-    body = body == null ? new byte[0] : body.clone();
+    body = body == null || body.length == 0 ? NO_BODY : body.clone();
+  }
+
+  // shared: an empty array has nothing to change
+  private static final byte[] NO_BODY = new byte[0];
+
+  private static final String[] CREDENTIALS = CREDENTIAL_HEADERS.toArray(String[]::new);
+
+  // CREDENTIAL_HEADERS.contains(name.toLowerCase(ROOT)) without a lower-cased copy of every header
+  // name of every request. It matches every name that did (and a non-ASCII spelling such as
+  // "AUTHORİZATION" besides, which is no HTTP header name): a credential is never kept.
+  private static boolean isCredentialHeader(String name) {
+    for (String c : CREDENTIALS) {
+      if (name.equalsIgnoreCase(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A bodiless request. */
@@ -105,8 +122,9 @@ public record KubeRequest(String method, String uri, Map<String, List<String>> h
     if (upgrade != null && !upgrade.isBlank()) {
       return true;
     }
-    for (String connection : headerValues("Connection")) {
-      for (String token : connection.split(",")) {
+    List<String> connections = headerValues("Connection");
+    for (int i = 0; i < connections.size(); i++) { // indexed: no iterator on every request
+      for (String token : connections.get(i).split(",")) {
         if (token.trim().equalsIgnoreCase("upgrade")) {
           return true;
         }

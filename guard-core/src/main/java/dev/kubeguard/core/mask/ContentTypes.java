@@ -17,6 +17,9 @@ final class ContentTypes {
    * everything else (protobuf, CBOR, YAML, other charsets) is UNREADABLE.
    */
   public static Reading reading(String contentType) {
+    if (contentType.equals("application/json")) {
+      return Reading.JSON; // what kube-apiserver sends for JSON: read without splitting a copy
+    }
     String ct = contentType.trim().toLowerCase(Locale.ROOT);
     if (ct.isEmpty()) {
       return Reading.JSON;
