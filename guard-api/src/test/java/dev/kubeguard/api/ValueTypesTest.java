@@ -25,6 +25,17 @@ class ValueTypesTest {
   }
 
   @Test
+  void kubeRequestDropsEveryNameThatLowerCasesToACredentialHeader() {
+    for (String name : java.util.List.of("Authorization", "AUTHORIZATION", "aUtHoRiZaTiOn", "PROXY-authorization",
+        "Cookie", "COOKIE", "Coo\u212Aie", "AUTHOR\u0130ZATION")) {
+      KubeRequest r = KubeRequest.of("GET", "/api", Map.of(name, List.of("secret-value"), "X-Other", List.of("kept")), null);
+      assertThat(r.headers()).as(name).containsOnlyKeys("X-Other");
+    }
+    assertThat(KubeRequest.of("GET", "/api", Map.of("Authorization-Hint", List.of("x")), null).headers())
+        .containsOnlyKeys("Authorization-Hint");
+  }
+
+  @Test
   void kubeRequestBodyCannotBeChangedFromOutside() {
     byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
     KubeRequest r = KubeRequest.of("POST", "/api/v1/namespaces/a/configmaps", Map.of(), body);
