@@ -82,6 +82,7 @@ public final class Guard {
   private final ExchangeAudit audit;
   private final ApprovalLedger ledger;
   private final Clock clock;
+  private final AuditIds auditIds = new AuditIds();
   private final int maxRequestBodyBytes;
   private final int auditBodyLimit;
   private final boolean recordingFailureAllows;
@@ -184,7 +185,7 @@ public final class Guard {
     Objects.requireNonNull(request, "request");
     CallContext ctx = context == null ? CallContext.now() : context;
     Instant received = clock.instant();
-    String auditId = UUID.randomUUID().toString();
+    String auditId = auditIds.next();
     if (identity == null) {
       return denied(null, NOBODY, request, seenAs(request), Decision.deny("no identity is bound to this call"), auditId, "", received, ctx);
     }
@@ -214,7 +215,7 @@ public final class Guard {
 
   private Verdict refuseVerdict(Identity identity, KubeRequest request, CallContext ctx, String reason) {
     return denied(null, identity == null ? NOBODY : identity, request, seenAs(request), Decision.deny(reason),
-        UUID.randomUUID().toString(), "", clock.instant(), ctx);
+        auditIds.next(), "", clock.instant(), ctx);
   }
 
   // Only when the Guard itself failed: a 403 built without recording (the caller logged why).
@@ -222,6 +223,7 @@ public final class Guard {
     String user = identity == null ? NOBODY.user() : identity.user();
     Attributes seen = seenAs(request);
     String message = KubeStatus.forbiddenMessage(user, seen, "kubeguard: " + reason);
+    // not from auditIds: this path must not depend on what may have just failed
     return new Verdict(false, Decision.deny(reason), null, UUID.randomUUID().toString(), "", 403, message,
         KubeStatus.forbidden(user, seen, "kubeguard: " + reason));
   }
@@ -233,7 +235,7 @@ public final class Guard {
    */
   Verdict check(AccessRequest question) {
     Objects.requireNonNull(question, "question");
-    return conclude(decideAll(List.of(question)), UUID.randomUUID().toString(), clock.instant());
+    return conclude(decideAll(List.of(question)), auditIds.next(), clock.instant());
   }
 
   /**
