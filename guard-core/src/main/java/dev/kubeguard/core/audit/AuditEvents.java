@@ -258,7 +258,7 @@ public final class AuditEvents {
       standard.put(SESSION, request.context().sessionId());
       standard.put(CORRELATION_ID, request.context().correlationId());
       if (maskedFields >= 0) {
-        standard.put(MASKED_FIELDS, Integer.toString(maskedFields));
+        standard.put(MASKED_FIELDS, maskedFields < SMALL_COUNTS.length ? SMALL_COUNTS[maskedFields] : Integer.toString(maskedFields));
       }
       if (decision.annotations().isEmpty() && extra.isEmpty()) {
         return standard.toMap();
@@ -280,6 +280,15 @@ public final class AuditEvents {
     private static final String SESSION = AuditEvent.ANNOTATION_PREFIX + "session";
     private static final String CORRELATION_ID = AuditEvent.ANNOTATION_PREFIX + "correlation-id";
     private static final String MASKED_FIELDS = AuditEvent.ANNOTATION_PREFIX + "masked-fields";
+
+    // the masked-field counts most responses have, spelled once rather than per response
+    private static final String[] SMALL_COUNTS = new String[64];
+
+    static {
+      for (int i = 0; i < SMALL_COUNTS.length; i++) {
+        SMALL_COUNTS[i] = Integer.toString(i);
+      }
+    }
 
     /** Every standard annotation key, sorted as {@code String.compareTo} orders them. */
     static final String[] STANDARD_KEYS_SORTED = sorted(
