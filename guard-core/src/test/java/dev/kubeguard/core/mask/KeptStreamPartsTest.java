@@ -71,8 +71,13 @@ class KeptStreamPartsTest {
   }
 
   private static Masking.Result fresh(byte[] body) {
+    return maskOrNull(Masking.masker(), body, null);
+  }
+
+  /** The body masked in chunks drawn from {@code r} (whole when null), or null when withheld. */
+  private static Masking.Result maskOrNull(DefaultMasker masker, byte[] body, Random r) {
     try {
-      return Masking.mask(Masking.masker(), "default", "application/json", body);
+      return Masking.mask(masker, "default", "application/json", body, r);
     } catch (MaskingException e) {
       return null;
     }
@@ -100,12 +105,7 @@ class KeptStreamPartsTest {
               abandonHalfway(masker, BODIES.get(body), r);
               continue;
             }
-            Masking.Result got;
-            try {
-              got = Masking.mask(masker, "default", "application/json", BODIES.get(body), r);
-            } catch (MaskingException e) {
-              got = null;
-            }
+            Masking.Result got = maskOrNull(masker, BODIES.get(body), r);
             Masking.Result want = FRESH.get(body);
             if (want == null) {
               assertThat(got).as("%s is withheld after %d bodies", NAMES.get(body), i).isNull();
@@ -166,12 +166,7 @@ class KeptStreamPartsTest {
           Random r = new Random(seed);
           for (int i = 0; i < 300; i++) {
             int body = r.nextInt(BODIES.size());
-            Masking.Result got;
-            try {
-              got = Masking.mask(masker, "default", "application/json", BODIES.get(body), r);
-            } catch (MaskingException e) {
-              got = null;
-            }
+            Masking.Result got = maskOrNull(masker, BODIES.get(body), r);
             Masking.Result want = FRESH.get(body);
             assertThat(got == null ? null : got.text()).as(NAMES.get(body)).isEqualTo(want == null ? null : want.text());
           }
