@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.kubeguard.api.spi.ChunkSink;
 import dev.kubeguard.api.spi.MaskingContext;
 import dev.kubeguard.api.spi.MaskingException;
 import dev.kubeguard.api.spi.MaskingStream;
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -152,6 +154,30 @@ class KeptStreamPartsTest {
     assertThat(maskedFirst).isEqualTo(want.masked()).isPositive();
     assertThat(done.maskedCount()).as("the finished stream keeps its count").isEqualTo(maskedFirst);
     assertThat(next.maskedCount()).isEqualTo(want.masked());
+  }
+
+  @Test
+  void keptPartsLetTheLastBodysSinkGo() throws Exception {
+    DefaultMasker masker = Masking.masker();
+    WeakReference<ChunkSink> sink = maskOnceThroughOwnSink(masker);
+    for (int i = 0; i < 100 && sink.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertThat(sink.get()).as("the adapter's sink, once its body finished, while the masker lives").isNull();
+    assertThat(maskOrNull(masker, BODIES.get(0), null).text()).isEqualTo(FRESH.get(0).text());
+  }
+
+  private static WeakReference<ChunkSink> maskOnceThroughOwnSink(DefaultMasker masker) throws MaskingException {
+    long[] seen = new long[1]; // captured, so the sink is an instance of its own, not a shared lambda
+    ChunkSink sink = c -> {
+      seen[0] += c.remaining();
+      c.position(c.limit());
+    };
+    MaskingStream s = masker.open(new MaskingContext("default", "application/json", Masking.request("get", "secrets", "")), sink);
+    s.write(ByteBuffer.wrap(BODIES.get(0)));
+    s.finish();
+    return new WeakReference<>(sink);
   }
 
   @Test
