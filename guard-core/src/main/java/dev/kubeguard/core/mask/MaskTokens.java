@@ -2,11 +2,8 @@ package dev.kubeguard.core.mask;
 
 import dev.kubeguard.core.internal.SharedSlots;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -19,10 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
  * last-applied annotation (the token itself).
  *
  * <p>A token made in one call borrows one of the {@link Keyed} HMACs the masker keeps for all
- * threads (cloned from its prototype when none is free): the key schedule is computed once per
- * masker, and a response pays for no HMAC of its own, even on a thread made for it. A piecewise
- * token ({@link #update}, {@link #finish}: a PEM block spread over log chunks) keeps a clone of
- * its own for the stream, so streams that interleave on one thread never share a half-fed HMAC. Not thread-safe: one per stream.
+ * threads (a new one when none is free), so a response pays for no HMAC of its own, even on a
+ * thread made for it, and writes its digest into this object's array ({@link HmacSha256}, not
+ * {@code javax.crypto.Mac}, which allocates one per digest). A piecewise token ({@link #update},
+ * {@link #finish}: a PEM block spread over log chunks) keeps an HMAC of its own for the stream,
+ * so streams that interleave on one thread never share a half-fed HMAC. Not thread-safe: one per
+ * stream.
  */
 final class MaskTokens {
 
@@ -37,7 +36,7 @@ final class MaskTokens {
   private static final Base64.Decoder MIME = Base64.getMimeDecoder();
 
   private final Keyed keyed;
-  private Mac mac;
+  private HmacSha256 mac;
   // a value's bytes, and a token's, on their way to the HMAC and base64: made on first use
   // (a body with nothing to mask pays for none) and reused for the stream
   private byte[] scratch = EMPTY;
@@ -58,55 +57,38 @@ final class MaskTokens {
   }
 
   /**
-   * An HMAC-SHA256 initialised with the masker's key, never used itself: streams take clones.
-   * The prototype is immutable once built (clone only reads it) and its spare clones are lent to
-   * one caller at a time, so it is shared across threads.
+   * The masker's key and the HMACs keyed with it that are lent, one caller at a time, to the
+   * masker's streams on any thread; one more is made whenever none is free (a few are kept).
    */
   static final class Keyed {
-    private final SecretKeySpec key;
-    private final Mac prototype;
-    private final SharedSlots<Mac> spare = new SharedSlots<>(8);
+    private final byte[] key;
+    private final SharedSlots<HmacSha256> spare = new SharedSlots<>(8);
 
     Keyed(SecretKeySpec key) {
-      this.key = key;
-      this.prototype = init(key);
+      this.key = key.getEncoded();
+      spare.give(fresh()); // fails here, at the masker's build, if the platform has no SHA-256
     }
 
     /**
      * A reset HMAC for a token computed within one call (update and doFinal together), the
      * caller's until it hands it back with {@link #giveBack}.
      */
-    Mac borrow() {
-      Mac m = spare.take();
+    HmacSha256 borrow() {
+      HmacSha256 m = spare.take();
       return m != null ? m : fresh();
     }
 
     /** Takes back an HMAC {@link #borrow} lent, reset by its last doFinal; one that failed is not given back. */
-    void giveBack(Mac m) {
+    void giveBack(HmacSha256 m) {
       spare.give(m);
     }
 
-    Mac fresh() {
-      try {
-        return (Mac) prototype.clone();
-      } catch (CloneNotSupportedException e) {
-        // a provider whose HMAC cannot be cloned: one keyed per stream, as before
-        return init(key);
-      }
-    }
-
-    private static Mac init(SecretKeySpec key) {
-      try {
-        Mac m = Mac.getInstance("HmacSHA256");
-        m.init(key);
-        return m;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 unavailable", e);
-      }
+    HmacSha256 fresh() {
+      return new HmacSha256(key);
     }
   }
 
-  private Mac mac() {
+  private HmacSha256 mac() {
     if (mac == null) {
       mac = keyed.fresh();
     }
@@ -195,16 +177,11 @@ final class MaskTokens {
   }
 
   private int tokenInto(byte[] b, int off, int len, byte[] dst, int at) {
-    Mac m = keyed.borrow();
+    HmacSha256 m = keyed.borrow();
     m.update(b, off, len);
-    byte[] h = digest;
-    try {
-      m.doFinal(h, 0);
-    } catch (ShortBufferException e) {
-      throw new IllegalStateException("HmacSHA256 wrote more than 32 bytes", e);
-    }
+    m.doFinal(digest, 0);
     keyed.giveBack(m);
-    return writeToken(h, dst, at);
+    return writeToken(digest, dst, at);
   }
 
   /** {@link #PREFIX} and the first 8 bytes of the HMAC {@code h} in hex, at {@code at}. */
@@ -255,7 +232,8 @@ final class MaskTokens {
   /** Ends a piecewise token. */
   public String finish() {
     byte[] t = new byte[LENGTH];
-    writeToken(mac().doFinal(), t, 0);
+    mac().doFinal(digest, 0);
+    writeToken(digest, t, 0);
     return new String(t, StandardCharsets.US_ASCII);
   }
 }
