@@ -33,7 +33,6 @@ final class MaskTokens {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
-  private static final Base64.Decoder MIME = Base64.getMimeDecoder();
 
   private final Keyed keyed;
   private HmacSha256 mac;
@@ -147,14 +146,7 @@ final class MaskTokens {
    * at {@code at} ({@link #BASE64_LENGTH} bytes); returns the position after it.
    */
   int base64Into(char[] c, int off, int len, byte[] dst, int at) {
-    // as Base64.Decoder.decode(String) reads a String: ISO-8859-1, '?' for anything else (the
-    // decoder reads whole arrays only, so this one is the value's size)
-    byte[] latin = new byte[len];
-    for (int i = 0; i < len; i++) {
-      char ch = c[off + i];
-      latin[i] = ch <= 0xff ? (byte) ch : (byte) '?';
-    }
-    int need = (len * 3) / 4 + 3;
+    int need = MimeBase64.maxDecodedLength(len);
     if (decoded.length < need) {
       decoded = new byte[Math.max(Math.max(need, 48), decoded.length * 2)];
     }
@@ -162,11 +154,10 @@ final class MaskTokens {
       token = new byte[LENGTH];
       b64 = new byte[BASE64_LENGTH];
     }
-    int n;
+    // as Base64.getMimeDecoder().decode(String) reads it, without the copy of the value it needs
     byte[] raw = decoded;
-    try {
-      n = MIME.decode(latin, decoded);
-    } catch (IllegalArgumentException e) {
+    int n = MimeBase64.decode(c, off, len, decoded);
+    if (n < 0) { // not base64: hashed as text
       n = utf8(c, off, len);
       raw = scratch;
     }
