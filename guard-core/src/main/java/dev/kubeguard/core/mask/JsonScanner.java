@@ -674,7 +674,31 @@ final class JsonScanner {
     if (ascii && !escaped && chars <= SHARED_LENGTH) {
       return names.field(window, (int) (start + 1 - base), chars);
     }
+    if (chars <= SHARED_LENGTH && decodedAscii()) {
+      // escaped but ASCII once decoded (managedFields' k:{\"name\":\"web\"} keys): by its
+      // decoded bytes, as above, rather than a string per occurrence
+      return names.field(nameBytes, 0, textLength);
+    }
     return names.field(text());
+  }
+
+  // the decoded name's bytes when every char of it is ASCII
+  private final byte[] nameBytes = new byte[SHARED_LENGTH];
+
+  private boolean decodedAscii() {
+    decode();
+    char[] c = text;
+    int n = textLength;
+    if (n > nameBytes.length) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      if (c[k] >= 0x80) {
+        return false;
+      }
+      nameBytes[k] = (byte) c[k];
+    }
+    return true;
   }
 
   private void decode() {
