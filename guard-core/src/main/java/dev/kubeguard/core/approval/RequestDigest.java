@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kubeguard.api.Identity;
 import dev.kubeguard.api.KubeRequest;
+import dev.kubeguard.core.internal.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -64,7 +64,7 @@ public final class RequestDigest {
 
   /** Lower-case hex SHA-256 of the request as seen by {@code identity}. */
   public static String of(Identity identity, KubeRequest request) {
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.newDigest();
     field(sha, identity.user());
     field(sha, identity.uid());
     List<String> groups = new ArrayList<>(identity.groups());
@@ -196,14 +196,6 @@ public final class RequestDigest {
   private static void field(MessageDigest sha, byte[] b) {
     sha.update(ByteBuffer.allocate(8).putLong(b.length).array());
     sha.update(b);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 
   private RequestDigest() {}

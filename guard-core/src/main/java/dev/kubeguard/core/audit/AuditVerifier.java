@@ -1,6 +1,7 @@
 package dev.kubeguard.core.audit;
 
 import com.nimbusds.jose.JWSVerifier;
+import dev.kubeguard.core.internal.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -183,7 +184,7 @@ public final class AuditVerifier {
     private final CheckpointCodec.Checkpoint checkpoint;
     private final HeadSeal.Sealed head;
     private final Path headFile;
-    private final MessageDigest sha = ChainLine.sha256();
+    private final MessageDigest sha = Sha256.newDigest();
     private final Mac mac;
     private long seq;
     private String prevHash = ChainLine.GENESIS;

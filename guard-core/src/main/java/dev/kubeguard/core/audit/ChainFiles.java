@@ -1,5 +1,6 @@
 package dev.kubeguard.core.audit;
 
+import dev.kubeguard.core.internal.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -88,7 +89,7 @@ final class ChainFiles {
           }
         }
         try {
-          ChainLine.Parsed p = ChainLine.parse(line.array(), len, ChainLine.sha256(), key == null ? null : key.newMac());
+          ChainLine.Parsed p = ChainLine.parse(line.array(), len, Sha256.newDigest(), key == null ? null : key.newMac());
           if (!p.hashMatches()) {
             throw new IOException("last line of " + f + " fails its hash: verify the audit trail");
           }
@@ -122,7 +123,7 @@ final class ChainFiles {
         throw new IOException("cannot read the first line of " + file);
       }
       try {
-        return ChainLine.parse(r.bytes(), r.length(), ChainLine.sha256()).seq();
+        return ChainLine.parse(r.bytes(), r.length(), Sha256.newDigest()).seq();
       } catch (IllegalArgumentException e) {
         throw new IOException("first line of " + file + " " + e.getMessage(), e);
       }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Set;
@@ -40,15 +39,6 @@ final class ChainLine {
   private static final HexFormat HEX = HexFormat.of();
 
   private ChainLine() {}
-
-  /** A new SHA-256 digest; every JDK has one. */
-  public static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("JDK without SHA-256", e);
-    }
-  }
 
   /** The bytes of one complete line, newline included, and its hash. */
   public record Built(byte[] bytes, String hash) {}

@@ -3,6 +3,7 @@ package dev.kubeguard.core.audit;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import dev.kubeguard.api.AuditEvent;
+import dev.kubeguard.core.internal.Sha256;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -105,7 +106,7 @@ final class ChainWriter {
   // thread and half on this helper, so a second core shares what costs the writer most (an
   // event's JSON); chaining and writing stay on the writer thread alone. Null otherwise.
   private final ExecutorService serializer;
-  private final MessageDigest sha = ChainLine.sha256();
+  private final MessageDigest sha = Sha256.newDigest();
   // the line being written, laid out in one buffer kept from line to line
   private final ChainLine.Room line = new ChainLine.Room();
   private final Mac mac;

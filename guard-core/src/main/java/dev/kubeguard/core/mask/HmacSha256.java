@@ -1,7 +1,7 @@
 package dev.kubeguard.core.mask;
 
+import dev.kubeguard.core.internal.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -29,7 +29,7 @@ final class HmacSha256 {
   private boolean started;
 
   HmacSha256(byte[] key) {
-    sha = sha256();
+    sha = Sha256.newDigest();
     byte[] k = key.length > BLOCK ? sha.digest(key) : key;
     for (int i = 0; i < BLOCK; i++) {
       byte b = i < k.length ? k[i] : 0;
@@ -38,14 +38,6 @@ final class HmacSha256 {
     }
     if (k != key) {
       Arrays.fill(k, (byte) 0);
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
     }
   }
 

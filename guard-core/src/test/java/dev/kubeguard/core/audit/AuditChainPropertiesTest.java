@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.kubeguard.api.AuditEvent;
 import dev.kubeguard.api.Identity;
+import dev.kubeguard.core.internal.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,12 +161,12 @@ class AuditChainPropertiesTest {
   private static byte[] forge(int at, String user) {
     String prev = at == 0 ? ChainLine.GENESIS : hashOf(lines.get(at - 1));
     AuditEvent e = withUser(AuditTestEvents.event(at + 1), user);
-    byte[] built = ChainLine.build(EventJsonWriter.writeOpen(e), at + 1, prev, ChainLine.sha256()).bytes();
+    byte[] built = ChainLine.build(EventJsonWriter.writeOpen(e), at + 1, prev, Sha256.newDigest()).bytes();
     return Arrays.copyOf(built, built.length - 1);
   }
 
   private static String hashOf(byte[] line) {
-    return ChainLine.parse(line, line.length, ChainLine.sha256()).storedHash();
+    return ChainLine.parse(line, line.length, Sha256.newDigest()).storedHash();
   }
 
   private static AuditEvent withUser(AuditEvent e, String user) {

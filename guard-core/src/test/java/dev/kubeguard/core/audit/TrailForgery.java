@@ -1,5 +1,6 @@
 package dev.kubeguard.core.audit;
 
+import dev.kubeguard.core.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -51,7 +52,7 @@ final class TrailForgery {
   private static String withHash(String line) {
     int at = line.lastIndexOf(HASH) + HASH.length();
     byte[] prefix = line.substring(0, at).getBytes(StandardCharsets.UTF_8);
-    String hash = HexFormat.of().formatHex(ChainLine.sha256().digest(prefix));
+    String hash = HexFormat.of().formatHex(Sha256.newDigest().digest(prefix));
     return line.substring(0, at) + hash + line.substring(at + 64);
   }
 
