@@ -62,21 +62,24 @@ final class ChainLine {
 
   /** Appends the chain annotations to an open event, hashes, and closes the line (unkeyed). */
   public static Built build(EventJsonWriter.OpenEvent open, long seq, String prevHash, MessageDigest sha) {
+    byte[] prev = prevHash.getBytes(StandardCharsets.US_ASCII);
+    if (prev.length != HEX_LEN) {
+      throw new IllegalArgumentException("a previous hash is " + HEX_LEN + " hex digits, got " + prev.length);
+    }
     Room room = new Room();
-    build(open, seq, prevHash.getBytes(StandardCharsets.US_ASCII), sha, null, room);
+    build(open, seq, prev, sha, null, room);
     return new Built(Arrays.copyOf(room.bytes, room.length), room.hashText());
   }
 
   /**
    * Appends the chain annotations to an open event, hashes, adds the mac when {@code mac} is not
    * null, and closes the line, in {@code room}. {@code sha} and {@code mac} must be reset (fresh,
-   * or as their last {@code digest()}/{@code doFinal()} left them), and are left so.
+   * or as their last {@code digest()}/{@code doFinal()} left them), and are left so. {@code
+   * prevHash} is the previous line's 64 hex digits as bytes: the writer's own array, checked once
+   * when the chain head is read (the String overload checks what it is given).
    */
   static void build(
       EventJsonWriter.OpenEvent open, long seq, byte[] prevHash, MessageDigest sha, Mac mac, Room room) {
-    if (prevHash.length != HEX_LEN) {
-      throw new IllegalArgumentException("a previous hash is " + HEX_LEN + " hex digits, got " + prevHash.length);
-    }
     // Laid out straight into the room: no intermediate strings or hex copies per line.
     byte[] prefix = open.prefix();
     int prefixLen = open.length();

@@ -688,10 +688,7 @@ final class JsonScanner {
   private boolean decodedAscii() {
     decode();
     char[] c = text;
-    int n = textLength;
-    if (n > nameBytes.length) {
-      return false;
-    }
+    int n = textLength; // a string's decoded length is chars: within nameBytes, as field() checked
     for (int k = 0; k < n; k++) {
       if (c[k] >= 0x80) {
         return false;
