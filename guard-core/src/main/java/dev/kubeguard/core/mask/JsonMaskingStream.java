@@ -67,7 +67,7 @@ final class JsonMaskingStream implements MaskingStream {
     Parts(CompiledProfile profile, MaskTokens.Keyed key, MaskLimits limits) {
       this.scanner = new JsonScanner(limits.maxHeldChars(), limits.maxDepth());
       this.sp = new Splice(new ChunkOutput(null));
-      this.engine = new JsonMaskEngine(profile, new MaskTokens(key), sp, limits, 0, null);
+      this.engine = new JsonMaskEngine(profile, MaskTokens.kept(key), sp, limits, 0, null);
     }
 
     /**

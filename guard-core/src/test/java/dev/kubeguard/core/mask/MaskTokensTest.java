@@ -99,6 +99,26 @@ class MaskTokensTest {
   }
 
   @Test
+  void tokensThatKeepTheirHmacGiveValueAfterValueWhatFreshTokensGive() {
+    // the kept HMAC is reused for every value of every body its parts mask: one left fed with the
+    // last value, or shared with a piecewise token in progress, would change every later token
+    MaskTokens kept = MaskTokens.kept(KEY);
+    byte[] pemStart = "-----BEGIN PRIVATE KEY-----\n".getBytes(StandardCharsets.US_ASCII);
+    kept.update(pemStart, 0, pemStart.length);
+    qt().withExamples(2000)
+        .forAll(longs().all(), integers().between(0, 120), integers().between(0, 5))
+        .checkAssert((seed, length, at) -> {
+          String s = text(seed, length);
+          MaskTokens fresh = new MaskTokens(KEY);
+          assertThat(textInto(kept, s, at)).as("text token of %s", s).isEqualTo(fresh.ofText(s));
+          assertThat(base64Into(kept, s, at)).as("base64 token of %s", s).isEqualTo(fresh.base64Of(s));
+          assertThat(kept.ofText(s)).isEqualTo(fresh.ofText(s));
+        });
+    assertThat(kept.finish()).as("the piecewise token fed before them all")
+        .isEqualTo(new MaskTokens(KEY).ofBytes(pemStart, 0, pemStart.length));
+  }
+
+  @Test
   void aPiecewiseTokenIsNotDisturbedByOneShotTokensOnTheSameThread() {
     MaskTokens pem = new MaskTokens(KEY);
     MaskTokens other = new MaskTokens(KEY);
